@@ -1,0 +1,132 @@
+//! The in-memory chart, shaped like Helm's `chart.Chart`: metadata from
+//! Chart.yaml, values, schema, templates, other files, and loaded subcharts.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A loaded chart and, recursively, its subcharts from `charts/`.
+#[derive(Debug, Clone, Default)]
+pub struct Chart {
+    pub metadata: Metadata,
+    /// Chart.lock (or requirements.lock for apiVersion v1).
+    pub lock: Option<Lock>,
+    /// Files under `templates/`, named by their path in the chart
+    /// (`templates/deployment.yaml`), in path order.
+    pub templates: Vec<File>,
+    /// values.yaml parsed the way Helm reads it (every number a float64).
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// values.yaml exactly as written, for `show values`.
+    pub raw_values: Option<Vec<u8>>,
+    /// values.schema.json as written.
+    pub schema: Option<Vec<u8>>,
+    /// Every other file (README, crds/, files/, ...), relative path names,
+    /// after `.helmignore`. Chart.yaml, values.yaml, values.schema.json,
+    /// Chart.lock and templates/ and charts/ are not in here.
+    pub files: Vec<File>,
+    /// Subcharts loaded from `charts/`, in the order Helm loads them.
+    pub dependencies: Vec<Chart>,
+}
+
+/// One file of a chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// Chart.yaml.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub home: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintainers: Vec<Maintainer>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub icon: String,
+    #[serde(default, rename = "apiVersion", skip_serializing_if = "String::is_empty")]
+    pub api_version: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub condition: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tags: String,
+    #[serde(default, rename = "appVersion", skip_serializing_if = "String::is_empty")]
+    pub app_version: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(default, rename = "kubeVersion", skip_serializing_if = "String::is_empty")]
+    pub kube_version: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
+    #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
+    pub chart_type: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Maintainer {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub url: String,
+}
+
+/// One entry of Chart.yaml `dependencies:` (or requirements.yaml).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Dependency {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub repository: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub condition: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, rename = "import-values", skip_serializing_if = "Vec::is_empty")]
+    pub import_values: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub alias: String,
+}
+
+/// Chart.lock.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Lock {
+    #[serde(default)]
+    pub generated: String,
+    #[serde(default)]
+    pub digest: String,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+impl Chart {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// CRD files: every file under `crds/` (Helm's `CRDObjects`).
+    pub fn crd_files(&self) -> impl Iterator<Item = &File> {
+        self.files.iter().filter(|f| f.name.starts_with("crds/"))
+    }
+
+    pub fn is_library(&self) -> bool {
+        self.metadata.chart_type == "library"
+    }
+}

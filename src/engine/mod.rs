@@ -1,0 +1,9 @@
+//! Rendering a chart's templates: the context every template sees, and the
+//! engines (Go templates and Jinja) behind one boundary.
+
+pub mod funcs;
+pub mod gofmt;
+pub mod gotmpl;
+pub mod value;
+
+pub use value::{Map, Object, Value};

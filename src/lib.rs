@@ -1,0 +1,10 @@
+//! capstan: a Helm-compatible package manager and Kubernetes manifest renderer.
+//!
+//! The render path follows the data: [`chart`] → [`values`] → [`engine`] →
+//! [`manifest`]; it is synchronous and touches no network.
+
+pub mod chart;
+pub mod codec;
+pub mod engine;
+pub mod manifest;
+pub mod values;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("capstan {}", env!("CARGO_PKG_VERSION"));
+}
