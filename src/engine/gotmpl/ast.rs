@@ -2,7 +2,7 @@
 //! positions, and their `String()` text, which execution errors quote as
 //! the failing node (`executing "x" at <.Values.a.b>: ...`).
 
-use std::fmt::{self, Write};
+use std::fmt::{self, Display, Write};
 use std::rc::Rc;
 
 use super::exec::FuncRef;
@@ -54,6 +54,28 @@ fn go_space(c: char) -> bool {
 /// A sequence of nodes.
 pub struct List {
     pub nodes: Vec<Node>,
+}
+
+/// Stack headroom kept before recursing, and the size of each new segment:
+/// trees nest as deep as Go allows (10000), so dropping and printing them
+/// must not rely on the thread's stack.
+const RED_ZONE: usize = 64 * 1024;
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
+impl Drop for List {
+    fn drop(&mut self) {
+        let nodes = std::mem::take(&mut self.nodes);
+        if !nodes.is_empty() {
+            stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, move || drop(nodes));
+        }
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        let cmds = std::mem::take(&mut self.cmds);
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, move || drop(cmds));
+    }
 }
 
 /// A node that may appear in a list.
@@ -243,10 +265,12 @@ impl fmt::Display for QuotedText<'_> {
 }
 
 fn fmt_list(f: &mut fmt::Formatter<'_>, list: &List, quote: bool) -> fmt::Result {
-    for n in &list.nodes {
-        fmt_node(f, n, quote)?;
-    }
-    Ok(())
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        for n in &list.nodes {
+            fmt_node(f, n, quote)?;
+        }
+        Ok(())
+    })
 }
 
 impl fmt::Display for Node {
@@ -287,6 +311,12 @@ fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &BranchNode, quote: b
 
 impl fmt::Display for Pipe {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.fmt_pipe(f))
+    }
+}
+
+impl Pipe {
+    fn fmt_pipe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.decl.is_empty() {
             for (i, v) in self.decl.iter().enumerate() {
                 if i > 0 {

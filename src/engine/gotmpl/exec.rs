@@ -282,7 +282,7 @@ impl<'a> Exec<'a> {
 
     fn walk_if_or_with(&mut self, is_with: bool, dot: &Rv, b: &'a BranchNode) -> R<()> {
         let mark = self.vars.len();
-        let r = self.walk_if_or_with_inner(is_with, dot, b);
+        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.walk_if_or_with_inner(is_with, dot, b));
         self.vars.truncate(mark);
         r
     }
@@ -305,7 +305,7 @@ impl<'a> Exec<'a> {
     fn walk_range(&mut self, dot: &Rv, node: &'a Node, r: &'a BranchNode) -> R<()> {
         self.at(NodeRef::Node(node));
         let mark = self.vars.len();
-        let res = self.walk_range_inner(dot, r);
+        let res = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.walk_range_inner(dot, r));
         self.vars.truncate(mark);
         match res {
             Err(Flow::Break) => Ok(()),

@@ -21,6 +21,9 @@ use crate::engine::value::Value;
 const MAX_STACK_DEPTH: usize = 10000;
 /// Go: maxPipelineCmds.
 const MAX_PIPELINE_CMDS: usize = 100000;
+/// Stack headroom kept before recursing, and the size of each new segment.
+const RED_ZONE: usize = 64 * 1024;
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
 /// A parse failure: the full Go text and its parts.
 #[derive(Debug, Clone)]
@@ -319,6 +322,10 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     /// Go: pipeline: declarations? command ('|' command)*.
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.pipeline_inner(context, end))
+    }
+
+    fn pipeline_inner(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
         let mut pipe = Pipe { pos: token.pos, is_assign: false, decl: vec![], cmds: vec![] };
         'decls: loop {
@@ -404,7 +411,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     /// Go: parseControl for if, range and with.
     fn branch_control(&mut self, context: &'static str) -> PResult<Parsed> {
         let vars_len = self.st.vars.len();
-        let r = self.branch_control_inner(context);
+        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.branch_control_inner(context));
         self.st.vars.truncate(vars_len);
         r
     }
