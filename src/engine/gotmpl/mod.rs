@@ -134,7 +134,8 @@ impl Templates {
     /// resolved when a template is parsed.
     pub fn add_func(&mut self, name: &str, f: CustomFunc) {
         Rc::make_mut(&mut self.custom).insert(name.to_string(), f);
-        self.tpl_cache.borrow_mut().clear();
+        // Cached tpl parses resolved names against the old function table.
+        self.tpl_cache = Rc::default();
     }
 
     /// Go: t.New(name).Parse(text). Adds `name` and every define in it. A

@@ -931,3 +931,113 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let text = format!("{}x{}", "{{if true}}".repeat(depth), "{{end}}".repeat(depth));
     assert_eq!(go(&text, &Value::Nil).as_deref(), Ok("x"));
 }
+
+/// Every function name Sprig and Helm define (Sprig's genericMap and
+/// Helm's funcMap), for parsing real charts before the library is filled.
+const HELM_FUNCTION_NAMES: &str = "abbrev abbrevboth add add1 add1f addf adler32sum ago all any append atoi b32dec b32enc b64dec b64enc base bcrypt biggest buildCustomCert camelcase cat ceil chunk clean coalesce compact concat contains date dateInZone dateModify date_in_zone date_modify decryptAES deepCopy deepEqual default derivePassword dict dig dir div divf duration durationRound empty encryptAES ext fail first float64 floor fromJson genCA genCAWithKey genPrivateKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey get getHostByName has hasKey hasPrefix hasSuffix htmlDate htmlDateInZone htpasswd indent initial initials int int64 isAbs join kebabcase keys kindIs kindOf last list lower max maxf merge mergeOverwrite min minf mod mul mulf mustAppend mustChunk mustCompact mustDateModify mustDeepCopy mustFirst mustFromJson mustHas mustInitial mustLast mustMerge mustMergeOverwrite mustPrepend mustRegexFind mustRegexFindAll mustRegexMatch mustRegexReplaceAll mustRegexReplaceAllLiteral mustRegexSplit mustRest mustReverse mustSlice mustToDate mustToJson mustToPrettyJson mustToRawJson mustUniq mustWithout must_date_modify nindent nospace now omit osBase osClean osDir osExt osIsAbs pick pluck plural prepend quote randAlpha randAlphaNum randAscii randBytes randInt randNumeric regexFind regexFindAll regexMatch regexQuoteMeta regexReplaceAll regexReplaceAllLiteral regexSplit repeat replace rest reverse round semver semverCompare seq set sha1sum sha256sum sha512sum shuffle slice snakecase sortAlpha split splitList splitn squote sub subf substr swapcase ternary title toDate toDecimal toJson toPrettyJson toRawJson toString toStrings trim trimAll trimPrefix trimSuffix trimall trunc tuple typeIs typeIsLike typeOf uniq unixEpoch unset until untilStep untitle upper urlJoin urlParse uuidv4 values without wrap wrapWith toToml mustToToml fromToml toYaml mustToYaml toYamlPretty fromYaml fromYamlArray fromJsonArray mustToDuration durationSeconds durationMilliseconds durationMicroseconds durationNanoseconds durationMinutes durationHours durationDays durationWeeks durationRoundTo durationTruncateTo required lookup";
+
+fn template_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            template_files(&p, out);
+        } else if p.components().any(|c| c.as_os_str() == "templates") {
+            out.push(p);
+        }
+    }
+}
+
+// Every template of the real charts in the conformance corpus parses.
+#[test]
+fn corpus_charts_parse() {
+    let root = std::path::Path::new("/work/shared/corpus/helm/charts");
+    if !root.is_dir() {
+        return;
+    }
+    let mut files = vec![];
+    template_files(root, &mut files);
+    assert!(files.len() > 100, "expected the corpus templates, found {}", files.len());
+    let mut set = Templates::new();
+    for name in HELM_FUNCTION_NAMES.split_whitespace() {
+        if crate::engine::funcs::lookup(name).is_none() {
+            set.add_func(name, custom(|_| Ok(Value::Nil)));
+        }
+    }
+    let mut failures = vec![];
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        let name = f.strip_prefix(root).unwrap().to_string_lossy().to_string();
+        if let Err(e) = set.parse(&name, &text) {
+            failures.push(e.to_string());
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} files failed to parse:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+// Helm: TestRenderTplRedefines: defines inside tpl shadow the set only
+// within that tpl (and the tpl calls it makes).
+#[test]
+fn tpl_redefines_from_helm() {
+    let set = helm_set(&[
+        ("TplRedefines/templates/_partials", r#"{{define "partial"}}original-in-partial{{end}}"#),
+        (
+            "TplRedefines/templates/partial",
+            r#"before: {{include "partial" .}}\n{{tpl .Values.partialText .}}\nafter: {{include "partial" .}}"#,
+        ),
+        (
+            "TplRedefines/templates/manifest",
+            r#"{{define "manifest"}}original-in-manifest{{end}}before: {{include "manifest" .}}\n{{tpl .Values.manifestText .}}\nafter: {{include "manifest" .}}"#,
+        ),
+        (
+            "TplRedefines/templates/manifest-only",
+            r#"{{define "manifest-only"}}only-in-manifest{{end}}before: {{include "manifest-only" .}}\n{{tpl .Values.manifestOnlyText .}}\nafter: {{include "manifest-only" .}}"#,
+        ),
+        (
+            "TplRedefines/templates/nested",
+            r#"{{define "nested"}}original-in-manifest{{end}}{{define "nested-outer"}}original-outer-in-manifest{{end}}before: {{include "nested" .}} {{include "nested-outer" .}}\n{{tpl .Values.nestedText .}}\nafter: {{include "nested" .}} {{include "nested-outer" .}}"#,
+        ),
+    ]);
+    let vals = map(&[(
+        "Values",
+        map(&[
+            ("partialText", s(r#"{{define "partial"}}redefined-in-tpl{{end}}tpl: {{include "partial" .}}"#)),
+            ("manifestText", s(r#"{{define "manifest"}}redefined-in-tpl{{end}}tpl: {{include "manifest" .}}"#)),
+            ("manifestOnlyText", s(r#"tpl: {{include "manifest-only" .}}"#)),
+            (
+                "nestedText",
+                s(r#"{{define "nested"}}redefined-in-tpl{{end}}{{define "nested-outer"}}redefined-outer-in-tpl{{end}}before-inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}\n{{tpl .Values.innerText .}}\nafter-inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}"#),
+            ),
+            (
+                "innerText",
+                s(r#"{{define "nested"}}redefined-in-inner-tpl{{end}}inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}"#),
+            ),
+        ]),
+    )]);
+    let expects = [
+        ("TplRedefines/templates/partial", r"before: original-in-partial\ntpl: redefined-in-tpl\nafter: original-in-partial"),
+        ("TplRedefines/templates/manifest", r"before: original-in-manifest\ntpl: redefined-in-tpl\nafter: original-in-manifest"),
+        ("TplRedefines/templates/manifest-only", r"before: only-in-manifest\ntpl: only-in-manifest\nafter: only-in-manifest"),
+        (
+            "TplRedefines/templates/nested",
+            r"before: original-in-manifest original-outer-in-manifest\nbefore-inner-tpl: redefined-in-tpl redefined-outer-in-tpl\ninner-tpl: redefined-in-inner-tpl redefined-outer-in-tpl\nafter-inner-tpl: redefined-in-tpl redefined-outer-in-tpl\nafter: original-in-manifest original-outer-in-manifest",
+        ),
+    ];
+    for (file, want) in expects {
+        assert_eq!(set.execute(file, &vals).unwrap(), want, "{file}");
+    }
+}
+
+// Helm: TestRenderTplEmpty.
+#[test]
+fn tpl_empty_from_helm() {
+    let set = helm_set(&[
+        ("TplEmpty/templates/empty-string", r#"{{tpl "" .}}"#),
+        ("TplEmpty/templates/empty-action", r#"{{tpl "{{ \"\"}}" .}}"#),
+        ("TplEmpty/templates/only-defines", r#"{{tpl "{{define \"not-invoked\"}}not-rendered{{end}}" .}}"#),
+    ]);
+    for f in ["empty-string", "empty-action", "only-defines"] {
+        assert_eq!(set.execute(&format!("TplEmpty/templates/{f}"), &map(&[])).unwrap(), "", "{f}");
+    }
+}
