@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use super::ast::*;
 use super::builtins::{self, Builtin, Param};
-use super::{Error, ErrorKind, MissingKey, Templates};
+use super::{Error, ErrorKind, ErrorParts, MissingKey, Templates};
 use crate::engine::funcs::{Func, FuncError};
 use crate::engine::gofmt;
 use crate::engine::value::Value;
@@ -122,7 +122,7 @@ pub fn execute(set: &Templates, name: &str, dot: &Value) -> Result<String, Error
 }
 
 fn no_template(set: &Templates, name: &str) -> Box<Error> {
-    Box::new(Error {
+    Box::new(Error(Box::new(ErrorParts {
         kind: ErrorKind::NoTemplate,
         template: name.to_string(),
         file: set.root_name.to_string(),
@@ -132,7 +132,7 @@ fn no_template(set: &Templates, name: &str) -> Box<Error> {
         message: String::new(),
         call: None,
         cause: None,
-    })
+    })))
 }
 
 fn execute_named<'a>(shared: &'a Shared<'a>, scope: &'a Scope<'a>, name: &str, dot: Value) -> Result<String, Box<Error>> {
@@ -177,7 +177,7 @@ impl<'a> Exec<'a> {
             let (line, col) = self.tmpl.location(self.node.pos());
             (line, Some(col), Some(self.node.to_string()))
         };
-        Box::new(Error {
+        Box::new(Error(Box::new(ErrorParts {
             kind: ErrorKind::Exec,
             template: self.tmpl.name.to_string(),
             file: self.tmpl.parse_name.to_string(),
@@ -187,7 +187,7 @@ impl<'a> Exec<'a> {
             message,
             call,
             cause,
-        })
+        })))
     }
 
     /// Go: state.errorf at the current node.

@@ -217,9 +217,12 @@ pub enum ErrorKind {
     NoTemplate,
 }
 
-/// A template error. `Display` is Go's exact text; the fields are its parts.
+/// A template error. `Display` is Go's exact text; the accessors give its parts.
 #[derive(Clone, Debug)]
-pub struct Error {
+pub struct Error(Box<ErrorParts>);
+
+#[derive(Clone, Debug)]
+struct ErrorParts {
     kind: ErrorKind,
     /// Exec: the executing template's name (`executing "NAME"`);
     /// Parse: the parsed template's name; NoTemplate: the missing name.
@@ -241,7 +244,7 @@ pub struct Error {
 
 impl Error {
     fn from_parse(e: parser::ParseError) -> Error {
-        Error {
+        Error(Box::new(ErrorParts {
             kind: ErrorKind::Parse,
             template: e.parse_name.clone(),
             file: e.parse_name,
@@ -251,65 +254,65 @@ impl Error {
             message: e.message,
             call: None,
             cause: None,
-        }
+        }))
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The template name Go names after `executing`.
     pub fn template(&self) -> &str {
-        &self.template
+        &self.0.template
     }
 
     /// The file (parse name) of the location.
     pub fn file(&self) -> &str {
-        &self.file
+        &self.0.file
     }
 
     pub fn line(&self) -> usize {
-        self.line
+        self.0.line
     }
 
     /// The 0-based byte column (exec errors only).
     pub fn col(&self) -> Option<usize> {
-        self.col
+        self.0.col
     }
 
     /// Go's location text: `FILE:LINE:COL` (exec) or `FILE:LINE` (parse).
     pub fn location(&self) -> String {
-        match self.col {
-            Some(c) => format!("{}:{}:{}", self.file, self.line, c),
-            None => format!("{}:{}", self.file, self.line),
+        match self.0.col {
+            Some(c) => format!("{}:{}:{}", self.0.file, self.0.line, c),
+            None => format!("{}:{}", self.0.file, self.0.line),
         }
     }
 
     /// The failing node's text, as Go prints it between `<` and `>`.
     pub fn node(&self) -> Option<&str> {
-        self.node.as_deref()
+        self.0.node.as_deref()
     }
 
     /// This level's message (for a failed call: the text after
     /// `error calling NAME: `, before any nested template error).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The function whose call failed at this level.
     pub fn function(&self) -> Option<&str> {
-        self.call.as_deref()
+        self.0.call.as_deref()
     }
 
     /// The nested template error (include/tpl).
     pub fn cause(&self) -> Option<&Error> {
-        self.cause.as_deref()
+        self.0.cause.as_deref()
     }
 
     /// The deepest error in the chain of nested template errors.
     pub fn innermost(&self) -> &Error {
         let mut e = self;
-        while let Some(c) = &e.cause {
+        while let Some(c) = &e.0.cause {
             e = c;
         }
         e
@@ -319,20 +322,20 @@ impl Error {
     /// `("fail", "HELM_ERR_START...")` for Helm's `fail`/`required`.
     pub fn failed_call(&self) -> Option<(&str, &str)> {
         let e = self.innermost();
-        e.call.as_deref().map(|f| (f, e.message.as_str()))
+        e.0.call.as_deref().map(|f| (f, e.0.message.as_str()))
     }
 
     /// Everything after the location prefix at this level, nested errors
     /// included (Go: the formatted message).
     pub fn full_message(&self) -> String {
         let mut s = String::new();
-        if let Some(f) = &self.call {
+        if let Some(f) = &self.0.call {
             s.push_str("error calling ");
             s.push_str(f);
             s.push_str(": ");
         }
-        s.push_str(&self.message);
-        if let Some(c) = &self.cause {
+        s.push_str(&self.0.message);
+        if let Some(c) = &self.0.cause {
             s.push_str(&c.to_string());
         }
         s
@@ -341,24 +344,24 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            ErrorKind::Parse => write!(f, "template: {}:{}: {}", self.file, self.line, self.message),
+        match self.0.kind {
+            ErrorKind::Parse => write!(f, "template: {}:{}: {}", self.0.file, self.0.line, self.0.message),
             ErrorKind::NoTemplate => write!(
                 f,
                 "template: no template {} associated with template {}",
-                quote::go_quote(&self.template),
-                quote::go_quote(&self.file)
+                quote::go_quote(&self.0.template),
+                quote::go_quote(&self.0.file)
             ),
-            ErrorKind::Exec => match &self.node {
+            ErrorKind::Exec => match &self.0.node {
                 Some(node) => write!(
                     f,
                     "template: {}: executing {} at <{}>: {}",
                     self.location(),
-                    quote::go_quote(&self.template),
+                    quote::go_quote(&self.0.template),
                     node,
                     self.full_message()
                 ),
-                None => write!(f, "template: {}: {}", self.template, self.full_message()),
+                None => write!(f, "template: {}: {}", self.0.template, self.full_message()),
             },
         }
     }
@@ -366,6 +369,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.0.cause.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }

@@ -156,7 +156,7 @@ fn underscore_ok(s: &str) -> bool {
     if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = s[1].to_ascii_lowercase() == b'x';
+        hex = s[1].eq_ignore_ascii_case(&b'x');
     }
     while i < s.len() {
         let c = s[i];
@@ -264,8 +264,8 @@ pub fn parse_float(s: &str) -> Result<f64, ()> {
         _ => (false, &clean[..]),
     };
     let lower = body.to_ascii_lowercase();
-    let v = if lower.starts_with("0x") {
-        parse_hex_float(&lower[2..])?
+    let v = if let Some(hex) = lower.strip_prefix("0x") {
+        parse_hex_float(hex)?
     } else {
         if lower.is_empty()
             || !lower.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-'))
@@ -332,6 +332,7 @@ mod tests {
         float64: f64,
     }
 
+    #[allow(clippy::too_many_arguments)]
     const fn c(
         text: &'static str,
         is_int: bool,

@@ -1041,3 +1041,82 @@ fn tpl_empty_from_helm() {
         assert_eq!(set.execute(&format!("TplEmpty/templates/{f}"), &map(&[])).unwrap(), "", "{f}");
     }
 }
+
+// A rough speed check (run with --release --ignored --nocapture).
+#[test]
+#[ignore]
+fn speed() {
+    let root = std::path::Path::new("/work/shared/corpus/helm/charts");
+    let mut files = vec![];
+    template_files(root, &mut files);
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|f| Some((f.to_string_lossy().to_string(), std::fs::read_to_string(f).ok()?)))
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.1.len()).sum();
+    let start = std::time::Instant::now();
+    let mut set = Templates::new();
+    for name in HELM_FUNCTION_NAMES.split_whitespace() {
+        set.add_func(name, custom(|_| Ok(Value::Nil)));
+    }
+    for (n, t) in &texts {
+        set.parse(n, t).unwrap();
+    }
+    println!("parsed {} files, {} bytes in {:?}", texts.len(), bytes, start.elapsed());
+
+    let items: Vec<Value> = (0..100_000)
+        .map(|i| map(&[("name", Value::string(format!("item{i}"))), ("port", Value::Float(8080.0 + i as f64))]))
+        .collect();
+    let vals = map(&[("Values", map(&[("items", list(items))]))]);
+    let mut set = Templates::new();
+    set.parse("h", "{{- define \"port\" -}}{{ .port }}{{- end -}}").unwrap();
+    set.parse(
+        "t",
+        "{{- range $i, $e := .Values.items }}\n- name: {{ $e.name }}\n  port: {{ include \"port\" $e }}\n  idx: {{ $i }}{{ if eq $e.name \"item5\" }} five{{ end }}\n{{- end }}",
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let out = set.execute("t", &vals).unwrap();
+    println!("executed 100k iterations ({} bytes) in {:?}", out.len(), start.elapsed());
+}
+
+#[test]
+#[ignore]
+fn speed_parse_only() {
+    let root = std::path::Path::new("/work/shared/corpus/helm/charts");
+    let mut files = vec![];
+    template_files(root, &mut files);
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|f| Some((f.to_string_lossy().to_string(), std::fs::read_to_string(f).ok()?)))
+        .collect();
+    let mut set = Templates::new();
+    for name in HELM_FUNCTION_NAMES.split_whitespace() {
+        set.add_func(name, custom(|_| Ok(Value::Nil)));
+    }
+    let start = std::time::Instant::now();
+    for _ in 0..5 {
+        let mut s = set.clone();
+        for (n, t) in &texts {
+            s.parse(n, t).unwrap();
+        }
+    }
+    println!("parsed 5x in {:?}", start.elapsed());
+}
+
+#[test]
+fn assignment_and_template_dot_details() {
+    let t = tval();
+    // `=` to a variable never declared parses, and fails when executed (Go
+    // checks assignments at run time).
+    assert_eq!(
+        go("{{ $y = 1 }}", &t).unwrap_err(),
+        "template: test:1:8: executing \"test\" at <1>: undefined variable: $y"
+    );
+    // {{template "x"}} without a pipeline runs with no dot.
+    assert_eq!(go("{{define \"x\"}}[{{.}}]{{end}}{{template \"x\"}}", &t).as_deref(), Ok("[<no value>]"));
+    // The pipeline's value is the last argument of a method.
+    assert_eq!(go("{{ 5 | .T.Method1 }}", &t).as_deref(), Ok("5"));
+    // Declarations in a template pipeline stay visible after it.
+    assert_eq!(go("{{define \"x\"}}{{.}}{{end}}{{template \"x\" $v := 3}}{{$v}}", &t).as_deref(), Ok("33"));
+}
