@@ -47,8 +47,10 @@ pub fn is_empty_list(list: &List) -> bool {
 
 /// Go's unicode.IsSpace, which bytes.TrimSpace uses.
 fn go_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}')
-        || (c > '\u{ff}' && c.is_whitespace())
+    matches!(
+        c,
+        '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c > '\u{ff}' && c.is_whitespace())
 }
 
 /// A sequence of nodes.
@@ -299,7 +301,12 @@ fn fmt_node(f: &mut fmt::Formatter<'_>, node: &Node, quote: bool) -> fmt::Result
     }
 }
 
-fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &BranchNode, quote: bool) -> fmt::Result {
+fn write_branch(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    b: &BranchNode,
+    quote: bool,
+) -> fmt::Result {
     write!(f, "{{{{{name} {}}}}}", b.pipe)?;
     fmt_list(f, &b.list, quote)?;
     if let Some(e) = &b.else_list {

@@ -77,13 +77,20 @@ impl Builtin {
     pub fn signature(self) -> Signature {
         use Param::*;
         let (fixed, variadic): (&'static [Param], Option<Param>) = match self {
-            Builtin::And | Builtin::Or | Builtin::Call | Builtin::Index | Builtin::Slice | Builtin::Eq => {
-                (&[Reflect], Some(Reflect))
+            Builtin::And
+            | Builtin::Or
+            | Builtin::Call
+            | Builtin::Index
+            | Builtin::Slice
+            | Builtin::Eq => (&[Reflect], Some(Reflect)),
+            Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
+                (&[], Some(Any))
             }
-            Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => (&[], Some(Any)),
             Builtin::Printf => (&[Str], Some(Any)),
             Builtin::Len | Builtin::Not => (&[Reflect], None),
-            Builtin::Ge | Builtin::Gt | Builtin::Le | Builtin::Lt | Builtin::Ne => (&[Reflect, Reflect], None),
+            Builtin::Ge | Builtin::Gt | Builtin::Le | Builtin::Lt | Builtin::Ne => {
+                (&[Reflect, Reflect], None)
+            }
         };
         Signature { fixed, variadic }
     }
@@ -164,7 +171,12 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
     let x = match deref(index) {
         Value::Int(i) | Value::Int64(i) => *i,
         Value::Missing => return Err("cannot index slice/array with nil".into()),
-        other => return Err(format!("cannot index slice/array with type {}", other.type_name())),
+        other => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                other.type_name()
+            ))
+        }
     };
     if x < 0 || x as u64 > cap as u64 {
         return Err(format!("index out of range: {x}"));
@@ -184,7 +196,9 @@ pub fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
             Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => {
                 let x = index_arg(index, l.len())?;
-                l.get(x).cloned().ok_or("reflect: slice index out of range")?
+                l.get(x)
+                    .cloned()
+                    .ok_or("reflect: slice index out of range")?
             }
             Value::Bytes(b) => {
                 let x = index_arg(index, b.len())?;
@@ -192,18 +206,32 @@ pub fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
             }
             Value::String(s) => {
                 let x = index_arg(index, s.len())?;
-                Value::Int(*s.as_bytes().get(x).ok_or("reflect: string index out of range")? as i64)
+                Value::Int(
+                    *s.as_bytes()
+                        .get(x)
+                        .ok_or("reflect: string index out of range")? as i64,
+                )
             }
             Value::Map(m) => {
                 let key = match index {
                     Value::Missing => return Err("value is nil; should be of type string".into()),
                     Value::String(k) => k.clone(),
-                    other => return Err(format!("value has type {}; should be string", other.type_name())),
+                    other => {
+                        return Err(format!(
+                            "value has type {}; should be string",
+                            other.type_name()
+                        ))
+                    }
                 };
                 // A missing key gives the zero value of the element type: a nil interface.
                 m.borrow().get(&*key).cloned().unwrap_or(Value::Nil)
             }
-            other => return Err(format!("can't index item of type {}", elem_type_name(other))),
+            other => {
+                return Err(format!(
+                    "can't index item of type {}",
+                    elem_type_name(other)
+                ))
+            }
         };
     }
     Ok(item)
@@ -241,7 +269,9 @@ pub fn slice(item: &Value, indexes: &[Value]) -> Result<Value, String> {
     }
     let (i, j) = (idx[0], idx[1]);
     Ok(match item {
-        Value::String(s) => Value::string(String::from_utf8_lossy(&s.as_bytes()[i..j]).into_owned()),
+        Value::String(s) => {
+            Value::string(String::from_utf8_lossy(&s.as_bytes()[i..j]).into_owned())
+        }
         Value::List(l) => Value::list(l[i..j].to_vec()),
         Value::Bytes(b) => Value::Bytes(b[i..j].into()),
         _ => unreachable!("checked above"),
@@ -361,7 +391,11 @@ pub fn lt(arg1: &Value, arg2: &Value) -> Result<bool, String> {
     let b = deref(arg2);
     let k2 = basic_kind(b).ok_or(BAD)?;
     if k1 != k2 {
-        return Err(format!("incompatible types for comparison: {} and {}", a.type_name(), b.type_name()));
+        return Err(format!(
+            "incompatible types for comparison: {} and {}",
+            a.type_name(),
+            b.type_name()
+        ));
     }
     Ok(match k1 {
         BasicKind::Bool => return Err(BAD.into()),
@@ -425,7 +459,13 @@ fn eval_args(args: &[Value]) -> String {
     }
     let shown: Vec<Value> = args
         .iter()
-        .map(|a| if a.is_nil() { Value::str("<no value>") } else { a.clone() })
+        .map(|a| {
+            if a.is_nil() {
+                Value::str("<no value>")
+            } else {
+                a.clone()
+            }
+        })
         .collect();
     sprint(&shown)
 }
@@ -473,7 +513,9 @@ pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             b => out.push_str(&format!("%{b:02X}")),
         }
@@ -505,7 +547,10 @@ mod tests {
             eq(&Value::Float(1.0), &[i(1)]),
             Err("incompatible types for comparison: float64 and int".into())
         );
-        assert_eq!(eq(&i(1), &[]), Err("missing argument for comparison".into()));
+        assert_eq!(
+            eq(&i(1), &[]),
+            Err("missing argument for comparison".into())
+        );
         assert_eq!(
             eq(&Value::list(vec![i(1)]), &[Value::list(vec![i(1)])]),
             Err("non-comparable type [%!s(int=1)]: []interface {}".into())
@@ -513,16 +558,28 @@ mod tests {
         assert_eq!(eq(&Value::empty_map(), &[Value::Missing]), Ok(false));
         assert_eq!(lt(&i(1), &i(2)), Ok(true));
         assert_eq!(lt(&s("a"), &s("b")), Ok(true));
-        assert_eq!(lt(&Value::Bool(true), &Value::Bool(false)), Err("invalid type for comparison".into()));
-        assert_eq!(lt(&Value::Missing, &i(1)), Err("invalid type for comparison".into()));
+        assert_eq!(
+            lt(&Value::Bool(true), &Value::Bool(false)),
+            Err("invalid type for comparison".into())
+        );
+        assert_eq!(
+            lt(&Value::Missing, &i(1)),
+            Err("invalid type for comparison".into())
+        );
         assert_eq!(
             lt(&i(1), &Value::Float(2.0)),
             Err("incompatible types for comparison: int and float64".into())
         );
         assert_eq!(le(&i(2), &i(2)), Ok(true));
         assert_eq!(Builtin::Gt.apply(&[i(3), i(2)]).unwrap(), Value::Bool(true));
-        assert_eq!(Builtin::Ge.apply(&[i(2), i(3)]).unwrap(), Value::Bool(false));
-        assert_eq!(Builtin::Ne.apply(&[s("a"), s("b")]).unwrap(), Value::Bool(true));
+        assert_eq!(
+            Builtin::Ge.apply(&[i(2), i(3)]).unwrap(),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            Builtin::Ne.apply(&[s("a"), s("b")]).unwrap(),
+            Value::Bool(true)
+        );
     }
 
     #[test]
@@ -530,20 +587,41 @@ mod tests {
         let list = Value::list(vec![i(10), i(20)]);
         assert_eq!(index(&list, &[i(1)]), Ok(i(20)));
         assert_eq!(index(&list, &[i(5)]), Err("index out of range: 5".into()));
-        assert_eq!(index(&list, &[i(2)]), Err("reflect: slice index out of range".into()));
+        assert_eq!(
+            index(&list, &[i(2)]),
+            Err("reflect: slice index out of range".into())
+        );
         assert_eq!(index(&list, &[i(-1)]), Err("index out of range: -1".into()));
-        assert_eq!(index(&list, &[Value::Nil]), Err("cannot index slice/array with nil".into()));
-        assert_eq!(index(&list, &[s("a")]), Err("cannot index slice/array with type string".into()));
-        assert_eq!(index(&Value::Nil, &[i(0)]), Err("index of untyped nil".into()));
+        assert_eq!(
+            index(&list, &[Value::Nil]),
+            Err("cannot index slice/array with nil".into())
+        );
+        assert_eq!(
+            index(&list, &[s("a")]),
+            Err("cannot index slice/array with type string".into())
+        );
+        assert_eq!(
+            index(&Value::Nil, &[i(0)]),
+            Err("index of untyped nil".into())
+        );
         let mut m = crate::engine::value::Map::new();
         m.insert("a".into(), Value::list(vec![s("x")]));
         let m = Value::map(m);
         assert_eq!(index(&m, &[s("a"), i(0)]), Ok(s("x")));
         assert_eq!(index(&m, &[s("zz")]), Ok(Value::Nil));
-        assert_eq!(index(&m, &[s("zz"), i(0)]), Err("index of nil pointer".into()));
-        assert_eq!(index(&m, &[i(1)]), Err("value has type int; should be string".into()));
+        assert_eq!(
+            index(&m, &[s("zz"), i(0)]),
+            Err("index of nil pointer".into())
+        );
+        assert_eq!(
+            index(&m, &[i(1)]),
+            Err("value has type int; should be string".into())
+        );
         assert_eq!(index(&s("abc"), &[i(1)]), Ok(i(98)));
-        assert_eq!(index(&i(3), &[i(1)]), Err("can't index item of type int".into()));
+        assert_eq!(
+            index(&i(3), &[i(1)]),
+            Err("can't index item of type int".into())
+        );
         assert_eq!(index(&m, &[]), Ok(m.clone()));
     }
 
@@ -553,10 +631,19 @@ mod tests {
         assert_eq!(slice(&list, &[i(1)]), Ok(Value::list(vec![i(2), i(3)])));
         assert_eq!(slice(&list, &[i(1), i(2)]), Ok(Value::list(vec![i(2)])));
         assert_eq!(slice(&s("hello"), &[i(1), i(3)]), Ok(s("el")));
-        assert_eq!(slice(&s("hello"), &[i(1), i(3), i(4)]), Err("cannot 3-index slice a string".into()));
-        assert_eq!(slice(&list, &[i(2), i(1)]), Err("invalid slice index: 2 > 1".into()));
+        assert_eq!(
+            slice(&s("hello"), &[i(1), i(3), i(4)]),
+            Err("cannot 3-index slice a string".into())
+        );
+        assert_eq!(
+            slice(&list, &[i(2), i(1)]),
+            Err("invalid slice index: 2 > 1".into())
+        );
         assert_eq!(slice(&Value::Nil, &[]), Err("slice of untyped nil".into()));
-        assert_eq!(slice(&i(1), &[]), Err("can't slice item of type int".into()));
+        assert_eq!(
+            slice(&i(1), &[]),
+            Err("can't slice item of type int".into())
+        );
     }
 
     #[test]
@@ -565,17 +652,29 @@ mod tests {
         assert_eq!(length(&Value::list(vec![i(1)])), Ok(1));
         assert_eq!(length(&i(3)), Err("len of type int".into()));
         assert_eq!(length(&Value::Nil), Err("len of nil pointer".into()));
-        assert_eq!(length(&Value::Missing), Err("reflect: call of reflect.Value.Type on zero Value".into()));
+        assert_eq!(
+            length(&Value::Missing),
+            Err("reflect: call of reflect.Value.Type on zero Value".into())
+        );
     }
 
     #[test]
     fn print_family() {
-        assert_eq!(sprint(&[s("a"), i(1), i(2), s("b"), Value::Bool(true)]), "a1 2btrue");
+        assert_eq!(
+            sprint(&[s("a"), i(1), i(2), s("b"), Value::Bool(true)]),
+            "a1 2btrue"
+        );
         assert_eq!(sprint(&[i(1), Value::Nil]), "1 <nil>");
         assert_eq!(sprintln(&[s("a"), s("b"), i(3)]), "a b 3\n");
         assert_eq!(eval_args(&[Value::Nil]), "<no value>");
-        assert_eq!(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-        assert_eq!(js_escape("a'b\"c<d>e&f=g\\\n"), "a\\'b\\\"c\\u003Cd\\u003Ee\\u0026f\\u003Dg\\\\\\u000A");
+        assert_eq!(
+            html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            js_escape("a'b\"c<d>e&f=g\\\n"),
+            "a\\'b\\\"c\\u003Cd\\u003Ee\\u0026f\\u003Dg\\\\\\u000A"
+        );
         assert_eq!(query_escape("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
     }
 }

@@ -117,7 +117,10 @@ pub fn execute(set: &Templates, name: &str, dot: &Value) -> Result<String, Error
         include_counts: RefCell::new(HashMap::new()),
         tpl_depth: Cell::new(0),
     };
-    let scope = Scope { local: vec![], parent: None };
+    let scope = Scope {
+        local: vec![],
+        parent: None,
+    };
     execute_named(&shared, &scope, name, dot.clone()).map_err(|e| *e)
 }
 
@@ -135,7 +138,12 @@ fn no_template(set: &Templates, name: &str) -> Box<Error> {
     })))
 }
 
-fn execute_named<'a>(shared: &'a Shared<'a>, scope: &'a Scope<'a>, name: &str, dot: Value) -> Result<String, Box<Error>> {
+fn execute_named<'a>(
+    shared: &'a Shared<'a>,
+    scope: &'a Scope<'a>,
+    name: &str,
+    dot: Value,
+) -> Result<String, Box<Error>> {
     let Some(tree) = scope.lookup(shared.set, name) else {
         return Err(no_template(shared.set, name));
     };
@@ -144,14 +152,26 @@ fn execute_named<'a>(shared: &'a Shared<'a>, scope: &'a Scope<'a>, name: &str, d
 
 /// Go: Template.execute: `$` and dot are the data (a nil interface is the
 /// invalid value).
-fn run_tree<'a>(shared: &'a Shared<'a>, scope: &'a Scope<'a>, tree: &'a Tree, dot: Value) -> Result<String, Box<Error>> {
-    let dot = Rv::plain(if let Value::Nil = dot { Value::Missing } else { dot });
+fn run_tree<'a>(
+    shared: &'a Shared<'a>,
+    scope: &'a Scope<'a>,
+    tree: &'a Tree,
+    dot: Value,
+) -> Result<String, Box<Error>> {
+    let dot = Rv::plain(if let Value::Nil = dot {
+        Value::Missing
+    } else {
+        dot
+    });
     let mut ex = Exec {
         shared,
         scope,
         tmpl: tree,
         node: NodeRef::None,
-        vars: vec![Var { name: "$", value: dot.clone() }],
+        vars: vec![Var {
+            name: "$",
+            value: dot.clone(),
+        }],
         depth: 0,
         out: String::new(),
     };
@@ -170,7 +190,12 @@ impl<'a> Exec<'a> {
         self.node = node;
     }
 
-    fn make_error(&self, message: String, call: Option<String>, cause: Option<Box<Error>>) -> Box<Error> {
+    fn make_error(
+        &self,
+        message: String,
+        call: Option<String>,
+        cause: Option<Box<Error>>,
+    ) -> Box<Error> {
         let (line, col, node) = if self.node.is_none() {
             (0, None, None)
         } else {
@@ -205,7 +230,9 @@ impl<'a> Exec<'a> {
         self.shared.steps.set(n);
         let max = self.shared.set.limits.max_steps;
         if max > 0 && n > max {
-            return Err(self.errorf(format!("template execution exceeded the limit of {max} steps")));
+            return Err(self.errorf(format!(
+                "template execution exceeded the limit of {max} steps"
+            )));
         }
         Ok(())
     }
@@ -282,7 +309,9 @@ impl<'a> Exec<'a> {
 
     fn walk_if_or_with(&mut self, is_with: bool, dot: &Rv, b: &'a BranchNode) -> R<()> {
         let mark = self.vars.len();
-        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.walk_if_or_with_inner(is_with, dot, b));
+        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.walk_if_or_with_inner(is_with, dot, b)
+        });
         self.vars.truncate(mark);
         r
     }
@@ -335,21 +364,34 @@ impl<'a> Exec<'a> {
             Value::List(l) => {
                 let l = l.clone();
                 for (i, e) in l.iter().enumerate() {
-                    self.one_iteration(r, mark, Rv::plain(Value::Int(i as i64)), Rv::boxed(e.clone()))?;
+                    self.one_iteration(
+                        r,
+                        mark,
+                        Rv::plain(Value::Int(i as i64)),
+                        Rv::boxed(e.clone()),
+                    )?;
                 }
                 !l.is_empty()
             }
             Value::Bytes(b) => {
                 let b = b.clone();
                 for (i, e) in b.iter().enumerate() {
-                    self.one_iteration(r, mark, Rv::plain(Value::Int(i as i64)), Rv::plain(Value::Int(*e as i64)))?;
+                    self.one_iteration(
+                        r,
+                        mark,
+                        Rv::plain(Value::Int(i as i64)),
+                        Rv::plain(Value::Int(*e as i64)),
+                    )?;
                 }
                 !b.is_empty()
             }
             Value::Map(m) => {
                 // Go sorts a snapshot of the keys and values first.
-                let entries: Vec<(String, Value)> =
-                    m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let entries: Vec<(String, Value)> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 for (k, v) in &entries {
                     self.one_iteration(r, mark, Rv::plain(Value::str(k)), Rv::boxed(v.clone()))?;
                 }
@@ -358,7 +400,10 @@ impl<'a> Exec<'a> {
             // An invalid value acts like an empty map.
             Value::Missing | Value::Nil => false,
             other => {
-                return Err(self.errorf(format!("range can't iterate over {}", gofmt::sprint_value(other))));
+                return Err(self.errorf(format!(
+                    "range can't iterate over {}",
+                    gofmt::sprint_value(other)
+                )));
             }
         };
         if !ran {
@@ -401,7 +446,10 @@ impl<'a> Exec<'a> {
     fn walk_template(&mut self, dot: &Rv, node: &'a Node, t: &'a TemplateNode) -> R<()> {
         self.at(NodeRef::Node(node));
         let Some(tmpl) = self.scope.lookup(self.shared.set, &t.name) else {
-            return Err(self.errorf(format!("template {} not defined", super::quote::go_quote(&t.name))));
+            return Err(self.errorf(format!(
+                "template {} not defined",
+                super::quote::go_quote(&t.name)
+            )));
         };
         let max = self.shared.set.limits.template_depth;
         if self.depth >= max {
@@ -413,11 +461,19 @@ impl<'a> Exec<'a> {
             None => Rv::missing(),
         };
         // No dynamic scoping: the template sees only `$`.
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Var { name: "$", value: new_dot.clone() }]);
+        let saved_vars = std::mem::replace(
+            &mut self.vars,
+            vec![Var {
+                name: "$",
+                value: new_dot.clone(),
+            }],
+        );
         let saved_tmpl = std::mem::replace(&mut self.tmpl, tmpl);
         let saved_node = self.node;
         self.depth += 1;
-        let res = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.walk_list(&new_dot, &tmpl.root));
+        let res = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.walk_list(&new_dot, &tmpl.root)
+        });
         self.depth -= 1;
         self.tmpl = saved_tmpl;
         self.vars = saved_vars;
@@ -444,7 +500,9 @@ impl<'a> Exec<'a> {
     // ---- evaluation ----
 
     fn eval_pipeline(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_pipeline_inner(dot, pipe))
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.eval_pipeline_inner(dot, pipe)
+        })
     }
 
     fn eval_pipeline_inner(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
@@ -502,7 +560,10 @@ impl<'a> Exec<'a> {
             Operand::Nil(_) => Err(self.errorf("nil is not a command")),
             Operand::Number(n) => self.ideal_constant(first, n),
             Operand::String(s) => Ok(Rv::plain(s.value.clone())),
-            _ => Err(self.errorf(format!("can't evaluate command {}", super::quote::go_quote(&first.to_string())))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate command {}",
+                super::quote::go_quote(&first.to_string())
+            ))),
         }
     }
 
@@ -612,7 +673,10 @@ impl<'a> Exec<'a> {
             }
             Value::Nil => {
                 // A method call on a nil interface can't work.
-                return Err(self.errorf(format!("nil pointer evaluating {}.{name}", receiver.go_type())));
+                return Err(self.errorf(format!(
+                    "nil pointer evaluating {}.{name}",
+                    receiver.go_type()
+                )));
             }
             _ => {}
         }
@@ -624,7 +688,9 @@ impl<'a> Exec<'a> {
                 }
                 if let Some(v) = o.field(name) {
                     if has_args {
-                        return Err(self.errorf(format!("{name} has arguments but cannot be invoked as function")));
+                        return Err(self.errorf(format!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
                     }
                     return Ok(Rv::plain(v));
                 }
@@ -648,7 +714,10 @@ impl<'a> Exec<'a> {
             }
             _ => {}
         }
-        Err(self.errorf(format!("can't evaluate field {name} in type {}", receiver.go_type())))
+        Err(self.errorf(format!(
+            "can't evaluate field {name} in type {}",
+            receiver.go_type()
+        )))
     }
 
     /// A method call on an object: `.Files.Get "x"`.
@@ -675,7 +744,10 @@ impl<'a> Exec<'a> {
                 self.at(NodeRef::Operand(node));
                 Err(self.call_error(name, msg, None))
             }
-            None => Err(self.errorf(format!("can't evaluate field {name} in type {}", obj.type_name()))),
+            None => Err(self.errorf(format!(
+                "can't evaluate field {name} in type {}",
+                obj.type_name()
+            ))),
         }
     }
 
@@ -707,7 +779,14 @@ impl<'a> Exec<'a> {
     }
 
     /// Go's arity check for a signature: fixed parameters plus variadic.
-    fn check_arity(&self, name: &str, fixed: usize, variadic: bool, nargs: usize, has_final: bool) -> R<()> {
+    fn check_arity(
+        &self,
+        name: &str,
+        fixed: usize,
+        variadic: bool,
+        nargs: usize,
+        has_final: bool,
+    ) -> R<()> {
         let num_in = nargs + has_final as usize;
         if variadic {
             if num_in < fixed {
@@ -716,14 +795,20 @@ impl<'a> Exec<'a> {
                 )));
             }
         } else if num_in != fixed {
-            return Err(self.errorf(format!("wrong number of args for {name}: want {fixed} got {num_in}")));
+            return Err(self.errorf(format!(
+                "wrong number of args for {name}: want {fixed} got {num_in}"
+            )));
         }
         Ok(())
     }
 
     /// The parameter type of argument `i` of a signature.
     fn param_at(sig: &builtins::Signature, i: usize) -> Param {
-        sig.fixed.get(i).copied().or(sig.variadic).unwrap_or(Param::Any)
+        sig.fixed
+            .get(i)
+            .copied()
+            .or(sig.variadic)
+            .unwrap_or(Param::Any)
     }
 
     fn call_builtin(
@@ -736,7 +821,13 @@ impl<'a> Exec<'a> {
         fin: Option<Rv>,
     ) -> R<Rv> {
         let sig = b.signature();
-        self.check_arity(name, sig.fixed.len(), sig.variadic.is_some(), args.len(), fin.is_some())?;
+        self.check_arity(
+            name,
+            sig.fixed.len(),
+            sig.variadic.is_some(),
+            args.len(),
+            fin.is_some(),
+        )?;
         // and/or short-circuit and return the deciding value.
         if b == Builtin::And || b == Builtin::Or {
             let want = b == Builtin::Or;
@@ -831,7 +922,9 @@ impl<'a> Exec<'a> {
             Operand::Field(f) => self.eval_field_node(dot, f, n, std::slice::from_ref(n), None),
             Operand::Variable(v) => self.eval_variable_node(dot, v, n, &[], None),
             Operand::Pipe(p) => self.eval_pipeline(dot, p),
-            Operand::Identifier(id) => self.eval_function(dot, id, n, NodeRef::Operand(n), &[], None),
+            Operand::Identifier(id) => {
+                self.eval_function(dot, id, n, NodeRef::Operand(n), &[], None)
+            }
             Operand::Chain(c) => self.eval_chain_node(dot, c, n, &[], None),
             Operand::Bool(_, b) => Ok(Rv::plain(Value::Bool(*b))),
             Operand::Number(num) => self.ideal_constant(n, num),
@@ -892,7 +985,9 @@ impl<'a> Exec<'a> {
             Param::Str => match value.v {
                 Value::String(_) => Ok(value.v),
                 Value::Missing => Err(self.errorf("invalid value; expected string")),
-                Value::Nil => Err(self.errorf("wrong type for value; expected string; got interface {}")),
+                Value::Nil => {
+                    Err(self.errorf("wrong type for value; expected string; got interface {}"))
+                }
                 other => Err(self.errorf(format!(
                     "wrong type for value; expected string; got {}",
                     other.type_name()
@@ -903,7 +998,13 @@ impl<'a> Exec<'a> {
 
     /// Evaluate the arguments of a two-parameter engine function
     /// `f(string, any)` (include, tpl).
-    fn string_and_data_args(&mut self, dot: &Rv, name: &str, args: &'a [Operand], fin: Option<Rv>) -> R<(String, Value)> {
+    fn string_and_data_args(
+        &mut self,
+        dot: &Rv,
+        name: &str,
+        args: &'a [Operand],
+        fin: Option<Rv>,
+    ) -> R<(String, Value)> {
         self.check_arity(name, 2, false, args.len(), fin.is_some())?;
         let first = match args.first() {
             Some(a) => self.eval_arg(dot, Param::Str, a)?,
@@ -920,7 +1021,13 @@ impl<'a> Exec<'a> {
     // ---- Helm's include and tpl ----
 
     /// Helm: include NAME DATA renders a template of the set to a string.
-    fn call_include(&mut self, dot: &Rv, node: NodeRef<'a>, args: &'a [Operand], fin: Option<Rv>) -> R<Rv> {
+    fn call_include(
+        &mut self,
+        dot: &Rv,
+        node: NodeRef<'a>,
+        args: &'a [Operand],
+        fin: Option<Rv>,
+    ) -> R<Rv> {
         let (name, data) = self.string_and_data_args(dot, "include", args, fin)?;
         let limit = self.shared.set.limits.include_depth;
         {
@@ -954,14 +1061,24 @@ impl<'a> Exec<'a> {
 
     /// Helm: tpl TEXT DATA parses TEXT into a copy of the set (as the root
     /// template) and executes it with DATA; `<no value>` is removed.
-    fn call_tpl(&mut self, dot: &Rv, node: NodeRef<'a>, args: &'a [Operand], fin: Option<Rv>) -> R<Rv> {
+    fn call_tpl(
+        &mut self,
+        dot: &Rv,
+        node: NodeRef<'a>,
+        args: &'a [Operand],
+        fin: Option<Rv>,
+    ) -> R<Rv> {
         let (text, data) = self.string_and_data_args(dot, "tpl", args, fin)?;
         let quoted = super::quote::go_quote(&text);
         let trees = match self.shared.set.parse_tpl(&text) {
             Ok(t) => t,
             Err(e) => {
                 self.at(node);
-                return Err(self.call_error("tpl", format!("cannot parse template {quoted}: "), Some(Box::new(e))));
+                return Err(self.call_error(
+                    "tpl",
+                    format!("cannot parse template {quoted}: "),
+                    Some(Box::new(e)),
+                ));
             }
         };
         let depth = self.shared.tpl_depth.get();
@@ -969,7 +1086,10 @@ impl<'a> Exec<'a> {
             self.at(node);
             return Err(self.call_error(
                 "tpl",
-                format!("nested tpl calls exceed the limit of {}", self.shared.set.limits.tpl_depth),
+                format!(
+                    "nested tpl calls exceed the limit of {}",
+                    self.shared.set.limits.tpl_depth
+                ),
                 None,
             ));
         }
@@ -990,15 +1110,24 @@ impl<'a> Exec<'a> {
         let Some(top) = top else {
             unreachable!("a parse always yields its top-level tree");
         };
-        let scope = Scope { local, parent: Some(self.scope) };
+        let scope = Scope {
+            local,
+            parent: Some(self.scope),
+        };
         self.shared.tpl_depth.set(depth + 1);
-        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || run_tree(self.shared, &scope, &top, data));
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            run_tree(self.shared, &scope, &top, data)
+        });
         self.shared.tpl_depth.set(depth);
         match result {
             Ok(s) => Ok(Rv::plain(Value::string(s.replace("<no value>", "")))),
             Err(e) => {
                 self.at(node);
-                Err(self.call_error("tpl", format!("error during tpl function execution for {quoted}: "), Some(e)))
+                Err(self.call_error(
+                    "tpl",
+                    format!("error during tpl function execution for {quoted}: "),
+                    Some(e),
+                ))
             }
         }
     }

@@ -203,7 +203,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn this_item(&mut self, typ: ItemType) -> Item<'a> {
-        let val = if self.done { "" } else { &self.input[self.start..self.pos] };
+        let val = if self.done {
+            ""
+        } else {
+            &self.input[self.start..self.pos]
+        };
         let item = Item {
             typ,
             pos: self.start,
@@ -458,7 +462,10 @@ impl<'a> Lexer<'a> {
                 self.emit(ItemType::RightParen)
             }
             r if r.is_ascii() && !r.is_ascii_control() => self.emit(ItemType::Char),
-            r => self.errorf(format!("unrecognized character in action: {}", unicode_plus(r))),
+            r => self.errorf(format!(
+                "unrecognized character in action: {}",
+                unicode_plus(r)
+            )),
         }
     }
 
@@ -474,7 +481,8 @@ impl<'a> Lexer<'a> {
         // A trim-marked closing delimiter starts with a space: check for the
         // '-' that might follow.
         let before = &self.input[self.pos - 1..];
-        if has_right_trim_marker(before) && before[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
+        if has_right_trim_marker(before) && before[TRIM_MARKER_LEN..].starts_with(self.right_delim)
+        {
             self.backup(); // Before the space.
             if num_spaces == 1 {
                 return Some(State::RightDelim);
@@ -577,13 +585,19 @@ impl<'a> Lexer<'a> {
     fn lex_number(&mut self) -> Option<State> {
         if !self.scan_number() {
             let text = self.input[self.start..self.pos].to_string();
-            return self.errorf(format!("bad number syntax: {}", super::quote::go_quote(&text)));
+            return self.errorf(format!(
+                "bad number syntax: {}",
+                super::quote::go_quote(&text)
+            ));
         }
         if let Some('+' | '-') = self.peek() {
             // Complex: 1+2i. No spaces, must end in 'i'.
             if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
                 let text = self.input[self.start..self.pos].to_string();
-                return self.errorf(format!("bad number syntax: {}", super::quote::go_quote(&text)));
+                return self.errorf(format!(
+                    "bad number syntax: {}",
+                    super::quote::go_quote(&text)
+                ));
             }
             return self.emit(ItemType::Complex);
         }
@@ -672,8 +686,7 @@ fn is_unicode_digit(r: char) -> bool {
     if r.is_ascii() {
         return r.is_ascii_digit();
     }
-    r.is_numeric() && r.to_digit(10).is_none() && !is_non_decimal_numeric(r)
-        || r.is_ascii_digit()
+    r.is_numeric() && r.to_digit(10).is_none() && !is_non_decimal_numeric(r) || r.is_ascii_digit()
 }
 
 fn is_non_decimal_numeric(r: char) -> bool {
@@ -783,7 +796,10 @@ mod tests {
         let cases: &[(&str, &[(ItemType, &str)])] = &[
             ("", &[(I::Eof, "")]),
             (" \t\n", &[(I::Text, " \t\n"), (I::Eof, "")]),
-            ("now is the time", &[(I::Text, "now is the time"), (I::Eof, "")]),
+            (
+                "now is the time",
+                &[(I::Text, "now is the time"), (I::Eof, "")],
+            ),
             (
                 "hello-{{/* this is a comment */}}-world",
                 &[(I::Text, "hello-"), (I::Text, "-world"), (I::Eof, "")],
@@ -813,10 +829,18 @@ mod tests {
                     (I::Eof, ""),
                 ],
             ),
-            ("{{}}", &[(I::LeftDelim, "{{"), (I::RightDelim, "}}"), (I::Eof, "")]),
+            (
+                "{{}}",
+                &[(I::LeftDelim, "{{"), (I::RightDelim, "}}"), (I::Eof, "")],
+            ),
             (
                 "{{for}}",
-                &[(I::LeftDelim, "{{"), (I::Identifier, "for"), (I::RightDelim, "}}"), (I::Eof, "")],
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Identifier, "for"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
             ),
             (
                 "{{block \"foo\" .}}",
@@ -842,7 +866,12 @@ mod tests {
             ),
             (
                 "{{`abc\n\\t`}}",
-                &[(I::LeftDelim, "{{"), (I::RawString, "`abc\n\\t`"), (I::RightDelim, "}}"), (I::Eof, "")],
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::RawString, "`abc\n\\t`"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
             ),
             (
                 "{{1 02 0x14 0X14 -7.2i 1e3 1E3 +1.2e-4 4.2i 1+2i 1_2 0x1.e_fp4 0X1.E_FP4}}",
@@ -909,8 +938,24 @@ mod tests {
                     (I::Eof, ""),
                 ],
             ),
-            ("{{.}}", &[(I::LeftDelim, "{{"), (I::Dot, "."), (I::RightDelim, "}}"), (I::Eof, "")]),
-            ("{{nil}}", &[(I::LeftDelim, "{{"), (I::Nil, "nil"), (I::RightDelim, "}}"), (I::Eof, "")]),
+            (
+                "{{.}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Dot, "."),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{nil}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Nil, "nil"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
             (
                 "{{.x . .2 .x.y.z}}",
                 &[
@@ -1077,26 +1122,92 @@ mod tests {
                 &[(I::Text, "hello-"), (I::Text, "-world"), (I::Eof, "")],
             ),
             // errors
-            ("#{{\u{1}}}", &[(I::Text, "#"), (I::LeftDelim, "{{"), (I::Error, "unrecognized character in action: U+0001")]),
+            (
+                "#{{\u{1}}}",
+                &[
+                    (I::Text, "#"),
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unrecognized character in action: U+0001"),
+                ],
+            ),
             ("{{", &[(I::LeftDelim, "{{"), (I::Error, "unclosed action")]),
-            ("{{range", &[(I::LeftDelim, "{{"), (I::Range, "range"), (I::Error, "unclosed action")]),
-            ("{{\"\n\"}}", &[(I::LeftDelim, "{{"), (I::Error, "unterminated quoted string")]),
-            ("{{`xx}}", &[(I::LeftDelim, "{{"), (I::Error, "unterminated raw quoted string")]),
-            ("{{'\n}}", &[(I::LeftDelim, "{{"), (I::Error, "unterminated character constant")]),
-            ("{{3k}}", &[(I::LeftDelim, "{{"), (I::Error, "bad number syntax: \"3k\"")]),
-            ("{{(3}}", &[(I::LeftDelim, "{{"), (I::LeftParen, "("), (I::Number, "3"), (I::Error, "unclosed left paren")]),
-            ("{{3)}}", &[(I::LeftDelim, "{{"), (I::Number, "3"), (I::Error, "unexpected right paren")]),
+            (
+                "{{range",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Range, "range"),
+                    (I::Error, "unclosed action"),
+                ],
+            ),
+            (
+                "{{\"\n\"}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unterminated quoted string"),
+                ],
+            ),
+            (
+                "{{`xx}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unterminated raw quoted string"),
+                ],
+            ),
+            (
+                "{{'\n}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unterminated character constant"),
+                ],
+            ),
+            (
+                "{{3k}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "bad number syntax: \"3k\""),
+                ],
+            ),
+            (
+                "{{(3}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::LeftParen, "("),
+                    (I::Number, "3"),
+                    (I::Error, "unclosed left paren"),
+                ],
+            ),
+            (
+                "{{3)}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Number, "3"),
+                    (I::Error, "unexpected right paren"),
+                ],
+            ),
             (
                 "hello-{.}}-world",
                 &[(I::Text, "hello-{.}}-world"), (I::Eof, "")],
             ),
-            ("hello-{{/*/}}-world", &[(I::Text, "hello-"), (I::Error, "unclosed comment")]),
-            ("hello-{{/* */ }}-world", &[(I::Text, "hello-"), (I::Error, "comment ends before closing delimiter")]),
-            ("{{a#}}", &[(I::LeftDelim, "{{"), (I::Error, "bad character U+0023 '#'")]),
+            (
+                "hello-{{/*/}}-world",
+                &[(I::Text, "hello-"), (I::Error, "unclosed comment")],
+            ),
+            (
+                "hello-{{/* */ }}-world",
+                &[
+                    (I::Text, "hello-"),
+                    (I::Error, "comment ends before closing delimiter"),
+                ],
+            ),
+            (
+                "{{a#}}",
+                &[(I::LeftDelim, "{{"), (I::Error, "bad character U+0023 '#'")],
+            ),
         ];
         for (input, want) in cases {
             let got = lex_all(input);
-            let want: Vec<(ItemType, String)> = want.iter().map(|(t, v)| (*t, v.to_string())).collect();
+            let want: Vec<(ItemType, String)> =
+                want.iter().map(|(t, v)| (*t, v.to_string())).collect();
             assert_eq!(compact(&got), compact(&want), "input {input:?}");
         }
     }
@@ -1133,11 +1244,26 @@ mod tests {
 
     #[test]
     fn item_display_like_go() {
-        let it = Item { typ: ItemType::String, pos: 0, val: Cow::Borrowed("\"abcdefghijkl\""), line: 1 };
+        let it = Item {
+            typ: ItemType::String,
+            pos: 0,
+            val: Cow::Borrowed("\"abcdefghijkl\""),
+            line: 1,
+        };
         assert_eq!(it.to_string(), "\"\\\"abcdefghi\"...");
-        let it = Item { typ: ItemType::End, pos: 0, val: Cow::Borrowed("end"), line: 1 };
+        let it = Item {
+            typ: ItemType::End,
+            pos: 0,
+            val: Cow::Borrowed("end"),
+            line: 1,
+        };
         assert_eq!(it.to_string(), "<end>");
-        let it = Item { typ: ItemType::Char, pos: 0, val: Cow::Borrowed("}"), line: 1 };
+        let it = Item {
+            typ: ItemType::Char,
+            pos: 0,
+            val: Cow::Borrowed("}"),
+            line: 1,
+        };
         assert_eq!(it.to_string(), "\"}\"");
     }
 }

@@ -345,7 +345,11 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0.kind {
-            ErrorKind::Parse => write!(f, "template: {}:{}: {}", self.0.file, self.0.line, self.0.message),
+            ErrorKind::Parse => write!(
+                f,
+                "template: {}:{}: {}",
+                self.0.file, self.0.line, self.0.message
+            ),
             ErrorKind::NoTemplate => write!(
                 f,
                 "template: no template {} associated with template {}",
@@ -369,6 +373,9 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.cause.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.0
+            .cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }

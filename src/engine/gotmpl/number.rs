@@ -33,7 +33,8 @@ pub fn new_number(text: &str, kind: NumberKind) -> Result<Number, String> {
     match kind {
         NumberKind::Char => {
             let inner = &text[1..];
-            let (value, tail) = unquote_char(inner, '\'').map_err(|_| "invalid syntax".to_string())?;
+            let (value, tail) =
+                unquote_char(inner, '\'').map_err(|_| "invalid syntax".to_string())?;
             if tail != "'" {
                 return Err(format!("malformed character constant: {text}"));
             }
@@ -90,7 +91,10 @@ pub fn new_number(text: &str, kind: NumberKind) -> Result<Number, String> {
     } else if let Ok(f) = parse_float(text) {
         // Parsed as a float but looks like an integer: too large for an int.
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
-            return Err(format!("integer overflow: {}", super::quote::go_quote(text)));
+            return Err(format!(
+                "integer overflow: {}",
+                super::quote::go_quote(text)
+            ));
         }
         n.is_float = true;
         n.float64 = f;
@@ -104,7 +108,10 @@ pub fn new_number(text: &str, kind: NumberKind) -> Result<Number, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", super::quote::go_quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            super::quote::go_quote(text)
+        ));
     }
     Ok(n)
 }
@@ -127,12 +134,19 @@ fn simplify_complex(n: &mut Number) {
 
 /// A complex literal `a+bi` / `a-bi` (what fmt.Sscan accepts from the lexer).
 fn parse_complex(text: &str) -> Result<(f64, f64), String> {
-    let bad = || format!("strconv.ParseFloat: parsing {}: invalid syntax", super::quote::go_quote(text));
+    let bad = || {
+        format!(
+            "strconv.ParseFloat: parsing {}: invalid syntax",
+            super::quote::go_quote(text)
+        )
+    };
     let body = text.strip_suffix('i').ok_or_else(bad)?;
     let bytes = body.as_bytes();
     let mut split = None;
     for i in (1..bytes.len()).rev() {
-        if (bytes[i] == b'+' || bytes[i] == b'-') && !matches!(bytes[i - 1], b'e' | b'E' | b'p' | b'P') {
+        if (bytes[i] == b'+' || bytes[i] == b'-')
+            && !matches!(bytes[i - 1], b'e' | b'E' | b'p' | b'P')
+        {
             split = Some(i);
             break;
         }
@@ -218,7 +232,10 @@ pub fn parse_uint(s0: &str) -> Result<u64, ()> {
         if d >= base {
             return Err(());
         }
-        n = n.checked_mul(base).and_then(|n| n.checked_add(d)).ok_or(())?;
+        n = n
+            .checked_mul(base)
+            .and_then(|n| n.checked_add(d))
+            .ok_or(())?;
     }
     if underscores && !underscore_ok(s0) {
         return Err(());
@@ -244,7 +261,11 @@ pub fn parse_int(s: &str) -> Result<i64, ()> {
     if neg && un > CUTOFF {
         return Err(());
     }
-    Ok(if neg { (un as i64).wrapping_neg() } else { un as i64 })
+    Ok(if neg {
+        (un as i64).wrapping_neg()
+    } else {
+        un as i64
+    })
 }
 
 /// Go: strconv.ParseFloat(s, 64) for the literals the lexer produces:
@@ -268,7 +289,9 @@ pub fn parse_float(s: &str) -> Result<f64, ()> {
         parse_hex_float(hex)?
     } else {
         if lower.is_empty()
-            || !lower.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-'))
+            || !lower
+                .bytes()
+                .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-'))
         {
             return Err(());
         }
@@ -343,7 +366,17 @@ mod tests {
         uint64: u64,
         float64: f64,
     ) -> Case {
-        Case { text, ok: true, is_int, is_uint, is_float, is_complex, int64, uint64, float64 }
+        Case {
+            text,
+            ok: true,
+            is_int,
+            is_uint,
+            is_float,
+            is_complex,
+            int64,
+            uint64,
+            float64,
+        }
     }
 
     const fn bad(text: &'static str) -> Case {
@@ -379,12 +412,48 @@ mod tests {
             c("-73", true, false, true, false, -73, 0, -73.0),
             c("+73", true, false, true, false, 73, 0, 73.0),
             c("100", true, true, true, false, 100, 100, 100.0),
-            c("1e9", true, true, true, false, 1_000_000_000, 1_000_000_000, 1e9),
+            c(
+                "1e9",
+                true,
+                true,
+                true,
+                false,
+                1_000_000_000,
+                1_000_000_000,
+                1e9,
+            ),
             c("-1e9", true, false, true, false, -1_000_000_000, 0, -1e9),
             c("-1.2", false, false, true, false, 0, 0, -1.2),
-            c("1e19", false, true, true, false, 0, 10_000_000_000_000_000_000, 1e19),
-            c("1e1_9", false, true, true, false, 0, 10_000_000_000_000_000_000, 1e19),
-            c("1E19", false, true, true, false, 0, 10_000_000_000_000_000_000, 1e19),
+            c(
+                "1e19",
+                false,
+                true,
+                true,
+                false,
+                0,
+                10_000_000_000_000_000_000,
+                1e19,
+            ),
+            c(
+                "1e1_9",
+                false,
+                true,
+                true,
+                false,
+                0,
+                10_000_000_000_000_000_000,
+                1e19,
+            ),
+            c(
+                "1E19",
+                false,
+                true,
+                true,
+                false,
+                0,
+                10_000_000_000_000_000_000,
+                1e19,
+            ),
             c("-1e19", false, false, true, false, 0, 0, -1e19),
             c("0x_1p4", true, true, true, false, 16, 16, 16.0),
             c("0X_1P4", true, true, true, false, 16, 16, 16.0),
@@ -398,15 +467,42 @@ mod tests {
             c("13+0i", true, true, true, true, 13, 13, 13.0),
             c("0123", true, true, true, false, 0o123, 0o123, 83.0),
             c("-0x0", true, true, true, false, 0, 0, 0.0),
-            c("0xdeadbeef", true, true, true, false, 0xdeadbeef, 0xdeadbeef, 3735928559.0),
+            c(
+                "0xdeadbeef",
+                true,
+                true,
+                true,
+                false,
+                0xdeadbeef,
+                0xdeadbeef,
+                3735928559.0,
+            ),
             c("'a'", true, true, true, false, 97, 97, 97.0),
             c("'\\n'", true, true, true, false, 10, 10, 10.0),
             c("'\\\\'", true, true, true, false, 92, 92, 92.0),
             c("'\\''", true, true, true, false, 39, 39, 39.0),
             c("'\\xFF'", true, true, true, false, 0xFF, 0xFF, 255.0),
             c("'パ'", true, true, true, false, 0x30d1, 0x30d1, 12497.0),
-            c("'\\u30d1'", true, true, true, false, 0x30d1, 0x30d1, 12497.0),
-            c("'\\U000030d1'", true, true, true, false, 0x30d1, 0x30d1, 12497.0),
+            c(
+                "'\\u30d1'",
+                true,
+                true,
+                true,
+                false,
+                0x30d1,
+                0x30d1,
+                12497.0,
+            ),
+            c(
+                "'\\U000030d1'",
+                true,
+                true,
+                true,
+                false,
+                0x30d1,
+                0x30d1,
+                12497.0,
+            ),
             bad("+-2"),
             bad("0x123."),
             bad("1e."),
@@ -427,7 +523,12 @@ mod tests {
             };
             let got = new_number(case.text, kind);
             if !case.ok {
-                assert!(got.is_err(), "expected error for {:?}: {:?}", case.text, got);
+                assert!(
+                    got.is_err(),
+                    "expected error for {:?}: {:?}",
+                    case.text,
+                    got
+                );
                 continue;
             }
             let n = got.unwrap_or_else(|e| panic!("{}: {e}", case.text));
@@ -453,8 +554,14 @@ mod tests {
             new_number("99999999999999999999", NumberKind::Number),
             Err("integer overflow: \"99999999999999999999\"".into())
         );
-        assert_eq!(new_number("089", NumberKind::Number), Err("integer overflow: \"089\"".into()));
-        assert_eq!(new_number("0x1.8", NumberKind::Number), Err("illegal number syntax: \"0x1.8\"".into()));
+        assert_eq!(
+            new_number("089", NumberKind::Number),
+            Err("integer overflow: \"089\"".into())
+        );
+        assert_eq!(
+            new_number("0x1.8", NumberKind::Number),
+            Err("illegal number syntax: \"0x1.8\"".into())
+        );
         let n = new_number("18446744073709551615", NumberKind::Number).unwrap();
         assert!(n.is_uint && !n.is_int);
     }

@@ -50,7 +50,12 @@ struct TreeState<'a> {
 
 impl<'a> TreeState<'a> {
     fn new() -> Self {
-        let eof = Item { typ: ItemType::Eof, pos: 0, val: Cow::Borrowed(""), line: 0 };
+        let eof = Item {
+            typ: ItemType::Eof,
+            pos: 0,
+            val: Cow::Borrowed(""),
+            line: 0,
+        };
         TreeState {
             token: [eof.clone(), eof.clone(), eof],
             peek_count: 0,
@@ -105,7 +110,12 @@ pub fn parse(name: &str, text: &str, funcs: FuncResolver<'_>) -> PResult<Vec<Tre
     p.lex.break_ok = (p.funcs)("break").is_none();
     p.lex.continue_ok = (p.funcs)("continue").is_none();
     let root = p.parse_top()?;
-    let tree = Tree { name: Rc::from(name), parse_name: p.parse_name.clone(), text: shared, root };
+    let tree = Tree {
+        name: Rc::from(name),
+        parse_name: p.parse_name.clone(),
+        text: shared,
+        root,
+    };
     p.add(tree)?;
     Ok(p.trees)
 }
@@ -179,7 +189,10 @@ impl<'a, 'f> Parser<'a, 'f> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.st.action_line != 0 && self.st.action_line != token.line {
-                extra = format!(" in action started at {}:{}", self.parse_name, self.st.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.st.action_line
+                );
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
@@ -209,7 +222,12 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn new_tree(&self, name: Rc<str>, root: List) -> Tree {
-        Tree { name, parse_name: self.parse_name.clone(), text: self.text.clone(), root }
+        Tree {
+            name,
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root,
+        }
     }
 
     /// Go: Tree.parse, the top level, which also accepts `{{define}}`.
@@ -305,11 +323,18 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", ItemType::RightDelim)?;
-        Ok(Parsed::Node(Node::Action(ActionNode { pos: token.pos, pipe })))
+        Ok(Parsed::Node(Node::Action(ActionNode {
+            pos: token.pos,
+            pipe,
+        })))
     }
 
     fn break_control(&mut self, pos: Pos, is_break: bool) -> PResult<Parsed> {
-        let what = if is_break { "{{break}}" } else { "{{continue}}" };
+        let what = if is_break {
+            "{{break}}"
+        } else {
+            "{{continue}}"
+        };
         let token = self.next_non_space();
         if token.typ != ItemType::RightDelim {
             return self.unexpected(&token, what);
@@ -317,17 +342,28 @@ impl<'a, 'f> Parser<'a, 'f> {
         if self.st.range_depth == 0 {
             return self.errorf(format!("{what} outside {{{{range}}}}"));
         }
-        Ok(Parsed::Node(if is_break { Node::Break(pos) } else { Node::Continue(pos) }))
+        Ok(Parsed::Node(if is_break {
+            Node::Break(pos)
+        } else {
+            Node::Continue(pos)
+        }))
     }
 
     /// Go: pipeline: declarations? command ('|' command)*.
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.pipeline_inner(context, end))
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.pipeline_inner(context, end)
+        })
     }
 
     fn pipeline_inner(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe { pos: token.pos, is_assign: false, decl: vec![], cmds: vec![] };
+        let mut pipe = Pipe {
+            pos: token.pos,
+            is_assign: false,
+            decl: vec![],
+            cmds: vec![],
+        };
         'decls: loop {
             let v = self.peek_non_space();
             if v.typ == ItemType::Variable {
@@ -400,9 +436,16 @@ impl<'a, 'f> Parser<'a, 'f> {
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
             if matches!(
                 c.args[0],
-                Operand::Bool(..) | Operand::Dot(_) | Operand::Nil(_) | Operand::Number(_) | Operand::String(_)
+                Operand::Bool(..)
+                    | Operand::Dot(_)
+                    | Operand::Nil(_)
+                    | Operand::Number(_)
+                    | Operand::String(_)
             ) {
-                return self.errorf(format!("non executable command in pipeline stage {}", i + 1));
+                return self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                ));
             }
         }
         Ok(())
@@ -411,7 +454,9 @@ impl<'a, 'f> Parser<'a, 'f> {
     /// Go: parseControl for if, range and with.
     fn branch_control(&mut self, context: &'static str) -> PResult<Parsed> {
         let vars_len = self.st.vars.len();
-        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.branch_control_inner(context));
+        let r = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.branch_control_inner(context)
+        });
         self.st.vars.truncate(vars_len);
         r
     }
@@ -438,11 +483,15 @@ impl<'a, 'f> Parser<'a, 'f> {
                 if context == "if" && self.peek().typ == ItemType::If {
                     self.next();
                     let nested = self.branch_control("if")?;
-                    else_list = Some(List { nodes: vec![into_node(nested)] });
+                    else_list = Some(List {
+                        nodes: vec![into_node(nested)],
+                    });
                 } else if context == "with" && self.peek().typ == ItemType::With {
                     self.next();
                     let nested = self.branch_control("with")?;
-                    else_list = Some(List { nodes: vec![into_node(nested)] });
+                    else_list = Some(List {
+                        nodes: vec![into_node(nested)],
+                    });
                 } else {
                     let (l, next) = self.item_list()?;
                     if !matches!(next, Parsed::End) {
@@ -454,7 +503,12 @@ impl<'a, 'f> Parser<'a, 'f> {
             Parsed::Node(_) => unreachable!("item_list returns only end or else"),
         }
         self.st.stack_depth -= 1;
-        let branch = BranchNode { pos: pipe.pos, pipe, list, else_list };
+        let branch = BranchNode {
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        };
         Ok(Parsed::Node(match context {
             "if" => Node::If(branch),
             "range" => Node::Range(branch),
@@ -519,7 +573,11 @@ impl<'a, 'f> Parser<'a, 'f> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, ItemType::RightDelim)?);
         }
-        Ok(Parsed::Node(Node::Template(TemplateNode { pos: token.pos, name: Rc::from(name), pipe })))
+        Ok(Parsed::Node(Node::Template(TemplateNode {
+            pos: token.pos,
+            name: Rc::from(name),
+            pipe,
+        })))
     }
 
     fn parse_template_name(&self, token: &Item<'a>, context: &str) -> PResult<String> {
@@ -534,7 +592,10 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     /// Go: command: operand (space operand)*.
     fn command(&mut self) -> PResult<Command> {
-        let mut cmd = Command { pos: self.peek_non_space().pos, args: vec![] };
+        let mut cmd = Command {
+            pos: self.peek_non_space().pos,
+            args: vec![],
+        };
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
@@ -581,10 +642,21 @@ impl<'a, 'f> Parser<'a, 'f> {
                 v.pos = chain_pos;
                 Operand::Variable(v)
             }
-            Operand::Bool(..) | Operand::String(_) | Operand::Number(_) | Operand::Nil(_) | Operand::Dot(_) => {
-                return self.errorf(format!("unexpected . after term {}", go_quote(&node.to_string())));
+            Operand::Bool(..)
+            | Operand::String(_)
+            | Operand::Number(_)
+            | Operand::Nil(_)
+            | Operand::Dot(_) => {
+                return self.errorf(format!(
+                    "unexpected . after term {}",
+                    go_quote(&node.to_string())
+                ));
             }
-            other => Operand::Chain(ChainNode { pos: chain_pos, node: Box::new(other), field: fields }),
+            other => Operand::Chain(ChainNode {
+                pos: chain_pos,
+                node: Box::new(other),
+                field: fields,
+            }),
         }))
     }
 
@@ -596,7 +668,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                 let Some(func) = (self.funcs)(&token.val) else {
                     return self.errorf(format!("function {} not defined", go_quote(&token.val)));
                 };
-                Operand::Identifier(IdentifierNode { pos: token.pos, name: Rc::from(&*token.val), func })
+                Operand::Identifier(IdentifierNode {
+                    pos: token.pos,
+                    name: Rc::from(&*token.val),
+                    func,
+                })
             }
             ItemType::Dot => Operand::Dot(token.pos),
             ItemType::Nil => Operand::Nil(token.pos),
@@ -623,7 +699,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                     Err(e) => return self.errorf(e),
                 };
                 let ideal = ideal_constant(&token.val, &number);
-                Operand::Number(NumberNode { pos: token.pos, text: Rc::from(&*token.val), ideal })
+                Operand::Number(NumberNode {
+                    pos: token.pos,
+                    text: Rc::from(&*token.val),
+                    ideal,
+                })
             }
             ItemType::LeftParen => {
                 if self.st.stack_depth >= MAX_STACK_DEPTH {
@@ -638,7 +718,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                 let Ok(s) = unquote(&token.val) else {
                     return self.errorf("invalid syntax".into());
                 };
-                Operand::String(StringNode { pos: token.pos, quoted: Rc::from(&*token.val), value: Value::string(s) })
+                Operand::String(StringNode {
+                    pos: token.pos,
+                    quoted: Rc::from(&*token.val),
+                    value: Value::string(s),
+                })
             }
             _ => {
                 self.backup();
@@ -657,7 +741,10 @@ fn into_node(p: Parsed) -> Node {
 }
 
 fn new_variable(pos: Pos, text: &str) -> VariableNode {
-    VariableNode { pos, ident: text.split('.').map(Rc::from).collect() }
+    VariableNode {
+        pos,
+        ident: text.split('.').map(Rc::from).collect(),
+    }
 }
 
 /// Go: state.idealConstant: the value of a literal whose type is unknown.
@@ -833,7 +920,10 @@ mod tests {
             "{{block \"foo\"}}hello{{end}}",
         ];
         for input in bad {
-            assert!(parse_root("test", input).is_err(), "expected error for {input:?}");
+            assert!(
+                parse_root("test", input).is_err(),
+                "expected error for {input:?}"
+            );
         }
     }
 
@@ -842,13 +932,33 @@ mod tests {
     fn error_tests_from_go() {
         let cases: &[(&str, &str, &str)] = &[
             ("unclosed1", "line1\n{{", "unclosed1:2: unclosed action"),
-            ("unclosed2", "line1\n{{define `x`}}line2\n{{", "unclosed2:3: unclosed action"),
-            ("unclosed3", "line1\n{{\"x\"\n\"y\"\n", "unclosed3:4: unclosed action started at unclosed3:2"),
-            ("unclosed4", "{{\n\n\n\n\n", "unclosed4:6: unclosed action started at unclosed4:1"),
-            ("var1", "line1\n{{\nx\n}}", "var1:3: function \"x\" not defined"),
+            (
+                "unclosed2",
+                "line1\n{{define `x`}}line2\n{{",
+                "unclosed2:3: unclosed action",
+            ),
+            (
+                "unclosed3",
+                "line1\n{{\"x\"\n\"y\"\n",
+                "unclosed3:4: unclosed action started at unclosed3:2",
+            ),
+            (
+                "unclosed4",
+                "{{\n\n\n\n\n",
+                "unclosed4:6: unclosed action started at unclosed4:1",
+            ),
+            (
+                "var1",
+                "line1\n{{\nx\n}}",
+                "var1:3: function \"x\" not defined",
+            ),
             ("function", "{{foo}}", "function \"foo\" not defined"),
             ("comment1", "{{/*}}", "comment1:1: unclosed comment"),
-            ("comment2", "{{/*\nhello\n}}", "comment2:1: unclosed comment"),
+            (
+                "comment2",
+                "{{/*\nhello\n}}",
+                "comment2:1: unclosed comment",
+            ),
             ("lparen", "{{.X (1 2 3}}", "unclosed left paren"),
             ("rparen", "{{.X 1 2 3 ) }}", "unexpected right paren"),
             ("rparen2", "{{(.X 1 2 3", "unclosed action"),
@@ -858,33 +968,79 @@ mod tests {
             ("stringconst", "{{\"a}}", "unterminated quoted string"),
             ("rawstringconst", "{{`a}}", "unterminated raw quoted string"),
             ("number", "{{0xi}}", "number syntax"),
-            ("multidefine", "{{define `a`}}a{{end}}{{define `a`}}b{{end}}", "multiple definition of template"),
+            (
+                "multidefine",
+                "{{define `a`}}a{{end}}{{define `a`}}b{{end}}",
+                "multiple definition of template",
+            ),
             ("eof", "{{range .X}}", "unexpected EOF"),
-            ("variable", "{{$x := 23}}{{with $x.y := 3}}{{$x 23}}{{end}}", "unexpected \":=\""),
+            (
+                "variable",
+                "{{$x := 23}}{{with $x.y := 3}}{{$x 23}}{{end}}",
+                "unexpected \":=\"",
+            ),
             ("multidecl", "{{$a,$b,$c := 23}}", "too many declarations"),
             ("undefvar", "{{$a}}", "undefined variable"),
             ("wrongdot", "{{true.any}}", "unexpected . after term"),
-            ("wrongpipeline", "{{12|false}}", "non executable command in pipeline"),
-            ("emptypipeline", "{{ ( ) }}", "missing value for parenthesized pipeline"),
-            ("multilinerawstring", "{{ $v := `\n` }} {{", "multilinerawstring:2: unclosed action"),
+            (
+                "wrongpipeline",
+                "{{12|false}}",
+                "non executable command in pipeline",
+            ),
+            (
+                "emptypipeline",
+                "{{ ( ) }}",
+                "missing value for parenthesized pipeline",
+            ),
+            (
+                "multilinerawstring",
+                "{{ $v := `\n` }} {{",
+                "multilinerawstring:2: unclosed action",
+            ),
             ("rangeundefvar", "{{range $k}}{{end}}", "undefined variable"),
-            ("rangeundefvars", "{{range $k, $v}}{{end}}", "undefined variable"),
-            ("rangemissingvalue1", "{{range $k,}}{{end}}", "missing value for range"),
-            ("rangemissingvalue2", "{{range $k, $v := }}{{end}}", "missing value for range"),
-            ("rangenotvariable1", "{{range $k, .}}{{end}}", "range can only initialize variables"),
-            ("rangenotvariable2", "{{range $k, 123 := .}}{{end}}", "range can only initialize variables"),
+            (
+                "rangeundefvars",
+                "{{range $k, $v}}{{end}}",
+                "undefined variable",
+            ),
+            (
+                "rangemissingvalue1",
+                "{{range $k,}}{{end}}",
+                "missing value for range",
+            ),
+            (
+                "rangemissingvalue2",
+                "{{range $k, $v := }}{{end}}",
+                "missing value for range",
+            ),
+            (
+                "rangenotvariable1",
+                "{{range $k, .}}{{end}}",
+                "range can only initialize variables",
+            ),
+            (
+                "rangenotvariable2",
+                "{{range $k, 123 := .}}{{end}}",
+                "range can only initialize variables",
+            ),
         ];
         for (name, input, want) in cases {
             let e = parse_root(name, input).expect_err(name);
             let text = err_text(&e);
-            assert!(text.contains(want), "{name}: error {text:?} does not contain {want:?}");
+            assert!(
+                text.contains(want),
+                "{name}: error {text:?} does not contain {want:?}"
+            );
         }
     }
 
     #[test]
     fn exact_error_texts() {
         let e = parse_root("chart/templates/x.yaml", "a\nb\n{{ foo }}").unwrap_err();
-        assert_eq!(err_text(&e), "template: chart/templates/x.yaml:3: function \"foo\" not defined");
+        assert_eq!(
+            err_text(&e),
+            "template: chart/templates/x.yaml:3: function \"foo\" not defined"
+        );
         let e = parse_root("t", "{{ .a }").unwrap_err();
         assert_eq!(err_text(&e), "template: t:1: unexpected \"}\" in operand");
         let e = parse_root("t", "{{ if .a }}x").unwrap_err();
@@ -896,13 +1052,22 @@ mod tests {
         let e = parse_root("t", "{{range .}}{{end}} {{break}}").unwrap_err();
         assert_eq!(err_text(&e), "template: t:1: {{break}} outside {{range}}");
         let e = parse_root("t", "{{define \"a\"}}x{{end}}{{define \"a\"}}y{{end}}").unwrap_err();
-        assert_eq!(err_text(&e), "template: t:1: template: multiple definition of template \"a\"");
+        assert_eq!(
+            err_text(&e),
+            "template: t:1: template: multiple definition of template \"a\""
+        );
         let e = parse_root("t", "{{ 99999999999999999999 }}").unwrap_err();
-        assert_eq!(err_text(&e), "template: t:1: integer overflow: \"99999999999999999999\"");
+        assert_eq!(
+            err_text(&e),
+            "template: t:1: integer overflow: \"99999999999999999999\""
+        );
         let e = parse_root("t", "{{ \"\\q\" }}").unwrap_err();
         assert_eq!(err_text(&e), "template: t:1: invalid syntax");
         let e = parse_root("t", "{{ .a | 3 }}").unwrap_err();
-        assert_eq!(err_text(&e), "template: t:1: non executable command in pipeline stage 2");
+        assert_eq!(
+            err_text(&e),
+            "template: t:1: non executable command in pipeline stage 2"
+        );
     }
 
     #[test]
@@ -927,8 +1092,14 @@ mod tests {
             (" \t\n \t\n", true),
             ("{{/* comment */}}", true),
             ("{{define \"x\"}}something{{end}}", true),
-            ("{{define `x`}}something{{end}}\n\n{{define `y`}}something{{end}}\n\n", true),
-            ("{{define `x`}}something{{end}}\nx\n{{define `y`}}something{{end}}\ny\n", false),
+            (
+                "{{define `x`}}something{{end}}\n\n{{define `y`}}something{{end}}\n\n",
+                true,
+            ),
+            (
+                "{{define `x`}}something{{end}}\nx\n{{define `y`}}something{{end}}\ny\n",
+                false,
+            ),
             ("{{define `x`}}something{{end}}{{if 3}}foo{{end}}", false),
         ];
         for (input, empty) in cases {
@@ -943,7 +1114,9 @@ mod tests {
         // Go puts a merged field chain at the position of its second field,
         // which is where Helm's error columns point.
         let trees = parse("t", "{{- .Values.nonexistant.key }}", &funcs).unwrap();
-        let Node::Action(a) = &trees[0].root.nodes[0] else { panic!() };
+        let Node::Action(a) = &trees[0].root.nodes[0] else {
+            panic!()
+        };
         assert_eq!(a.pipe.cmds[0].args[0].pos(), 11);
     }
 }

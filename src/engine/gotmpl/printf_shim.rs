@@ -52,7 +52,11 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             out.push_str(&text);
             out.extend(std::iter::repeat_n(' ', pad));
         } else {
-            let fill = if zero && matches!(verb, 'd') { '0' } else { ' ' };
+            let fill = if zero && matches!(verb, 'd') {
+                '0'
+            } else {
+                ' '
+            };
             out.extend(std::iter::repeat_n(fill, pad));
             out.push_str(&text);
         }
@@ -119,7 +123,10 @@ fn list_with(verb: char, l: &[Value]) -> String {
 }
 
 fn map_with(verb: char, m: &crate::engine::value::Map) -> String {
-    let items: Vec<String> = m.iter().map(|(k, x)| format!("{}:{}", k, format_verb(verb, x))).collect();
+    let items: Vec<String> = m
+        .iter()
+        .map(|(k, x)| format!("{}:{}", k, format_verb(verb, x)))
+        .collect();
     format!("map[{}]", items.join(" "))
 }
 
@@ -129,10 +136,27 @@ mod tests {
 
     #[test]
     fn basic_verbs() {
-        assert_eq!(sprintf("%s-%d-%v-%q", &[Value::str("a"), Value::Int(3), Value::Bool(true), Value::str("x")]), "a-3-true-\"x\"");
-        assert_eq!(sprintf("%5d|%-3s|", &[Value::Int(42), Value::str("a")]), "   42|a  |");
+        assert_eq!(
+            sprintf(
+                "%s-%d-%v-%q",
+                &[
+                    Value::str("a"),
+                    Value::Int(3),
+                    Value::Bool(true),
+                    Value::str("x")
+                ]
+            ),
+            "a-3-true-\"x\""
+        );
+        assert_eq!(
+            sprintf("%5d|%-3s|", &[Value::Int(42), Value::str("a")]),
+            "   42|a  |"
+        );
         assert_eq!(sprintf("%d %d", &[Value::Int(1)]), "1 %!d(MISSING)");
-        assert_eq!(sprintf("%d", &[Value::Int(1), Value::str("x")]), "1%!(EXTRA string=x)");
+        assert_eq!(
+            sprintf("%d", &[Value::Int(1), Value::str("x")]),
+            "1%!(EXTRA string=x)"
+        );
         assert_eq!(sprintf("%s", &[Value::Int(1)]), "%!s(int=1)");
         assert_eq!(sprintf("100%%", &[]), "100%");
     }

@@ -203,7 +203,10 @@ mod tests {
         assert_eq!(unquote("`a\\nb`"), Ok("a\\nb".into()));
         assert_eq!(unquote("`a\r\nb`"), Ok("a\nb".into()));
         assert_eq!(unquote("\"a\\nb\\t\\\"\""), Ok("a\nb\t\"".into()));
-        assert_eq!(unquote("\"\\u00e9\\U0001F600\\x41\\101\""), Ok("é😀AA".into()));
+        assert_eq!(
+            unquote("\"\\u00e9\\U0001F600\\x41\\101\""),
+            Ok("é😀AA".into())
+        );
         assert_eq!(unquote("\"\\'\""), Err(()));
         assert_eq!(unquote("\"\\q\""), Err(()));
         assert_eq!(unquote("\"\\ud800\""), Err(()));
@@ -213,7 +216,10 @@ mod tests {
     fn unquote_char_like_go() {
         assert_eq!(unquote_char("a'", '\''), Ok((Unquoted::Rune('a'), "'")));
         assert_eq!(unquote_char("\\''", '\''), Ok((Unquoted::Rune('\''), "'")));
-        assert_eq!(unquote_char("\\xFF'", '\''), Ok((Unquoted::Byte(0xFF), "'")));
+        assert_eq!(
+            unquote_char("\\xFF'", '\''),
+            Ok((Unquoted::Byte(0xFF), "'"))
+        );
         assert!(unquote_char("'", '\'').is_err());
         assert!(unquote_char("\\\"'", '\'').is_err());
     }

@@ -108,7 +108,13 @@ fn go_set(missing: MissingKey) -> Templates {
     t.set_missing_key(missing);
     t.add_func(
         "add",
-        custom(|a| Ok(Value::Int(a.iter().map(|x| if let Value::Int(n) = x { *n } else { 0 }).sum()))),
+        custom(|a| {
+            Ok(Value::Int(
+                a.iter()
+                    .map(|x| if let Value::Int(n) = x { *n } else { 0 })
+                    .sum(),
+            ))
+        }),
     );
     t.add_func("echo", custom(|a| Ok(a[0].clone())));
     t.add_func("typeOf", custom(|a| Ok(Value::string(a[0].type_name()))));
@@ -122,14 +128,19 @@ fn go_set(missing: MissingKey) -> Templates {
                 "wrong type for value; expected string; got {}",
                 other.type_name()
             ))),
-            _ => Err(FuncError::Arg(format!("wrong number of args for oneArg: want 1 got {}", a.len()))),
+            _ => Err(FuncError::Arg(format!(
+                "wrong number of args for oneArg: want 1 got {}",
+                a.len()
+            ))),
         }),
     );
     t.add_func(
         "twoArgs",
         custom(|a| match a {
             [Value::String(x), Value::String(y)] => Ok(Value::string(format!("twoArgs={x}{y}"))),
-            _ => Err(FuncError::Arg("wrong type for value; expected string; got bool".into())),
+            _ => Err(FuncError::Arg(
+                "wrong type for value; expected string; got bool".into(),
+            )),
         }),
     );
     t.add_func(
@@ -143,7 +154,10 @@ fn go_set(missing: MissingKey) -> Templates {
         }),
     );
     t.add_func("mapOfThree", custom(|_| Ok(map(&[("three", i(3))]))));
-    t.add_func("fail", custom(|a| Err(FuncError::Call(a[0].as_str().unwrap_or_default().into()))));
+    t.add_func(
+        "fail",
+        custom(|a| Err(FuncError::Call(a[0].as_str().unwrap_or_default().into()))),
+    );
     t
 }
 
@@ -172,7 +186,12 @@ fn exec_tests_from_go() {
         ("ideal int", "{{typeOf 3}}", "int", i(0)),
         ("ideal float", "{{typeOf 1.0}}", "float64", i(0)),
         ("ideal exp float", "{{typeOf 1e1}}", "float64", i(0)),
-        ("ideal int max", "{{typeOf 0x7fffffffffffffff}}", "int", i(0)),
+        (
+            "ideal int max",
+            "{{typeOf 0x7fffffffffffffff}}",
+            "int",
+            i(0),
+        ),
         (".X", "-{{.X}}-", "-x-", t.clone()),
         (".U.V", "-{{.U.V}}-", "-v-", t.clone()),
         ("map .one", "{{.MSI.one}}", "1", t.clone()),
@@ -183,8 +202,18 @@ fn exec_tests_from_go() {
         ("dot float", "<{{.}}>", "<15.1>", Value::Float(15.1)),
         ("dot bool", "<{{.}}>", "<true>", Value::Bool(true)),
         ("dot string", "<{{.}}>", "<hello>", s("hello")),
-        ("dot slice", "<{{.}}>", "<[-1 -2 -3]>", list(vec![i(-1), i(-2), i(-3)])),
-        ("dot map", "<{{.}}>", "<map[two:22]>", map(&[("two", i(22))])),
+        (
+            "dot slice",
+            "<{{.}}>",
+            "<[-1 -2 -3]>",
+            list(vec![i(-1), i(-2), i(-3)]),
+        ),
+        (
+            "dot map",
+            "<{{.}}>",
+            "<map[two:22]>",
+            map(&[("two", i(22))]),
+        ),
         ("$ int", "{{$}}", "123", i(123)),
         ("$.I", "{{$.I}}", "17", t.clone()),
         ("$.U.V", "{{$.U.V}}", "v", t.clone()),
@@ -193,45 +222,200 @@ fn exec_tests_from_go() {
         ("empty with int", "{{.Empty1}}", "3", t.clone()),
         ("empty with string", "{{.Empty2}}", "empty2", t.clone()),
         ("empty with slice", "{{.Empty3}}", "[7 8]", t.clone()),
-        ("empty with struct", "{{.Empty4}}", "map[V:UinEmpty]", t.clone()),
-        ("empty with struct, field", "{{.Empty4.V}}", "UinEmpty", t.clone()),
+        (
+            "empty with struct",
+            "{{.Empty4}}",
+            "map[V:UinEmpty]",
+            t.clone(),
+        ),
+        (
+            "empty with struct, field",
+            "{{.Empty4.V}}",
+            "UinEmpty",
+            t.clone(),
+        ),
         (".Method0", "-{{.T.Method0}}-", "-M0-", t.clone()),
-        (".Method1(1234)", "-{{.T.Method1 1234}}-", "-1234-", t.clone()),
+        (
+            ".Method1(1234)",
+            "-{{.T.Method1 1234}}-",
+            "-1234-",
+            t.clone(),
+        ),
         (".Method1(.I)", "-{{.T.Method1 .I}}-", "-17-", t.clone()),
-        (".Method2(3, .X)", "-{{.T.Method2 3 .X}}-", "-Method2: 3 x-", t.clone()),
-        ("method on var", "{{if $x := .T}}-{{$x.Method2 $x.I $x.X}}{{end}}-", "-Method2: 17 x-", t.clone()),
-        ("pipeline", "-{{.T.Method0 | .T.Method2 .I}}-", "-Method2: 17 M0-", t.clone()),
-        ("parens in pipeline", "{{printf `%d %d %d` (1) (2 | add 3) (add 4 (add 5 6))}}", "1 5 15", t.clone()),
+        (
+            ".Method2(3, .X)",
+            "-{{.T.Method2 3 .X}}-",
+            "-Method2: 3 x-",
+            t.clone(),
+        ),
+        (
+            "method on var",
+            "{{if $x := .T}}-{{$x.Method2 $x.I $x.X}}{{end}}-",
+            "-Method2: 17 x-",
+            t.clone(),
+        ),
+        (
+            "pipeline",
+            "-{{.T.Method0 | .T.Method2 .I}}-",
+            "-Method2: 17 M0-",
+            t.clone(),
+        ),
+        (
+            "parens in pipeline",
+            "{{printf `%d %d %d` (1) (2 | add 3) (add 4 (add 5 6))}}",
+            "1 5 15",
+            t.clone(),
+        ),
         ("parens: $ in paren", "{{($).X}}", "x", t.clone()),
-        ("parens: $ in paren in pipe", "{{($ | echo).X}}", "x", t.clone()),
-        ("parens: spaces and args", r#"{{(makemap "up" "down" "left" "right").left}}"#, "right", t.clone()),
+        (
+            "parens: $ in paren in pipe",
+            "{{($ | echo).X}}",
+            "x",
+            t.clone(),
+        ),
+        (
+            "parens: spaces and args",
+            r#"{{(makemap "up" "down" "left" "right").left}}"#,
+            "right",
+            t.clone(),
+        ),
         ("if true", "{{if true}}TRUE{{end}}", "TRUE", t.clone()),
-        ("if false", "{{if false}}TRUE{{else}}FALSE{{end}}", "FALSE", t.clone()),
-        ("if 1", "{{if 1}}NON-ZERO{{else}}ZERO{{end}}", "NON-ZERO", t.clone()),
-        ("if 0", "{{if 0}}NON-ZERO{{else}}ZERO{{end}}", "ZERO", t.clone()),
-        ("if 1.5", "{{if 1.5}}NON-ZERO{{else}}ZERO{{end}}", "NON-ZERO", t.clone()),
-        ("if 0.0", "{{if .FloatZero}}NON-ZERO{{else}}ZERO{{end}}", "ZERO", t.clone()),
-        ("if emptystring", "{{if ``}}NON-EMPTY{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("if string", "{{if `notempty`}}NON-EMPTY{{else}}EMPTY{{end}}", "NON-EMPTY", t.clone()),
-        ("if emptyslice", "{{if .SIEmpty}}NON-EMPTY{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("if slice", "{{if .SI}}NON-EMPTY{{else}}EMPTY{{end}}", "NON-EMPTY", t.clone()),
-        ("if emptymap", "{{if .MSIEmpty}}NON-EMPTY{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("if map", "{{if .MSI}}NON-EMPTY{{else}}EMPTY{{end}}", "NON-EMPTY", t.clone()),
-        ("if map unset", "{{if .MXI.none}}NON-ZERO{{else}}ZERO{{end}}", "ZERO", t.clone()),
-        ("if map not unset", "{{if not .MXI.none}}ZERO{{else}}NON-ZERO{{end}}", "ZERO", t.clone()),
-        ("if $x with $y int", "{{if $x := true}}{{with $y := .I}}{{$x}},{{$y}}{{end}}{{end}}", "true,17", t.clone()),
-        ("if $x with $x int", "{{if $x := true}}{{with $x := .I}}{{$x}},{{end}}{{$x}}{{end}}", "17,true", t.clone()),
-        ("if else if", "{{if false}}FALSE{{else if true}}TRUE{{end}}", "TRUE", t.clone()),
-        ("if else chain", "{{if eq 1 3}}1{{else if eq 2 3}}2{{else if eq 3 3}}3{{end}}", "3", t.clone()),
-        ("print", r#"{{print "hello, print"}}"#, "hello, print", t.clone()),
+        (
+            "if false",
+            "{{if false}}TRUE{{else}}FALSE{{end}}",
+            "FALSE",
+            t.clone(),
+        ),
+        (
+            "if 1",
+            "{{if 1}}NON-ZERO{{else}}ZERO{{end}}",
+            "NON-ZERO",
+            t.clone(),
+        ),
+        (
+            "if 0",
+            "{{if 0}}NON-ZERO{{else}}ZERO{{end}}",
+            "ZERO",
+            t.clone(),
+        ),
+        (
+            "if 1.5",
+            "{{if 1.5}}NON-ZERO{{else}}ZERO{{end}}",
+            "NON-ZERO",
+            t.clone(),
+        ),
+        (
+            "if 0.0",
+            "{{if .FloatZero}}NON-ZERO{{else}}ZERO{{end}}",
+            "ZERO",
+            t.clone(),
+        ),
+        (
+            "if emptystring",
+            "{{if ``}}NON-EMPTY{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "if string",
+            "{{if `notempty`}}NON-EMPTY{{else}}EMPTY{{end}}",
+            "NON-EMPTY",
+            t.clone(),
+        ),
+        (
+            "if emptyslice",
+            "{{if .SIEmpty}}NON-EMPTY{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "if slice",
+            "{{if .SI}}NON-EMPTY{{else}}EMPTY{{end}}",
+            "NON-EMPTY",
+            t.clone(),
+        ),
+        (
+            "if emptymap",
+            "{{if .MSIEmpty}}NON-EMPTY{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "if map",
+            "{{if .MSI}}NON-EMPTY{{else}}EMPTY{{end}}",
+            "NON-EMPTY",
+            t.clone(),
+        ),
+        (
+            "if map unset",
+            "{{if .MXI.none}}NON-ZERO{{else}}ZERO{{end}}",
+            "ZERO",
+            t.clone(),
+        ),
+        (
+            "if map not unset",
+            "{{if not .MXI.none}}ZERO{{else}}NON-ZERO{{end}}",
+            "ZERO",
+            t.clone(),
+        ),
+        (
+            "if $x with $y int",
+            "{{if $x := true}}{{with $y := .I}}{{$x}},{{$y}}{{end}}{{end}}",
+            "true,17",
+            t.clone(),
+        ),
+        (
+            "if $x with $x int",
+            "{{if $x := true}}{{with $x := .I}}{{$x}},{{end}}{{$x}}{{end}}",
+            "17,true",
+            t.clone(),
+        ),
+        (
+            "if else if",
+            "{{if false}}FALSE{{else if true}}TRUE{{end}}",
+            "TRUE",
+            t.clone(),
+        ),
+        (
+            "if else chain",
+            "{{if eq 1 3}}1{{else if eq 2 3}}2{{else if eq 3 3}}3{{end}}",
+            "3",
+            t.clone(),
+        ),
+        (
+            "print",
+            r#"{{print "hello, print"}}"#,
+            "hello, print",
+            t.clone(),
+        ),
         ("print 123", "{{print 1 2 3}}", "1 2 3", t.clone()),
         ("print nil", "{{print nil}}", "<nil>", t.clone()),
         ("println", "{{println 1 2 3}}", "1 2 3\n", t.clone()),
-        ("printf string", r#"{{printf "%s" "hello"}}"#, "hello", t.clone()),
+        (
+            "printf string",
+            r#"{{printf "%s" "hello"}}"#,
+            "hello",
+            t.clone(),
+        ),
         ("printf field", r#"{{printf "%s" .U.V}}"#, "v", t.clone()),
-        ("printf method", r#"{{printf "%s" .T.Method0}}"#, "M0", t.clone()),
-        ("printf dot", r#"{{with .I}}{{printf "%d" .}}{{end}}"#, "17", t.clone()),
-        ("printf var", r#"{{with $x := .I}}{{printf "%d" $x}}{{end}}"#, "17", t.clone()),
+        (
+            "printf method",
+            r#"{{printf "%s" .T.Method0}}"#,
+            "M0",
+            t.clone(),
+        ),
+        (
+            "printf dot",
+            r#"{{with .I}}{{printf "%d" .}}{{end}}"#,
+            "17",
+            t.clone(),
+        ),
+        (
+            "printf var",
+            r#"{{with $x := .I}}{{printf "%d" $x}}{{end}}"#,
+            "17",
+            t.clone(),
+        ),
         (
             "html",
             r#"{{html "<script>alert(\"XSS\");</script>"}}"#,
@@ -245,84 +429,364 @@ fn exec_tests_from_go() {
             Value::Nil,
         ),
         ("js", "{{js .}}", r"It\'d be nice.", s("It'd be nice.")),
-        ("urlquery", r#"{{"http://www.example.org/"|urlquery}}"#, "http%3A%2F%2Fwww.example.org%2F", Value::Nil),
-        ("not", "{{not true}} {{not false}}", "false true", Value::Nil),
-        ("and", "{{and false 0}} {{and 1 0}} {{and 0 true}} {{and 1 1}}", "false 0 0 1", Value::Nil),
-        ("or", "{{or 0 0}} {{or 1 0}} {{or 0 true}} {{or 1 1}}", "0 1 true 1", Value::Nil),
-        ("boolean if", "{{if and true 1 `hi`}}TRUE{{else}}FALSE{{end}}", "TRUE", t.clone()),
-        ("boolean if not", "{{if and true 1 `hi` | not}}TRUE{{else}}FALSE{{end}}", "FALSE", Value::Nil),
+        (
+            "urlquery",
+            r#"{{"http://www.example.org/"|urlquery}}"#,
+            "http%3A%2F%2Fwww.example.org%2F",
+            Value::Nil,
+        ),
+        (
+            "not",
+            "{{not true}} {{not false}}",
+            "false true",
+            Value::Nil,
+        ),
+        (
+            "and",
+            "{{and false 0}} {{and 1 0}} {{and 0 true}} {{and 1 1}}",
+            "false 0 0 1",
+            Value::Nil,
+        ),
+        (
+            "or",
+            "{{or 0 0}} {{or 1 0}} {{or 0 true}} {{or 1 1}}",
+            "0 1 true 1",
+            Value::Nil,
+        ),
+        (
+            "boolean if",
+            "{{if and true 1 `hi`}}TRUE{{else}}FALSE{{end}}",
+            "TRUE",
+            t.clone(),
+        ),
+        (
+            "boolean if not",
+            "{{if and true 1 `hi` | not}}TRUE{{else}}FALSE{{end}}",
+            "FALSE",
+            Value::Nil,
+        ),
         ("slice[0]", "{{index .SI 0}}", "3", t.clone()),
         ("slice[1]", "{{index .SI 1}}", "4", t.clone()),
         ("map[one]", "{{index .MSI `one`}}", "1", t.clone()),
         ("map[two]", "{{index .MSI `two`}}", "2", t.clone()),
         ("map[NO]", "{{index .MSI `XXX`}}", "<no value>", t.clone()),
         ("map[``]", "{{index .MSI ``}}", "<no value>", t.clone()),
-        ("double index", "{{index .SMSI 1 `eleven`}}", "11", t.clone()),
+        (
+            "double index",
+            "{{index .SMSI 1 `eleven`}}",
+            "11",
+            t.clone(),
+        ),
         ("slice", "{{len .SI}}", "3", t.clone()),
         ("map", "{{len .MSI }}", "3", t.clone()),
         ("with true", "{{with true}}{{.}}{{end}}", "true", t.clone()),
-        ("with false", "{{with false}}{{.}}{{else}}FALSE{{end}}", "FALSE", t.clone()),
-        ("with 1", "{{with 1}}{{.}}{{else}}ZERO{{end}}", "1", t.clone()),
-        ("with 0", "{{with 0}}{{.}}{{else}}ZERO{{end}}", "ZERO", t.clone()),
-        ("with 1.5", "{{with 1.5}}{{.}}{{else}}ZERO{{end}}", "1.5", t.clone()),
-        ("with 0.0", "{{with .FloatZero}}{{.}}{{else}}ZERO{{end}}", "ZERO", t.clone()),
-        ("with emptystring", "{{with ``}}{{.}}{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("with string", "{{with `notempty`}}{{.}}{{else}}EMPTY{{end}}", "notempty", t.clone()),
-        ("with emptyslice", "{{with .SIEmpty}}{{.}}{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("with slice", "{{with .SI}}{{.}}{{else}}EMPTY{{end}}", "[3 4 5]", t.clone()),
-        ("with emptymap", "{{with .MSIEmpty}}{{.}}{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("with map", "{{with .MSIone}}{{.}}{{else}}EMPTY{{end}}", "map[one:1]", t.clone()),
-        ("with empty interface, struct field", "{{with .Empty4}}{{.V}}{{end}}", "UinEmpty", t.clone()),
-        ("with $x int", "{{with $x := .I}}{{$x}}{{end}}", "17", t.clone()),
-        ("with $x struct.U.V", "{{with $x := $}}{{$x.U.V}}{{end}}", "v", t.clone()),
-        ("with variable and action", "{{with $x := $}}{{$y := $.U.V}}{{$y}}{{end}}", "v", t.clone()),
-        ("with else with", "{{with 0}}{{.}}{{else with true}}{{.}}{{end}}", "true", t.clone()),
-        ("range []int", "{{range .SI}}-{{.}}-{{end}}", "-3--4--5-", t.clone()),
-        ("range empty no else", "{{range .SIEmpty}}-{{.}}-{{end}}", "", t.clone()),
-        ("range []int else", "{{range .SI}}-{{.}}-{{else}}EMPTY{{end}}", "-3--4--5-", t.clone()),
-        ("range empty else", "{{range .SIEmpty}}-{{.}}-{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("range []bool", "{{range .SB}}-{{.}}-{{end}}", "-true--false-", t.clone()),
-        ("range map", "{{range .MSI}}-{{.}}-{{end}}", "-1--3--2-", t.clone()),
-        ("range empty map no else", "{{range .MSIEmpty}}-{{.}}-{{end}}", "", t.clone()),
-        ("range map else", "{{range .MSI}}-{{.}}-{{else}}EMPTY{{end}}", "-1--3--2-", t.clone()),
-        ("range empty map else", "{{range .MSIEmpty}}-{{.}}-{{else}}EMPTY{{end}}", "EMPTY", t.clone()),
-        ("range empty interface", "{{range .Empty3}}-{{.}}-{{else}}EMPTY{{end}}", "-7--8-", t.clone()),
-        ("range empty nil", "{{range .Empty0}}-{{.}}-{{end}}", "", t.clone()),
-        ("range $x SI", "{{range $x := .SI}}<{{$x}}>{{end}}", "<3><4><5>", t.clone()),
-        ("range $x $y SI", "{{range $x, $y := .SI}}<{{$x}}={{$y}}>{{end}}", "<0=3><1=4><2=5>", t.clone()),
-        ("range $x MSIone", "{{range $x := .MSIone}}<{{$x}}>{{end}}", "<1>", t.clone()),
-        ("range $x $y MSIone", "{{range $x, $y := .MSIone}}<{{$x}}={{$y}}>{{end}}", "<one=1>", t.clone()),
-        ("declare in range", "{{range $x := .SI}}<{{$foo:=$x}}{{$x}}>{{end}}", "<3><4><5>", t.clone()),
+        (
+            "with false",
+            "{{with false}}{{.}}{{else}}FALSE{{end}}",
+            "FALSE",
+            t.clone(),
+        ),
+        (
+            "with 1",
+            "{{with 1}}{{.}}{{else}}ZERO{{end}}",
+            "1",
+            t.clone(),
+        ),
+        (
+            "with 0",
+            "{{with 0}}{{.}}{{else}}ZERO{{end}}",
+            "ZERO",
+            t.clone(),
+        ),
+        (
+            "with 1.5",
+            "{{with 1.5}}{{.}}{{else}}ZERO{{end}}",
+            "1.5",
+            t.clone(),
+        ),
+        (
+            "with 0.0",
+            "{{with .FloatZero}}{{.}}{{else}}ZERO{{end}}",
+            "ZERO",
+            t.clone(),
+        ),
+        (
+            "with emptystring",
+            "{{with ``}}{{.}}{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "with string",
+            "{{with `notempty`}}{{.}}{{else}}EMPTY{{end}}",
+            "notempty",
+            t.clone(),
+        ),
+        (
+            "with emptyslice",
+            "{{with .SIEmpty}}{{.}}{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "with slice",
+            "{{with .SI}}{{.}}{{else}}EMPTY{{end}}",
+            "[3 4 5]",
+            t.clone(),
+        ),
+        (
+            "with emptymap",
+            "{{with .MSIEmpty}}{{.}}{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "with map",
+            "{{with .MSIone}}{{.}}{{else}}EMPTY{{end}}",
+            "map[one:1]",
+            t.clone(),
+        ),
+        (
+            "with empty interface, struct field",
+            "{{with .Empty4}}{{.V}}{{end}}",
+            "UinEmpty",
+            t.clone(),
+        ),
+        (
+            "with $x int",
+            "{{with $x := .I}}{{$x}}{{end}}",
+            "17",
+            t.clone(),
+        ),
+        (
+            "with $x struct.U.V",
+            "{{with $x := $}}{{$x.U.V}}{{end}}",
+            "v",
+            t.clone(),
+        ),
+        (
+            "with variable and action",
+            "{{with $x := $}}{{$y := $.U.V}}{{$y}}{{end}}",
+            "v",
+            t.clone(),
+        ),
+        (
+            "with else with",
+            "{{with 0}}{{.}}{{else with true}}{{.}}{{end}}",
+            "true",
+            t.clone(),
+        ),
+        (
+            "range []int",
+            "{{range .SI}}-{{.}}-{{end}}",
+            "-3--4--5-",
+            t.clone(),
+        ),
+        (
+            "range empty no else",
+            "{{range .SIEmpty}}-{{.}}-{{end}}",
+            "",
+            t.clone(),
+        ),
+        (
+            "range []int else",
+            "{{range .SI}}-{{.}}-{{else}}EMPTY{{end}}",
+            "-3--4--5-",
+            t.clone(),
+        ),
+        (
+            "range empty else",
+            "{{range .SIEmpty}}-{{.}}-{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "range []bool",
+            "{{range .SB}}-{{.}}-{{end}}",
+            "-true--false-",
+            t.clone(),
+        ),
+        (
+            "range map",
+            "{{range .MSI}}-{{.}}-{{end}}",
+            "-1--3--2-",
+            t.clone(),
+        ),
+        (
+            "range empty map no else",
+            "{{range .MSIEmpty}}-{{.}}-{{end}}",
+            "",
+            t.clone(),
+        ),
+        (
+            "range map else",
+            "{{range .MSI}}-{{.}}-{{else}}EMPTY{{end}}",
+            "-1--3--2-",
+            t.clone(),
+        ),
+        (
+            "range empty map else",
+            "{{range .MSIEmpty}}-{{.}}-{{else}}EMPTY{{end}}",
+            "EMPTY",
+            t.clone(),
+        ),
+        (
+            "range empty interface",
+            "{{range .Empty3}}-{{.}}-{{else}}EMPTY{{end}}",
+            "-7--8-",
+            t.clone(),
+        ),
+        (
+            "range empty nil",
+            "{{range .Empty0}}-{{.}}-{{end}}",
+            "",
+            t.clone(),
+        ),
+        (
+            "range $x SI",
+            "{{range $x := .SI}}<{{$x}}>{{end}}",
+            "<3><4><5>",
+            t.clone(),
+        ),
+        (
+            "range $x $y SI",
+            "{{range $x, $y := .SI}}<{{$x}}={{$y}}>{{end}}",
+            "<0=3><1=4><2=5>",
+            t.clone(),
+        ),
+        (
+            "range $x MSIone",
+            "{{range $x := .MSIone}}<{{$x}}>{{end}}",
+            "<1>",
+            t.clone(),
+        ),
+        (
+            "range $x $y MSIone",
+            "{{range $x, $y := .MSIone}}<{{$x}}={{$y}}>{{end}}",
+            "<one=1>",
+            t.clone(),
+        ),
+        (
+            "declare in range",
+            "{{range $x := .SI}}<{{$foo:=$x}}{{$x}}>{{end}}",
+            "<3><4><5>",
+            t.clone(),
+        ),
         ("range int", "{{range 3}}{{.}}{{end}}", "012", t.clone()),
-        ("range $x int", "{{range $x := 3}}{{$x}}{{end}}", "012", t.clone()),
-        ("range 0 else", "{{range 0}}x{{else}}none{{end}}", "none", t.clone()),
-        ("range break", "{{range .SI}}{{if eq . 4}}{{break}}{{end}}<{{.}}>{{end}}", "<3>", t.clone()),
-        ("range continue", "{{range .SI}}{{if eq . 4}}{{continue}}{{end}}<{{.}}>{{end}}", "<3><5>", t.clone()),
+        (
+            "range $x int",
+            "{{range $x := 3}}{{$x}}{{end}}",
+            "012",
+            t.clone(),
+        ),
+        (
+            "range 0 else",
+            "{{range 0}}x{{else}}none{{end}}",
+            "none",
+            t.clone(),
+        ),
+        (
+            "range break",
+            "{{range .SI}}{{if eq . 4}}{{break}}{{end}}<{{.}}>{{end}}",
+            "<3>",
+            t.clone(),
+        ),
+        (
+            "range continue",
+            "{{range .SI}}{{if eq . 4}}{{continue}}{{end}}<{{.}}>{{end}}",
+            "<3><5>",
+            t.clone(),
+        ),
         (
             "range assign",
             "{{$i := 0}}{{$e := 0}}{{range $i, $e = .SI}}{{end}}{{$i}}:{{$e}}",
             "2:5",
             t.clone(),
         ),
-        ("range assign one", "{{$e := 0}}{{range $e = .SI}}{{end}}{{$e}}", "5", t.clone()),
-        ("or as if true", r#"{{or .SI "slice is empty"}}"#, "[3 4 5]", t.clone()),
-        ("or as if false", r#"{{or .SIEmpty "slice is empty"}}"#, "slice is empty", t.clone()),
-        ("error method, no error", "{{.T.MyError false}}", "false", t.clone()),
-        ("bug0", "{{range .MSIone}}{{if $.T.Method1 .}}X{{end}}{{end}}", "X", t.clone()),
+        (
+            "range assign one",
+            "{{$e := 0}}{{range $e = .SI}}{{end}}{{$e}}",
+            "5",
+            t.clone(),
+        ),
+        (
+            "or as if true",
+            r#"{{or .SI "slice is empty"}}"#,
+            "[3 4 5]",
+            t.clone(),
+        ),
+        (
+            "or as if false",
+            r#"{{or .SIEmpty "slice is empty"}}"#,
+            "slice is empty",
+            t.clone(),
+        ),
+        (
+            "error method, no error",
+            "{{.T.MyError false}}",
+            "false",
+            t.clone(),
+        ),
+        (
+            "bug0",
+            "{{range .MSIone}}{{if $.T.Method1 .}}X{{end}}{{end}}",
+            "X",
+            t.clone(),
+        ),
         ("bug3", "{{with $}}{{.T.Method0}}{{end}}", "M0", t.clone()),
-        ("bug4", "{{if .Empty0}}non-nil{{else}}nil{{end}}", "nil", t.clone()),
-        ("bug9", "{{.cause}}", "neglect", map(&[("cause", s("neglect"))])),
-        ("bug10", "{{mapOfThree.three}}-{{(mapOfThree).three}}", "3-3", i(0)),
+        (
+            "bug4",
+            "{{if .Empty0}}non-nil{{else}}nil{{end}}",
+            "nil",
+            t.clone(),
+        ),
+        (
+            "bug9",
+            "{{.cause}}",
+            "neglect",
+            map(&[("cause", s("neglect"))]),
+        ),
+        (
+            "bug10",
+            "{{mapOfThree.three}}-{{(mapOfThree).three}}",
+            "3-3",
+            i(0),
+        ),
         ("bug12xe", "{{typeOf 0xef}}", "int", i(0)),
         ("bug12XE", "{{typeOf 0XEE}}", "int", i(0)),
-        ("bug16g", r#"{{"aaa" |twoArgs "bbb"}}"#, "twoArgs=bbbaaa", t.clone()),
+        (
+            "bug16g",
+            r#"{{"aaa" |twoArgs "bbb"}}"#,
+            "twoArgs=bbbaaa",
+            t.clone(),
+        ),
         ("bug16i", r#"{{"aaa"|oneArg}}"#, "oneArg=aaa", t.clone()),
         ("bug16k", r#"{{"aaa"|printf }}"#, "aaa", t.clone()),
-        ("printf function", r#"{{printf "%s" zeroArgs}}"#, "zeroArgs", t.clone()),
-        ("char constant", "{{'a'}} {{typeOf 'a'}}", "97 int", t.clone()),
-        ("number forms", "{{0x10}} {{0o17}} {{0b101}} {{1_000}} {{1e3}} {{.5}}", "16 15 5 1000 1000 0.5", t.clone()),
+        (
+            "printf function",
+            r#"{{printf "%s" zeroArgs}}"#,
+            "zeroArgs",
+            t.clone(),
+        ),
+        (
+            "char constant",
+            "{{'a'}} {{typeOf 'a'}}",
+            "97 int",
+            t.clone(),
+        ),
+        (
+            "number forms",
+            "{{0x10}} {{0o17}} {{0b101}} {{1_000}} {{1e3}} {{.5}}",
+            "16 15 5 1000 1000 0.5",
+            t.clone(),
+        ),
         ("comment", "a{{/* comment */}}b", "ab", t.clone()),
-        ("trim", "a  {{- 1 -}}  b {{- /* x */ -}}\n c", "a1bc", t.clone()),
+        (
+            "trim",
+            "a  {{- 1 -}}  b {{- /* x */ -}}\n c",
+            "a1bc",
+            t.clone(),
+        ),
     ];
     for (name, input, want, data) in ok {
         match go(input, data) {
@@ -350,7 +814,11 @@ fn exec_tests_from_go() {
         ("bug8a", "{{3|oneArg}}", t.clone()),
         ("bug14a", "{{(nil).True}}", t.clone()),
         ("bug14b", "{{$x := nil}}{{$x.anything}}", t.clone()),
-        ("bug14c", r#"{{$x := (1.0)}}{{$y := ("hello")}}{{$x.anything}}{{$y.true}}"#, t.clone()),
+        (
+            "bug14c",
+            r#"{{$x := (1.0)}}{{$y := ("hello")}}{{$x.anything}}{{$y.true}}"#,
+            t.clone(),
+        ),
         ("bug16a", "{{true|printf}}", t.clone()),
         ("bug16b", "{{1|printf}}", t.clone()),
         ("bug16c", "{{1.1|printf}}", t.clone()),
@@ -359,18 +827,30 @@ fn exec_tests_from_go() {
         ("bug16h", "{{1|oneArg}}", t.clone()),
         ("call nil", "{{call nil}}", t.clone()),
         ("range float", "{{range 1.5}}{{end}}", t.clone()),
-        ("range two vars over int", "{{range $i, $e := 3}}{{end}}", t.clone()),
+        (
+            "range two vars over int",
+            "{{range $i, $e := 3}}{{end}}",
+            t.clone(),
+        ),
         ("complex constant", "{{1i}}", t.clone()),
     ];
     for (name, input, data) in bad {
-        assert!(go(input, data).is_err(), "{name}: {input}: expected an error");
+        assert!(
+            go(input, data).is_err(),
+            "{name}: {input}: expected an error"
+        );
     }
 }
 
 // Go: cmpTests (the signed-integer, float, string and bool rows).
 #[test]
 fn comparisons_from_go() {
-    let data = map(&[("Three", i(3)), ("Four", i(4)), ("NegOne", i(-1)), ("Int64Three", Value::Int64(3))]);
+    let data = map(&[
+        ("Three", i(3)),
+        ("Four", i(4)),
+        ("NegOne", i(-1)),
+        ("Int64Three", Value::Int64(3)),
+    ]);
     let cases: &[(&str, &str)] = &[
         ("eq true true", "true"),
         ("eq true false", "false"),
@@ -501,21 +981,39 @@ fn missing_key_options() {
     assert_eq!(helm("{{.x}} {{.y}}", &data).as_deref(), Ok("99 <no value>"));
     let mut strict = go_set(MissingKey::Error);
     let err = run_with(&mut strict, "{{.x}} {{.y}}", &data).unwrap_err();
-    assert_eq!(err, "template: test:1:9: executing \"test\" at <.y>: map has no entry for key \"y\"");
+    assert_eq!(
+        err,
+        "template: test:1:9: executing \"test\" at <.y>: map has no entry for key \"y\""
+    );
     let err = run_with(&mut strict, "{{.x}}", &Value::Nil).unwrap_err();
-    assert_eq!(err, "template: test:1:2: executing \"test\" at <.x>: nil data; no entry for key \"x\"");
+    assert_eq!(
+        err,
+        "template: test:1:2: executing \"test\" at <.x>: nil data; no entry for key \"x\""
+    );
 }
 
 // Go: TestBlock and TestTree (recursive templates with with/template).
 #[test]
 fn blocks_and_recursive_templates() {
     let mut set = Templates::new();
-    set.parse("outer", "a({{block \"inner\" .}}bar({{.}})baz{{end}})b").unwrap();
-    assert_eq!(set.execute("outer", &s("hello")).unwrap(), "a(bar(hello)baz)b");
+    set.parse("outer", "a({{block \"inner\" .}}bar({{.}})baz{{end}})b")
+        .unwrap();
+    assert_eq!(
+        set.execute("outer", &s("hello")).unwrap(),
+        "a(bar(hello)baz)b"
+    );
     let mut overlay = set.clone();
-    overlay.parse("overlay", "{{define \"inner\"}}foo({{.}})bar{{end}}").unwrap();
-    assert_eq!(overlay.execute("outer", &s("goodbye")).unwrap(), "a(foo(goodbye)bar)b");
-    assert_eq!(set.execute("outer", &s("hello")).unwrap(), "a(bar(hello)baz)b");
+    overlay
+        .parse("overlay", "{{define \"inner\"}}foo({{.}})bar{{end}}")
+        .unwrap();
+    assert_eq!(
+        overlay.execute("outer", &s("goodbye")).unwrap(),
+        "a(foo(goodbye)bar)b"
+    );
+    assert_eq!(
+        set.execute("outer", &s("hello")).unwrap(),
+        "a(bar(hello)baz)b"
+    );
 
     let tree_tmpl = "\n\t{{- define \"tree\" -}}\n\t[\n\t\t{{- .Val -}}\n\t\t{{- with .Left -}}\n\t\t\t{{template \"tree\" . -}}\n\t\t{{- end -}}\n\t\t{{- with .Right -}}\n\t\t\t{{- template \"tree\" . -}}\n\t\t{{- end -}}\n\t]\n\t{{- end -}}\n";
     fn node(val: i64, left: Option<Value>, right: Option<Value>) -> Value {
@@ -531,22 +1029,40 @@ fn blocks_and_recursive_templates() {
     }
     let tree = node(
         1,
-        Some(node(2, Some(node(3, Some(node(4, None, None)), None)), Some(node(5, Some(node(6, None, None)), None)))),
-        Some(node(7, Some(node(8, Some(node(9, None, None)), None)), Some(node(10, Some(node(11, None, None)), None)))),
+        Some(node(
+            2,
+            Some(node(3, Some(node(4, None, None)), None)),
+            Some(node(5, Some(node(6, None, None)), None)),
+        )),
+        Some(node(
+            7,
+            Some(node(8, Some(node(9, None, None)), None)),
+            Some(node(10, Some(node(11, None, None)), None)),
+        )),
     );
     let mut set = Templates::new();
     set.parse("root", tree_tmpl).unwrap();
-    assert_eq!(set.execute("tree", &tree).unwrap(), "[1[2[3[4]][5[6]]][7[8[9]][10[11]]]]");
+    assert_eq!(
+        set.execute("tree", &tree).unwrap(),
+        "[1[2[3[4]][5[6]]][7[8[9]][10[11]]]]"
+    );
 }
 
 // Go: TestMaxExecDepth (with a small limit to keep the test fast).
 #[test]
 fn template_recursion_depth() {
     let mut set = Templates::new();
-    set.set_limits(Limits { template_depth: 500, ..Limits::default() });
+    set.set_limits(Limits {
+        template_depth: 500,
+        ..Limits::default()
+    });
     set.parse("tmpl", "{{template \"tmpl\" .}}").unwrap();
     let err = set.execute("tmpl", &Value::Nil).unwrap_err();
-    assert!(err.to_string().contains("exceeded maximum template depth (500)"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("exceeded maximum template depth (500)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -559,7 +1075,10 @@ fn unknown_template_errors() {
     );
     let err = set.execute("b", &Value::Nil).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoTemplate);
-    assert_eq!(err.to_string(), "template: no template \"b\" associated with template \"gotpl\"");
+    assert_eq!(
+        err.to_string(),
+        "template: no template \"b\" associated with template \"gotpl\""
+    );
 }
 
 #[test]
@@ -570,7 +1089,8 @@ fn redefinition_rules() {
     set.parse("use", "{{template \"x\"}}").unwrap();
     assert_eq!(set.execute("use", &Value::Nil).unwrap(), "second");
     // An empty body does not replace an existing template.
-    set.parse("c.tpl", "{{define \"x\"}}  {{/* nothing */}}\n{{end}}").unwrap();
+    set.parse("c.tpl", "{{define \"x\"}}  {{/* nothing */}}\n{{end}}")
+        .unwrap();
     assert_eq!(set.execute("use", &Value::Nil).unwrap(), "second");
     assert!(set.has("a.tpl") && set.has("x"));
 }
@@ -578,16 +1098,28 @@ fn redefinition_rules() {
 // Helm behaviour: missing values under missingkey=zero.
 #[test]
 fn helm_missing_values() {
-    let vals = map(&[("Values", map(&[("a", map(&[("b", s("B"))])), ("n", Value::Nil)]))]);
+    let vals = map(&[(
+        "Values",
+        map(&[("a", map(&[("b", s("B"))])), ("n", Value::Nil)]),
+    )]);
     assert_eq!(helm("{{ .Values.a.b }}", &vals).as_deref(), Ok("B"));
-    assert_eq!(helm("[{{ .Values.missing }}]", &vals).as_deref(), Ok("[<no value>]"));
-    assert_eq!(helm("[{{ .Values.n }}]", &vals).as_deref(), Ok("[<no value>]"));
+    assert_eq!(
+        helm("[{{ .Values.missing }}]", &vals).as_deref(),
+        Ok("[<no value>]")
+    );
+    assert_eq!(
+        helm("[{{ .Values.n }}]", &vals).as_deref(),
+        Ok("[<no value>]")
+    );
     assert_eq!(
         helm("x\n  {{ .Values.missing.b }}", &vals).unwrap_err(),
         "template: test:2:12: executing \"test\" at <.Values.missing.b>: nil pointer evaluating interface {}.b"
     );
     // Go's default (invalid) silently yields no value.
-    assert_eq!(go("[{{ .Values.missing.b }}]", &vals).as_deref(), Ok("[<no value>]"));
+    assert_eq!(
+        go("[{{ .Values.missing.b }}]", &vals).as_deref(),
+        Ok("[<no value>]")
+    );
     assert_eq!(
         helm("{{ .Values.a.b.c }}", &vals).unwrap_err(),
         "template: test:1:10: executing \"test\" at <.Values.a.b.c>: can't evaluate field c in type interface {}"
@@ -596,8 +1128,14 @@ fn helm_missing_values() {
         helm("{{ $x := \"s\" }}{{ $x.c }}", &vals).unwrap_err(),
         "template: test:1:20: executing \"test\" at <$x.c>: can't evaluate field c in type string"
     );
-    assert_eq!(helm("{{ print .Values.missing }}", &vals).as_deref(), Ok("<nil>"));
-    assert_eq!(helm("{{ if .Values.missing }}y{{ else }}n{{ end }}", &vals).as_deref(), Ok("n"));
+    assert_eq!(
+        helm("{{ print .Values.missing }}", &vals).as_deref(),
+        Ok("<nil>")
+    );
+    assert_eq!(
+        helm("{{ if .Values.missing }}y{{ else }}n{{ end }}", &vals).as_deref(),
+        Ok("n")
+    );
     assert_eq!(
         helm("{{ len .Values.missing }}", &vals).unwrap_err(),
         "template: test:1:3: executing \"test\" at <len .Values.missing>: error calling len: len of nil pointer"
@@ -606,7 +1144,10 @@ fn helm_missing_values() {
         helm("{{ $m := .Values.missing }}{{ len $m }}", &vals).unwrap_err(),
         "template: test:1:30: executing \"test\" at <len $m>: error calling len: reflect: call of reflect.Value.Type on zero Value"
     );
-    assert_eq!(helm("{{ (index .Values \"zz\").b }}", &vals).as_deref(), Ok("<no value>"));
+    assert_eq!(
+        helm("{{ (index .Values \"zz\").b }}", &vals).as_deref(),
+        Ok("<no value>")
+    );
     assert_eq!(
         helm("{{ .Values.a.b 1 }}", &vals).unwrap_err(),
         "template: test:1:10: executing \"test\" at <.Values.a.b>: b is not a method but has arguments"
@@ -621,9 +1162,18 @@ fn helm_number_comparisons() {
         helm("{{ if eq .replicas 3 }}y{{ end }}", &vals).unwrap_err(),
         "template: test:1:6: executing \"test\" at <eq .replicas 3>: error calling eq: incompatible types for comparison: float64 and int"
     );
-    assert_eq!(helm("{{ if eq .n 3 }}y{{ end }}", &vals).as_deref(), Ok("y"));
-    assert_eq!(helm("{{ .replicas }} {{ 1000000.0 }}", &vals).as_deref(), Ok("3 1e+06"));
-    assert_eq!(helm("{{ if eq .missing \"x\" }}y{{ else }}n{{ end }}", &vals).as_deref(), Ok("n"));
+    assert_eq!(
+        helm("{{ if eq .n 3 }}y{{ end }}", &vals).as_deref(),
+        Ok("y")
+    );
+    assert_eq!(
+        helm("{{ .replicas }} {{ 1000000.0 }}", &vals).as_deref(),
+        Ok("3 1e+06")
+    );
+    assert_eq!(
+        helm("{{ if eq .missing \"x\" }}y{{ else }}n{{ end }}", &vals).as_deref(),
+        Ok("n")
+    );
 }
 
 #[test]
@@ -633,15 +1183,25 @@ fn variables_and_scoping() {
         ("{{$x := 1}}{{if true}}{{$x = 2}}{{end}}{{$x}}", "2"),
         ("{{$x := 1}}{{if true}}{{$x := 2}}{{$x}}{{end}}{{$x}}", "21"),
         ("{{$x := 1}}{{range 3}}{{$x = .}}{{end}}{{$x}}", "2"),
-        ("{{$x := 0}}{{range $i, $v := list}}{{end}}{{with $y := 5}}{{$x = $y}}{{end}}{{$x}}", "5"),
+        (
+            "{{$x := 0}}{{range $i, $v := list}}{{end}}{{with $y := 5}}{{$x = $y}}{{end}}{{$x}}",
+            "5",
+        ),
         ("{{with $x := 1}}{{$x}}{{end}}", "1"),
-        ("{{define \"t\"}}{{$}}{{end}}{{$x := 7}}{{template \"t\" $x}}", "7"),
+        (
+            "{{define \"t\"}}{{$}}{{end}}{{$x := 7}}{{template \"t\" $x}}",
+            "7",
+        ),
         ("{{range $k, $v := .}}{{$k}}{{end}}", ""),
     ];
     let mut set = go_set(MissingKey::Zero);
     set.add_func("list", custom(|a| Ok(Value::list(a.to_vec()))));
     for (text, want) in cases {
-        assert_eq!(run_with(&mut set.clone(), text, &d).as_deref(), Ok(*want), "{text}");
+        assert_eq!(
+            run_with(&mut set.clone(), text, &d).as_deref(),
+            Ok(*want),
+            "{text}"
+        );
     }
     // Variables do not cross template boundaries: a parse error.
     let err = run_with(&mut set, "{{$x := 1}}{{define \"t\"}}{{$x}}{{end}}", &d).unwrap_err();
@@ -651,7 +1211,10 @@ fn variables_and_scoping() {
 #[test]
 fn range_over_maps_is_sorted_and_snapshotted() {
     let m = map(&[("b", i(2)), ("a", i(1)), ("c", i(3))]);
-    assert_eq!(go("{{range $k, $v := .}}{{$k}}={{$v}};{{end}}", &m).as_deref(), Ok("a=1;b=2;c=3;"));
+    assert_eq!(
+        go("{{range $k, $v := .}}{{$k}}={{$v}};{{end}}", &m).as_deref(),
+        Ok("a=1;b=2;c=3;")
+    );
     let mut set = go_set(MissingKey::Zero);
     set.add_func(
         "set",
@@ -662,7 +1225,11 @@ fn range_over_maps_is_sorted_and_snapshotted() {
             Ok(a[0].clone())
         }),
     );
-    let out = run_with(&mut set, "{{range $k, $v := .}}{{$_ := set $ \"z\" 9}}{{$k}}{{end}}|{{len .}}", &m);
+    let out = run_with(
+        &mut set,
+        "{{range $k, $v := .}}{{$_ := set $ \"z\" 9}}{{$k}}{{end}}|{{len .}}",
+        &m,
+    );
     assert_eq!(out.as_deref(), Ok("abc|4"));
 }
 
@@ -745,20 +1312,26 @@ fn pipeline_final_type_errors_point_at_the_function() {
         custom(|a| match a {
             [Value::String(x)] => Ok(Value::string(x.to_string())),
             [Value::Missing] => Err(FuncError::Arg("invalid value; expected string".into())),
-            [Value::Nil] => Err(FuncError::Arg("wrong type for value; expected string; got interface {}".into())),
+            [Value::Nil] => Err(FuncError::Arg(
+                "wrong type for value; expected string; got interface {}".into(),
+            )),
             _ => Err(FuncError::Arg("wrong type".into())),
         }),
     );
     let name = "chart-with-template-with-invalid-template-expr/templates/alpine-pod.yaml";
     set.parse(name, text).unwrap();
-    let vals = map(&[("Values", map(&[])), ("Release", map(&[("Name", s("rel"))]))]);
+    let vals = map(&[
+        ("Values", map(&[])),
+        ("Release", map(&[("Name", s("rel"))])),
+    ]);
     let err = set.execute(name, &vals).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("template: {name}:7:38: executing \"{name}\" at <b64enc>: invalid value; expected string")
     );
     // As an explicit argument the missing key is a nil interface instead.
-    set.parse("arg", "{{ b64enc .Values.nonExistentKey }}").unwrap();
+    set.parse("arg", "{{ b64enc .Values.nonExistentKey }}")
+        .unwrap();
     assert_eq!(
         set.execute("arg", &vals).unwrap_err().to_string(),
         "template: arg:1:17: executing \"arg\" at <.Values.nonExistentKey>: wrong type for value; expected string; got interface {}"
@@ -793,13 +1366,18 @@ fn nested_include_error_chain() {
         ),
     ]);
     let vals = map(&[("Values", map(&[]))]);
-    let err = set.execute("NestedHelperFunctions/templates/svc.yaml", &vals).unwrap_err();
+    let err = set
+        .execute("NestedHelperFunctions/templates/svc.yaml", &vals)
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "template: NestedHelperFunctions/templates/svc.yaml:1:9: executing \"NestedHelperFunctions/templates/svc.yaml\" at <include \"nested_helper.name\" .>: error calling include: template: NestedHelperFunctions/templates/_helpers_1.tpl:1:39: executing \"nested_helper.name\" at <include \"common.names.get_name\" .>: error calling include: template: NestedHelperFunctions/charts/common/templates/_helpers_2.tpl:1:49: executing \"common.names.get_name\" at <.Values.nonexistant.key>: nil pointer evaluating interface {}.key"
     );
     let inner = err.innermost();
-    assert_eq!(inner.location(), "NestedHelperFunctions/charts/common/templates/_helpers_2.tpl:1:49");
+    assert_eq!(
+        inner.location(),
+        "NestedHelperFunctions/charts/common/templates/_helpers_2.tpl:1:49"
+    );
     assert_eq!(inner.message(), "nil pointer evaluating interface {}.key");
     assert_eq!(err.cause().unwrap().template(), "nested_helper.name");
 }
@@ -807,8 +1385,13 @@ fn nested_include_error_chain() {
 // Helm: TestMultilineNoTemplateAssociatedError.
 #[test]
 fn include_of_unknown_template() {
-    let set = helm_set(&[("multiline/templates/svc.yaml", "name: {{ include \"nested_helper.name\" . }}")]);
-    let err = set.execute("multiline/templates/svc.yaml", &map(&[])).unwrap_err();
+    let set = helm_set(&[(
+        "multiline/templates/svc.yaml",
+        "name: {{ include \"nested_helper.name\" . }}",
+    )]);
+    let err = set
+        .execute("multiline/templates/svc.yaml", &map(&[]))
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "template: multiline/templates/svc.yaml:1:9: executing \"multiline/templates/svc.yaml\" at <include \"nested_helper.name\" .>: error calling include: template: no template \"nested_helper.name\" associated with template \"gotpl\""
@@ -819,12 +1402,24 @@ fn include_of_unknown_template() {
 #[test]
 fn include_renders_to_a_string() {
     let set = helm_set(&[
-        ("c/templates/_h.tpl", "{{- define \"name\" -}}{{ .Values.name }}-{{ . | len }}{{- end -}}"),
-        ("c/templates/a.yaml", "n: {{ include \"name\" . }} {{ include \"name\" . | printf \"%q\" }}"),
-        ("c/templates/missing.yaml", "[{{ include \"name\" .Values.none }}]"),
+        (
+            "c/templates/_h.tpl",
+            "{{- define \"name\" -}}{{ .Values.name }}-{{ . | len }}{{- end -}}",
+        ),
+        (
+            "c/templates/a.yaml",
+            "n: {{ include \"name\" . }} {{ include \"name\" . | printf \"%q\" }}",
+        ),
+        (
+            "c/templates/missing.yaml",
+            "[{{ include \"name\" .Values.none }}]",
+        ),
     ]);
     let vals = map(&[("Values", map(&[("name", s("x"))]))]);
-    assert_eq!(set.execute("c/templates/a.yaml", &vals).unwrap(), "n: x-1 \"x-1\"");
+    assert_eq!(
+        set.execute("c/templates/a.yaml", &vals).unwrap(),
+        "n: x-1 \"x-1\""
+    );
     let err = set.execute("c/templates/missing.yaml", &vals).unwrap_err();
     assert_eq!(
         err.innermost().to_string(),
@@ -835,11 +1430,20 @@ fn include_renders_to_a_string() {
 // Helm: recursionMaxNums and its error text.
 #[test]
 fn include_recursion_limit() {
-    let set = helm_set(&[("c/templates/_r.tpl", "{{- define \"r\" -}}x{{ include \"r\" . }}{{- end -}}"), ("c/templates/a.yaml", "{{ include \"r\" . }}")]);
+    let set = helm_set(&[
+        (
+            "c/templates/_r.tpl",
+            "{{- define \"r\" -}}x{{ include \"r\" . }}{{- end -}}",
+        ),
+        ("c/templates/a.yaml", "{{ include \"r\" . }}"),
+    ]);
     let err = set.execute("c/templates/a.yaml", &map(&[])).unwrap_err();
     let inner = err.innermost();
     assert_eq!(inner.function(), Some("include"));
-    assert_eq!(inner.message(), "rendering template has a nested reference name: r: unable to execute template");
+    assert_eq!(
+        inner.message(),
+        "rendering template has a nested reference name: r: unable to execute template"
+    );
     let mut depth = 0;
     let mut e = &err;
     while let Some(c) = e.cause() {
@@ -860,7 +1464,10 @@ fn tpl_renders_text_with_the_set() {
         ("c/templates/e.yaml", "{{ tpl \"{{ nope }}\" . }}"),
         ("c/templates/f.yaml", "{{ tpl \"{{ tpl .Values.t . }}\" . }}"),
     ]);
-    let vals = map(&[("Values", map(&[("t", s("{{ include \"greet\" .Values.x }}")), ("x", s("X"))]))]);
+    let vals = map(&[(
+        "Values",
+        map(&[("t", s("{{ include \"greet\" .Values.x }}")), ("x", s("X"))]),
+    )]);
     assert_eq!(set.execute("c/templates/a.yaml", &vals).unwrap(), "hi X");
     assert_eq!(set.execute("c/templates/b.yaml", &vals).unwrap(), "LX");
     // The tpl's defines do not leak into the set.
@@ -880,35 +1487,62 @@ fn tpl_renders_text_with_the_set() {
 #[test]
 fn tpl_recursion_is_bounded() {
     let mut set = helm_set(&[("c/templates/a.yaml", "{{ tpl .Values.t . }}")]);
-    set.set_limits(Limits { tpl_depth: 50, ..Limits::default() });
+    set.set_limits(Limits {
+        tpl_depth: 50,
+        ..Limits::default()
+    });
     let vals = map(&[("Values", map(&[("t", s("{{ tpl .Values.t . }}"))]))]);
     let err = set.execute("c/templates/a.yaml", &vals).unwrap_err();
-    assert_eq!(err.innermost().message(), "nested tpl calls exceed the limit of 50");
+    assert_eq!(
+        err.innermost().message(),
+        "nested tpl calls exceed the limit of 50"
+    );
 }
 
 #[test]
 fn step_and_output_limits() {
     let mut set = Templates::new();
-    set.set_limits(Limits { max_steps: 1000, ..Limits::default() });
+    set.set_limits(Limits {
+        max_steps: 1000,
+        ..Limits::default()
+    });
     set.parse("t", "{{range 100000}}x{{end}}").unwrap();
     let err = set.execute("t", &Value::Nil).unwrap_err();
-    assert!(err.to_string().contains("exceeded the limit of 1000 steps"), "{err}");
+    assert!(
+        err.to_string().contains("exceeded the limit of 1000 steps"),
+        "{err}"
+    );
     let mut set = Templates::new();
-    set.set_limits(Limits { max_output: 100, ..Limits::default() });
+    set.set_limits(Limits {
+        max_output: 100,
+        ..Limits::default()
+    });
     set.parse("t", "{{range 1000}}xy{{end}}").unwrap();
     let err = set.execute("t", &Value::Nil).unwrap_err();
-    assert!(err.to_string().contains("output exceeded the limit of 100 bytes"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("output exceeded the limit of 100 bytes"),
+        "{err}"
+    );
 }
 
 #[test]
 fn parse_errors_through_the_api() {
     let mut set = Templates::new();
-    let err = set.parse("chart/templates/x.yaml", "a: 1\nb: {{ foo }}\n").unwrap_err();
+    let err = set
+        .parse("chart/templates/x.yaml", "a: 1\nb: {{ foo }}\n")
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Parse);
-    assert_eq!(err.to_string(), "template: chart/templates/x.yaml:2: function \"foo\" not defined");
+    assert_eq!(
+        err.to_string(),
+        "template: chart/templates/x.yaml:2: function \"foo\" not defined"
+    );
     assert_eq!(err.location(), "chart/templates/x.yaml:2");
     let err = set.parse("t", "{{ .a }").unwrap_err();
-    assert_eq!(err.to_string(), "template: t:1: unexpected \"}\" in operand");
+    assert_eq!(
+        err.to_string(),
+        "template: t:1: unexpected \"}\" in operand"
+    );
     let err = set.parse("t", "{{ if .a }}\n{{ end").unwrap_err();
     assert_eq!(err.to_string(), "template: t:2: unclosed action");
     assert!(!set.has("t"));
@@ -918,7 +1552,10 @@ fn parse_errors_through_the_api() {
 fn whitespace_trimming() {
     let d = Value::Nil;
     assert_eq!(go("a \n\t{{- \"b\" -}} \n c", &d).as_deref(), Ok("abc"));
-    assert_eq!(go("a\n{{- if true }}\n  x\n{{- end }}\nb", &d).as_deref(), Ok("a\n  x\nb"));
+    assert_eq!(
+        go("a\n{{- if true }}\n  x\n{{- end }}\nb", &d).as_deref(),
+        Ok("a\n  x\nb")
+    );
     assert_eq!(go("{{ 3 -}}  \n\n{{- 4 }}", &d).as_deref(), Ok("34"));
     assert_eq!(go("x{{-3}}", &d).as_deref(), Ok("x-3"));
 }
@@ -927,8 +1564,15 @@ fn whitespace_trimming() {
 fn deep_nesting_does_not_overflow_the_stack() {
     let depth = 5000;
     let text = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
-    assert_eq!(go(&format!("{{{{ {text} }}}}"), &Value::Nil).as_deref(), Ok("1"));
-    let text = format!("{}x{}", "{{if true}}".repeat(depth), "{{end}}".repeat(depth));
+    assert_eq!(
+        go(&format!("{{{{ {text} }}}}"), &Value::Nil).as_deref(),
+        Ok("1")
+    );
+    let text = format!(
+        "{}x{}",
+        "{{if true}}".repeat(depth),
+        "{{end}}".repeat(depth)
+    );
     assert_eq!(go(&text, &Value::Nil).as_deref(), Ok("x"));
 }
 
@@ -937,7 +1581,9 @@ fn deep_nesting_does_not_overflow_the_stack() {
 const HELM_FUNCTION_NAMES: &str = "abbrev abbrevboth add add1 add1f addf adler32sum ago all any append atoi b32dec b32enc b64dec b64enc base bcrypt biggest buildCustomCert camelcase cat ceil chunk clean coalesce compact concat contains date dateInZone dateModify date_in_zone date_modify decryptAES deepCopy deepEqual default derivePassword dict dig dir div divf duration durationRound empty encryptAES ext fail first float64 floor fromJson genCA genCAWithKey genPrivateKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey get getHostByName has hasKey hasPrefix hasSuffix htmlDate htmlDateInZone htpasswd indent initial initials int int64 isAbs join kebabcase keys kindIs kindOf last list lower max maxf merge mergeOverwrite min minf mod mul mulf mustAppend mustChunk mustCompact mustDateModify mustDeepCopy mustFirst mustFromJson mustHas mustInitial mustLast mustMerge mustMergeOverwrite mustPrepend mustRegexFind mustRegexFindAll mustRegexMatch mustRegexReplaceAll mustRegexReplaceAllLiteral mustRegexSplit mustRest mustReverse mustSlice mustToDate mustToJson mustToPrettyJson mustToRawJson mustUniq mustWithout must_date_modify nindent nospace now omit osBase osClean osDir osExt osIsAbs pick pluck plural prepend quote randAlpha randAlphaNum randAscii randBytes randInt randNumeric regexFind regexFindAll regexMatch regexQuoteMeta regexReplaceAll regexReplaceAllLiteral regexSplit repeat replace rest reverse round semver semverCompare seq set sha1sum sha256sum sha512sum shuffle slice snakecase sortAlpha split splitList splitn squote sub subf substr swapcase ternary title toDate toDecimal toJson toPrettyJson toRawJson toString toStrings trim trimAll trimPrefix trimSuffix trimall trunc tuple typeIs typeIsLike typeOf uniq unixEpoch unset until untilStep untitle upper urlJoin urlParse uuidv4 values without wrap wrapWith toToml mustToToml fromToml toYaml mustToYaml toYamlPretty fromYaml fromYamlArray fromJsonArray mustToDuration durationSeconds durationMilliseconds durationMicroseconds durationNanoseconds durationMinutes durationHours durationDays durationWeeks durationRoundTo durationTruncateTo required lookup";
 
 fn template_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -958,7 +1604,11 @@ fn corpus_charts_parse() {
     }
     let mut files = vec![];
     template_files(root, &mut files);
-    assert!(files.len() > 100, "expected the corpus templates, found {}", files.len());
+    assert!(
+        files.len() > 100,
+        "expected the corpus templates, found {}",
+        files.len()
+    );
     let mut set = Templates::new();
     for name in HELM_FUNCTION_NAMES.split_whitespace() {
         if crate::engine::funcs::lookup(name).is_none() {
@@ -967,13 +1617,21 @@ fn corpus_charts_parse() {
     }
     let mut failures = vec![];
     for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
         let name = f.strip_prefix(root).unwrap().to_string_lossy().to_string();
         if let Err(e) = set.parse(&name, &text) {
             failures.push(e.to_string());
         }
     }
-    assert!(failures.is_empty(), "{} of {} files failed to parse:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed to parse:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 // Helm: TestRenderTplRedefines: defines inside tpl shadow the set only
@@ -981,7 +1639,10 @@ fn corpus_charts_parse() {
 #[test]
 fn tpl_redefines_from_helm() {
     let set = helm_set(&[
-        ("TplRedefines/templates/_partials", r#"{{define "partial"}}original-in-partial{{end}}"#),
+        (
+            "TplRedefines/templates/_partials",
+            r#"{{define "partial"}}original-in-partial{{end}}"#,
+        ),
         (
             "TplRedefines/templates/partial",
             r#"before: {{include "partial" .}}\n{{tpl .Values.partialText .}}\nafter: {{include "partial" .}}"#,
@@ -1002,23 +1663,45 @@ fn tpl_redefines_from_helm() {
     let vals = map(&[(
         "Values",
         map(&[
-            ("partialText", s(r#"{{define "partial"}}redefined-in-tpl{{end}}tpl: {{include "partial" .}}"#)),
-            ("manifestText", s(r#"{{define "manifest"}}redefined-in-tpl{{end}}tpl: {{include "manifest" .}}"#)),
-            ("manifestOnlyText", s(r#"tpl: {{include "manifest-only" .}}"#)),
+            (
+                "partialText",
+                s(r#"{{define "partial"}}redefined-in-tpl{{end}}tpl: {{include "partial" .}}"#),
+            ),
+            (
+                "manifestText",
+                s(r#"{{define "manifest"}}redefined-in-tpl{{end}}tpl: {{include "manifest" .}}"#),
+            ),
+            (
+                "manifestOnlyText",
+                s(r#"tpl: {{include "manifest-only" .}}"#),
+            ),
             (
                 "nestedText",
-                s(r#"{{define "nested"}}redefined-in-tpl{{end}}{{define "nested-outer"}}redefined-outer-in-tpl{{end}}before-inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}\n{{tpl .Values.innerText .}}\nafter-inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}"#),
+                s(
+                    r#"{{define "nested"}}redefined-in-tpl{{end}}{{define "nested-outer"}}redefined-outer-in-tpl{{end}}before-inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}\n{{tpl .Values.innerText .}}\nafter-inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}"#,
+                ),
             ),
             (
                 "innerText",
-                s(r#"{{define "nested"}}redefined-in-inner-tpl{{end}}inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}"#),
+                s(
+                    r#"{{define "nested"}}redefined-in-inner-tpl{{end}}inner-tpl: {{include "nested" .}} {{include "nested-outer" . }}"#,
+                ),
             ),
         ]),
     )]);
     let expects = [
-        ("TplRedefines/templates/partial", r"before: original-in-partial\ntpl: redefined-in-tpl\nafter: original-in-partial"),
-        ("TplRedefines/templates/manifest", r"before: original-in-manifest\ntpl: redefined-in-tpl\nafter: original-in-manifest"),
-        ("TplRedefines/templates/manifest-only", r"before: only-in-manifest\ntpl: only-in-manifest\nafter: only-in-manifest"),
+        (
+            "TplRedefines/templates/partial",
+            r"before: original-in-partial\ntpl: redefined-in-tpl\nafter: original-in-partial",
+        ),
+        (
+            "TplRedefines/templates/manifest",
+            r"before: original-in-manifest\ntpl: redefined-in-tpl\nafter: original-in-manifest",
+        ),
+        (
+            "TplRedefines/templates/manifest-only",
+            r"before: only-in-manifest\ntpl: only-in-manifest\nafter: only-in-manifest",
+        ),
         (
             "TplRedefines/templates/nested",
             r"before: original-in-manifest original-outer-in-manifest\nbefore-inner-tpl: redefined-in-tpl redefined-outer-in-tpl\ninner-tpl: redefined-in-inner-tpl redefined-outer-in-tpl\nafter-inner-tpl: redefined-in-tpl redefined-outer-in-tpl\nafter: original-in-manifest original-outer-in-manifest",
@@ -1034,11 +1717,22 @@ fn tpl_redefines_from_helm() {
 fn tpl_empty_from_helm() {
     let set = helm_set(&[
         ("TplEmpty/templates/empty-string", r#"{{tpl "" .}}"#),
-        ("TplEmpty/templates/empty-action", r#"{{tpl "{{ \"\"}}" .}}"#),
-        ("TplEmpty/templates/only-defines", r#"{{tpl "{{define \"not-invoked\"}}not-rendered{{end}}" .}}"#),
+        (
+            "TplEmpty/templates/empty-action",
+            r#"{{tpl "{{ \"\"}}" .}}"#,
+        ),
+        (
+            "TplEmpty/templates/only-defines",
+            r#"{{tpl "{{define \"not-invoked\"}}not-rendered{{end}}" .}}"#,
+        ),
     ]);
     for f in ["empty-string", "empty-action", "only-defines"] {
-        assert_eq!(set.execute(&format!("TplEmpty/templates/{f}"), &map(&[])).unwrap(), "", "{f}");
+        assert_eq!(
+            set.execute(&format!("TplEmpty/templates/{f}"), &map(&[]))
+                .unwrap(),
+            "",
+            "{f}"
+        );
     }
 }
 
@@ -1051,7 +1745,12 @@ fn speed() {
     template_files(root, &mut files);
     let texts: Vec<(String, String)> = files
         .iter()
-        .filter_map(|f| Some((f.to_string_lossy().to_string(), std::fs::read_to_string(f).ok()?)))
+        .filter_map(|f| {
+            Some((
+                f.to_string_lossy().to_string(),
+                std::fs::read_to_string(f).ok()?,
+            ))
+        })
         .collect();
     let bytes: usize = texts.iter().map(|t| t.1.len()).sum();
     let start = std::time::Instant::now();
@@ -1062,14 +1761,25 @@ fn speed() {
     for (n, t) in &texts {
         set.parse(n, t).unwrap();
     }
-    println!("parsed {} files, {} bytes in {:?}", texts.len(), bytes, start.elapsed());
+    println!(
+        "parsed {} files, {} bytes in {:?}",
+        texts.len(),
+        bytes,
+        start.elapsed()
+    );
 
     let items: Vec<Value> = (0..100_000)
-        .map(|i| map(&[("name", Value::string(format!("item{i}"))), ("port", Value::Float(8080.0 + i as f64))]))
+        .map(|i| {
+            map(&[
+                ("name", Value::string(format!("item{i}"))),
+                ("port", Value::Float(8080.0 + i as f64)),
+            ])
+        })
         .collect();
     let vals = map(&[("Values", map(&[("items", list(items))]))]);
     let mut set = Templates::new();
-    set.parse("h", "{{- define \"port\" -}}{{ .port }}{{- end -}}").unwrap();
+    set.parse("h", "{{- define \"port\" -}}{{ .port }}{{- end -}}")
+        .unwrap();
     set.parse(
         "t",
         "{{- range $i, $e := .Values.items }}\n- name: {{ $e.name }}\n  port: {{ include \"port\" $e }}\n  idx: {{ $i }}{{ if eq $e.name \"item5\" }} five{{ end }}\n{{- end }}",
@@ -1077,7 +1787,11 @@ fn speed() {
     .unwrap();
     let start = std::time::Instant::now();
     let out = set.execute("t", &vals).unwrap();
-    println!("executed 100k iterations ({} bytes) in {:?}", out.len(), start.elapsed());
+    println!(
+        "executed 100k iterations ({} bytes) in {:?}",
+        out.len(),
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -1088,7 +1802,12 @@ fn speed_parse_only() {
     template_files(root, &mut files);
     let texts: Vec<(String, String)> = files
         .iter()
-        .filter_map(|f| Some((f.to_string_lossy().to_string(), std::fs::read_to_string(f).ok()?)))
+        .filter_map(|f| {
+            Some((
+                f.to_string_lossy().to_string(),
+                std::fs::read_to_string(f).ok()?,
+            ))
+        })
         .collect();
     let mut set = Templates::new();
     for name in HELM_FUNCTION_NAMES.split_whitespace() {
@@ -1114,9 +1833,19 @@ fn assignment_and_template_dot_details() {
         "template: test:1:8: executing \"test\" at <1>: undefined variable: $y"
     );
     // {{template "x"}} without a pipeline runs with no dot.
-    assert_eq!(go("{{define \"x\"}}[{{.}}]{{end}}{{template \"x\"}}", &t).as_deref(), Ok("[<no value>]"));
+    assert_eq!(
+        go("{{define \"x\"}}[{{.}}]{{end}}{{template \"x\"}}", &t).as_deref(),
+        Ok("[<no value>]")
+    );
     // The pipeline's value is the last argument of a method.
     assert_eq!(go("{{ 5 | .T.Method1 }}", &t).as_deref(), Ok("5"));
     // Declarations in a template pipeline stay visible after it.
-    assert_eq!(go("{{define \"x\"}}{{.}}{{end}}{{template \"x\" $v := 3}}{{$v}}", &t).as_deref(), Ok("33"));
+    assert_eq!(
+        go(
+            "{{define \"x\"}}{{.}}{{end}}{{template \"x\" $v := 3}}{{$v}}",
+            &t
+        )
+        .as_deref(),
+        Ok("33")
+    );
 }
