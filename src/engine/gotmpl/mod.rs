@@ -6,6 +6,24 @@
 //! every `{{define}}`/`{{block}}`. Execution reads values as Go's reflect
 //! sees them: [`Value::Missing`] is the invalid value (`<no value>`),
 //! [`Value::Nil`] a nil interface.
+//!
+//! Library functions ([`crate::engine::funcs`] and [`CustomFunc`]s) get
+//! their arguments the way Go's executor hands them over, so that they can
+//! report Go's argument errors:
+//! - `Value::Missing`: Go's invalid value, e.g. the piped value in
+//!   `.Values.absent | f`, or a variable holding nothing;
+//! - `Value::Nil`: a nil interface, e.g. `f .Values.absent` (Helm's
+//!   missingkey=zero reads an absent key as a nil interface), a YAML null,
+//!   or the literal `nil`.
+//!
+//! A function whose Go parameter is `interface{}` treats both as nil. One
+//! whose Go parameter is a string returns `FuncError::Arg("invalid value;
+//! expected string")` for `Missing` and `FuncError::Arg("wrong type for
+//! value; expected string; got interface {}")` for `Nil` (`got float64` for
+//! a number, ...), and `FuncError::Arg("wrong number of args for NAME: want
+//! N got M")` for a bad count: the executor then reports the error at the
+//! node Go reports it at. Any other failure is `FuncError::Call(msg)`,
+//! printed as `error calling NAME: msg`.
 
 mod ast;
 mod builtins;
