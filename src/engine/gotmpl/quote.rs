@@ -161,10 +161,11 @@ pub fn unquote_char(s: &str, quote: char) -> Result<(Unquoted, &str), ()> {
             Ok((Unquoted::Rune(c), rest))
         }
         '0'..='7' => {
-            let digits = &rest[..rest.len().min(3)];
-            if digits.len() < 3 || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            let b = rest.as_bytes();
+            if b.len() < 3 || !b[..3].iter().all(|c| (b'0'..=b'7').contains(c)) {
                 return Err(());
             }
+            let digits = &rest[..3];
             let v = u32::from_str_radix(digits, 8).map_err(|_| ())?;
             if v > 255 {
                 return Err(());
@@ -210,6 +211,8 @@ mod tests {
         assert_eq!(unquote("\"\\'\""), Err(()));
         assert_eq!(unquote("\"\\q\""), Err(()));
         assert_eq!(unquote("\"\\ud800\""), Err(()));
+        assert_eq!(unquote("\"\\12é\""), Err(()));
+        assert_eq!(unquote("\"\\xé1\""), Err(()));
     }
 
     #[test]

@@ -1849,3 +1849,53 @@ fn assignment_and_template_dot_details() {
         Ok("33")
     );
 }
+
+// Random template-like inputs never panic the lexer, parser or executor:
+// every failure is an error value.
+#[test]
+fn random_inputs_do_not_panic() {
+    const PIECES: &[&str] = &[
+        "{{", "}}", "{{-", "-}}", " ", "\n", ".", ".a", ".b", "$", "$x", ":=", "=", "|", "(", ")",
+        ",", "\"s\"", "`r`", "'c'", "'\\", "\"\\x", "1", "-2", "0x1f", "1e3", "1.5", "2i", "nil",
+        "true", "if", "else", "end", "range", "with", "define", "template", "block", "break",
+        "continue", "\"t\"", "print", "index", "len", "eq", "and", "or", "not", "include", "tpl",
+        "printf", "slice", "/*", "*/", "é", "\t", "{", "}", "#", "\\",
+    ];
+    let mut seed: u64 = 0x9E3779B97F4A7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let data = map(&[
+        ("a", map(&[("b", list(vec![i(1), s("x")]))])),
+        ("b", s("{{ .a }}")),
+        ("t", s("x")),
+    ]);
+    let mut executed = 0;
+    for _ in 0..20_000 {
+        let n = (next() % 24) as usize;
+        let text: String = (0..n)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut set = Templates::new();
+            set.set_limits(Limits {
+                max_steps: 10_000,
+                ..Limits::default()
+            });
+            if set.parse("t", &text).is_ok() {
+                let _ = set.execute("t", &data);
+                return true;
+            }
+            false
+        }));
+        match result {
+            Ok(ran) => executed += ran as usize,
+            Err(_) => panic!("panic on {text:?}"),
+        }
+    }
+    // Enough of the inputs parse for the executor to be exercised too.
+    assert!(executed > 1000, "only {executed} inputs parsed");
+}
