@@ -44,8 +44,7 @@ use std::rc::Rc;
 
 use crate::engine::funcs::{self, FuncResult};
 use crate::engine::value::Value;
-
-pub use exec::FuncRef;
+use exec::FuncRef;
 
 /// A function the embedding engine adds to the set (Go: Template.Funcs),
 /// e.g. Helm's `lookup` or a custom function. Checked before the shared
