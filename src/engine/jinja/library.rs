@@ -90,8 +90,8 @@ const JINJA_BUILTIN_FILTERS: &[&str] = &[
 const JINJA_BUILTIN_FUNCTIONS: &[&str] = &["range", "dict", "debug", "namespace"];
 
 /// Names the engine itself defines (engine/jinja/mod.rs); the library never
-/// replaces them.
-pub const ENGINE_FUNCTIONS: &[&str] = &["include", "tpl", "lookup"];
+/// replaces them. (`lookup` comes from the library when it has one.)
+pub const ENGINE_FUNCTIONS: &[&str] = &["include", "tpl"];
 
 /// Delimiters Helm wraps around `fail` and `required` messages
 /// (Helm: pkg/engine/engine.go warnWrap).

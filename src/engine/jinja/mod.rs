@@ -39,6 +39,8 @@ pub mod objects;
 pub mod stdlib;
 
 #[cfg(test)]
+mod example_tests;
+#[cfg(test)]
 mod tests;
 
 /// How deep `include()`/`tpl()` may nest before the render stops.
