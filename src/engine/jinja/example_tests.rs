@@ -56,7 +56,16 @@ fn load_example(
     release_name: &str,
     change: impl FnOnce(&mut serde_json::Value),
 ) -> BTreeMap<String, Renderable> {
-    let dir = example_dir(name);
+    load_chart_dir(&example_dir(name), name, release_name, change)
+}
+
+/// A chart directory's templates, as [`load_example`] loads them.
+fn load_chart_dir(
+    dir: &Path,
+    name: &str,
+    release_name: &str,
+    change: impl FnOnce(&mut serde_json::Value),
+) -> BTreeMap<String, Renderable> {
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
     let metadata: Metadata =
         serde_json::from_value(yaml_read::from_str(&read("Chart.yaml")).unwrap()).unwrap();
@@ -194,4 +203,27 @@ fn webapp_jinja_renders_the_objects_helm_renders_for_webapp() {
         }
     }
     assert_eq!(by_identity(docs), expected);
+}
+
+/// `capstan create x --engine jinja` gives a chart that renders.
+#[test]
+#[ignore = "needs funcs and codec"]
+fn created_jinja_chart_renders() {
+    use super::create_cli::{create, CreateArgs, Engine};
+    let tmp = tempfile::tempdir().unwrap();
+    let args = CreateArgs {
+        name: tmp.path().join("x"),
+        engine: Engine::Jinja,
+        starter: None,
+    };
+    let dir = create(&args, tmp.path(), &mut vec![]).unwrap();
+    let out = render_templates(&load_chart_dir(&dir, "x", "r", |_| {})).unwrap();
+    let docs: Vec<_> = out
+        .iter()
+        .filter(|(name, _)| !name.ends_with("NOTES.txt"))
+        .flat_map(|(_, text)| documents(text))
+        .map(|d| kind_and_name(&d))
+        .collect();
+    assert_eq!(docs.len(), 4, "{docs:?}");
+    assert!(docs.iter().all(|(_, name)| name == "r-x"), "{docs:?}");
 }
