@@ -20,6 +20,8 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, ValueEnum};
 
+use crate::engine::render::ENGINE_ANNOTATION;
+
 /// The template engine a new chart uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Engine {
@@ -41,9 +43,6 @@ pub struct CreateArgs {
     #[arg(short = 'p', long)]
     pub starter: Option<String>,
 }
-
-/// The Chart.yaml annotation that selects the Jinja engine.
-const ENGINE_ANNOTATION: &str = "capstan.io/engine";
 
 /// Helm: create.go chartName and maxChartNameLength.
 const MAX_CHART_NAME_LENGTH: usize = 250;

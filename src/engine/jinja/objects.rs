@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use minijinja::value::{Enumerator, Object, ObjectRepr, Value as JValue};
+use minijinja::value::{Enumerator, Object, ObjectExt as _, ObjectRepr, Value as JValue};
 use minijinja::{Error, ErrorKind, State};
 
 use super::convert::to_jinja;
@@ -402,8 +402,6 @@ impl Object for FilesObject {
         }
     }
 }
-
-use minijinja::value::ObjectExt as _;
 
 #[cfg(test)]
 mod tests {
