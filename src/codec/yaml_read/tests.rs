@@ -202,3 +202,41 @@ fn nesting_at_the_limit_parses() {
     }
     assert_eq!(n, depth);
 }
+
+/// Every values.yaml, Chart.yaml and ci/*.yaml of the conformance corpus
+/// (/work/shared/corpus, see its README) must read; skipped when absent.
+#[test]
+fn corpus_chart_files_all_read() {
+    let root = std::path::Path::new("/work/shared/corpus/helm/charts");
+    if !root.exists() {
+        return;
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "templates") {
+                    dirs.push(p);
+                }
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let in_ci = p.parent().and_then(|x| x.file_name()).is_some_and(|n| n == "ci");
+            if name == "values.yaml" || name == "Chart.yaml" || (in_ci && name.ends_with(".yaml")) {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 100, "found only {} files", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        match from_str(&text) {
+            Ok(v) => assert!(v.is_object() || v.is_null(), "{}", f.display()),
+            Err(e) => failures.push(format!("{}: {e}", f.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
