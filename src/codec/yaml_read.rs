@@ -354,14 +354,14 @@ fn parse_finite(text: &str) -> Option<f64> {
     f.is_finite().then_some(f)
 }
 
-/// resolve.go's parseTimestamp precheck: four digits then '-'. Whether the
-/// rest is a valid time does not matter here: into interface{} a timestamp
-/// stays the original string, and text of that shape never parses as a
-/// number either, so both ways give the same string. (Only `!!timestamp` on
-/// an invalid time would differ: go-yaml rejects it, we accept it.)
+/// resolve.go parseTimestamp: four digits and '-', then one of go-yaml's
+/// allowedTimestampFormats must parse with Go's time.Parse.
 fn looks_like_timestamp(text: &str) -> bool {
     let b = text.as_bytes();
-    b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+    if !(b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
+        return false;
+    }
+    go_time::parses_as_yaml_timestamp(text)
 }
 
 /// The integer and float attempts of resolve's 'D'/'S' hint, on text with
@@ -479,6 +479,34 @@ fn go_parse_int_base0(s: &str) -> Option<i64> {
     } else {
         None
     }
+}
+
+/// A number as go-yaml v2 resolves a plain scalar: `int`, `uint64` or `float64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum PlainNumber {
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+}
+
+/// How go-yaml v2 reads a number written by encoding/json (a plain scalar):
+/// `None` when it would not be a number.
+pub(crate) fn resolve_plain_number(text: &str) -> Option<PlainNumber> {
+    match resolve("", text).ok()? {
+        Resolved::Int(i) => Some(PlainNumber::Int(i)),
+        Resolved::Uint(u) => Some(PlainNumber::Uint(u)),
+        Resolved::Float(f) => Some(PlainNumber::Float(f)),
+        _ => None,
+    }
+}
+
+/// Whether go-yaml v2 would read `text`, written plain, back as this same
+/// string (resolve gives !!str): encode.go's test before writing plain.
+pub(crate) fn resolves_to_string(text: &str) -> bool {
+    if looks_like_timestamp(text) {
+        return false;
+    }
+    matches!(resolve("", text), Ok(Resolved::Str(_)))
 }
 
 /// A decoded map key before sigs.k8s.io/yaml stringifies it.
@@ -878,6 +906,135 @@ fn convert_parse_error(e: &libyaml_safer::Error) -> YamlError {
         YamlError { message: format!("yaml: line {line}: {msg}"), line: Some(line) }
     } else {
         YamlError { message: format!("yaml: {msg}"), line: None }
+    }
+}
+
+mod go_time {
+    //! Just enough of Go's time.Parse to tell whether text matches one of
+    //! go-yaml v2's allowedTimestampFormats (resolve.go):
+    //! "2006-1-2T15:4:5.999999999Z07:00", the same with a lower-case `t`,
+    //! "2006-1-2 15:4:5.999999999" and "2006-1-2". Go: time/format.go Parse.
+
+    struct Cursor<'a> {
+        s: &'a [u8],
+    }
+
+    impl Cursor<'_> {
+        fn lit(&mut self, l: &str) -> Option<()> {
+            let l = l.as_bytes();
+            if self.s.starts_with(l) {
+                self.s = &self.s[l.len()..];
+                Some(())
+            } else {
+                None
+            }
+        }
+
+        /// getnum(value, false): one or two digits.
+        fn num12(&mut self) -> Option<u32> {
+            let d = |c: u8| c.is_ascii_digit();
+            match self.s {
+                [a, b, ..] if d(*a) && d(*b) => {
+                    let v = ((a - b'0') * 10 + (b - b'0')) as u32;
+                    self.s = &self.s[2..];
+                    Some(v)
+                }
+                [a, ..] if d(*a) => {
+                    self.s = &self.s[1..];
+                    Some((a - b'0') as u32)
+                }
+                _ => None,
+            }
+        }
+
+        fn year(&mut self) -> Option<i64> {
+            if self.s.len() < 4 || !self.s[..4].iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let y = std::str::from_utf8(&self.s[..4]).ok()?.parse().ok()?;
+            self.s = &self.s[4..];
+            Some(y)
+        }
+
+        /// stdFracSecond9: optional `.` or `,` and any number of digits.
+        fn frac(&mut self) {
+            if self.s.len() >= 2 && (self.s[0] == b'.' || self.s[0] == b',') && self.s[1].is_ascii_digit() {
+                let mut i = 1;
+                while i < self.s.len() && self.s[i].is_ascii_digit() {
+                    i += 1;
+                }
+                self.s = &self.s[i..];
+            }
+        }
+
+        /// stdISO8601ColonTZ: `Z` or `±hh:mm`.
+        fn zone(&mut self) -> Option<()> {
+            if self.s.first() == Some(&b'Z') {
+                self.s = &self.s[1..];
+                return Some(());
+            }
+            if self.s.len() < 6 || self.s[3] != b':' || !(self.s[0] == b'+' || self.s[0] == b'-') {
+                return None;
+            }
+            let two = |x: &[u8]| x.iter().all(u8::is_ascii_digit).then(|| (x[0] - b'0') as u32 * 10 + (x[1] - b'0') as u32);
+            let hh = two(&self.s[1..3])?;
+            let mm = two(&self.s[4..6])?;
+            if hh > 24 || mm > 60 {
+                return None;
+            }
+            self.s = &self.s[6..];
+            Some(())
+        }
+    }
+
+    fn days_in(month: u32, year: i64) -> u32 {
+        match month {
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    fn date(c: &mut Cursor) -> Option<()> {
+        let year = c.year()?;
+        c.lit("-")?;
+        let month = c.num12()?;
+        c.lit("-")?;
+        let day = c.num12()?;
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in(month, year)).then_some(())
+    }
+
+    fn clock(c: &mut Cursor) -> Option<()> {
+        let h = c.num12()?;
+        c.lit(":")?;
+        let m = c.num12()?;
+        c.lit(":")?;
+        let s = c.num12()?;
+        c.frac();
+        (h < 24 && m < 60 && s < 60).then_some(())
+    }
+
+    fn try_layout(text: &str, layout: u8) -> Option<()> {
+        let mut c = Cursor { s: text.as_bytes() };
+        date(&mut c)?;
+        match layout {
+            0 | 1 => {
+                c.lit(if layout == 0 { "T" } else { "t" })?;
+                clock(&mut c)?;
+                c.zone()?;
+            }
+            2 => {
+                c.lit(" ")?;
+                clock(&mut c)?;
+            }
+            _ => {}
+        }
+        c.s.is_empty().then_some(())
+    }
+
+    pub(super) fn parses_as_yaml_timestamp(text: &str) -> bool {
+        (0..4).any(|layout| try_layout(text, layout).is_some())
     }
 }
 
