@@ -2,6 +2,10 @@
 //! sigs.k8s.io/yaml), YAML written byte-for-byte like go-yaml v2, JSON like
 //! Go's encoding/json, and TOML.
 
+#[cfg(test)]
+mod helm_diff_tests;
+#[cfg(test)]
+mod helm_oracle;
 pub mod json;
 pub mod yaml_read;
 pub mod yaml_write;

@@ -73,6 +73,29 @@ pub fn format_float_g(f: f64) -> String {
         return if f.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     let (neg, digits, exp) = shortest_digits(f);
+    format_g_digits(neg, &digits, exp)
+}
+
+/// Go's `strconv.FormatFloat(float64(f), 'g', -1, 32)`: shortest digits that
+/// round-trip as a float32 (sigs.k8s.io/yaml uses it for float map keys).
+pub fn format_float32_g(f: f32) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    let e = format!("{:e}", f.abs());
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    format_g_digits(f < 0.0, &digits, exp.parse().unwrap_or(0))
+}
+
+/// %g layout of shortest decimal `digits` whose first digit has exponent `exp`.
+fn format_g_digits(neg: bool, digits: &str, exp: i32) -> String {
     let mut s = String::new();
     if neg {
         s.push('-');
@@ -103,9 +126,9 @@ pub fn format_float_g(f: f64) -> String {
         for _ in 0..(-dp) {
             s.push('0');
         }
-        s.push_str(&digits);
+        s.push_str(digits);
     } else if dp >= nd {
-        s.push_str(&digits);
+        s.push_str(digits);
         for _ in 0..(dp - nd) {
             s.push('0');
         }
