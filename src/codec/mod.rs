@@ -5,7 +5,7 @@
 #[cfg(test)]
 mod helm_diff_tests;
 #[cfg(test)]
-mod helm_oracle;
+pub(crate) mod helm_oracle;
 pub mod json;
 pub mod yaml_read;
 pub mod yaml_write;
