@@ -7,5 +7,6 @@ mod helm_diff_tests;
 #[cfg(test)]
 pub(crate) mod helm_oracle;
 pub mod json;
+pub mod toml;
 pub mod yaml_read;
 pub mod yaml_write;
