@@ -175,3 +175,12 @@ fn to_toml_of_template_ints_and_from_toml_match_helm() {
     ];
     assert_eq!(theirs, ours);
 }
+
+#[test]
+fn from_yaml_to_yaml_pretty_matches_helm() {
+    let mut inputs = tricky_inputs();
+    inputs.extend(corpus_inputs());
+    compare("fromYaml | toYamlPretty", &inputs, |t| {
+        yaml_write::to_yaml_pretty(&from_yaml_like_helm(t)).strip_suffix('\n').unwrap_or_default().to_string()
+    });
+}
