@@ -2,7 +2,7 @@
 //! `toJson` and `toYaml` on the same inputs (skipped without helm).
 
 use super::helm_oracle::helm_eval;
-use super::{json, yaml_read, yaml_write};
+use super::{json, toml, yaml_read, yaml_write};
 use serde_json::Value as Json;
 
 /// Helm's fromYAML: sigs.k8s.io/yaml.Unmarshal into map[string]interface{},
@@ -145,4 +145,42 @@ fn pretty_and_raw_json_match_helm() {
     let inputs = tricky_inputs();
     compare("fromYaml | toPrettyJson", &inputs, |t| json::to_json_pretty(&from_yaml_like_helm(t)));
     compare("fromYaml | toRawJson", &inputs, |t| json::to_json_raw(&from_yaml_like_helm(t)));
+}
+
+#[test]
+fn from_yaml_to_toml_matches_helm() {
+    let mut inputs = tricky_inputs();
+    inputs.extend(corpus_inputs());
+    inputs.push("a: [1, ~]\n".into());
+    inputs.push("a: [[1, 2], [x]]\nb: [{c: 1}, {d: [{e: f}]}]\nc: [{x: 1}, 2]\n".into());
+    inputs.push("k:\n  'a.b': 1\n  'c d': {e: 1}\n  ü: 2\n  '': 3\nf: [1.5, 1e21, 1e-7, 100, -0.0]\n".into());
+    compare("fromYaml | toToml", &inputs, |t| toml::to_toml(&from_yaml_like_helm(t)));
+}
+
+#[test]
+fn to_toml_of_template_ints_and_from_toml_match_helm() {
+    let exprs = vec![
+        r#"toToml (dict "a" 1 "b" (list 1 2) "c" (dict "d" 2.5 "e" (int64 7)))"#.to_string(),
+        r#"fromToml "a = 1\nb = 1.5\nc = [1, 2]\n[t]\nd = \"x\"\n[[arr]]\ne = true\n" | toJson"#.to_string(),
+        r#"fromToml "n = 1e6\nm = -0.0\nbig = 9007199254740993\n" | toJson"#.to_string(),
+    ];
+    let Some(theirs) = super::helm_oracle::helm_exprs(&exprs) else {
+        eprintln!("helm not installed: skipping");
+        return;
+    };
+    let ours = vec![
+        toml::to_toml(&serde_json::json!({"a": 1, "b": [1, 2], "c": {"d": 2.5, "e": 7}})),
+        json::to_json(&toml::from_toml("a = 1\nb = 1.5\nc = [1, 2]\n[t]\nd = \"x\"\n[[arr]]\ne = true\n")),
+        json::to_json(&toml::from_toml("n = 1e6\nm = -0.0\nbig = 9007199254740993\n")),
+    ];
+    assert_eq!(theirs, ours);
+}
+
+#[test]
+fn from_yaml_to_yaml_pretty_matches_helm() {
+    let mut inputs = tricky_inputs();
+    inputs.extend(corpus_inputs());
+    compare("fromYaml | toYamlPretty", &inputs, |t| {
+        yaml_write::to_yaml_pretty(&from_yaml_like_helm(t)).strip_suffix('\n').unwrap_or_default().to_string()
+    });
 }

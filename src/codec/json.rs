@@ -146,7 +146,7 @@ fn push_u00(out: &mut String, b: u8, hex: &[u8; 16]) {
 /// |f| < 1e-6 or |f| ≥ 1e21, then exponent form with `e-07` shortened to `e-7`.
 pub fn format_float64(f: f64) -> String {
     let abs = f.abs();
-    if abs != 0.0 && (abs < 1e-6 || abs >= 1e21) {
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let (neg, digits, exp) = crate::engine::gofmt::shortest_digits(f);
         let mut s = String::new();
         if neg {

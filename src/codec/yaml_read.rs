@@ -288,12 +288,9 @@ fn resolve(tag: &str, text: &str) -> Result<Resolved, YamlError> {
     if tag.is_empty() || tag == rtag || is_str {
         return Ok(out);
     }
-    if tag == "tag:yaml.org,2002:float" {
-        match out {
-            Resolved::Int(i) => return Ok(Resolved::Float(i as f64)),
-            // go-yaml only converts int and int64, not uint64.
-            _ => {}
-        }
+    // go-yaml converts int (not uint64) to float for `!!float`.
+    if let (true, Resolved::Int(i)) = (tag == "tag:yaml.org,2002:float", &out) {
+        return Ok(Resolved::Float(*i as f64));
     }
     Err(YamlError::yaml(format!(
         "cannot decode {} `{}` as a {}",

@@ -32,6 +32,49 @@ pub fn try_to_yaml(v: &Json) -> Result<String, YamlError> {
     Ok(e.out)
 }
 
+/// What Helm's toYamlPretty writes (go-yaml v3 Encoder with SetIndent(2),
+/// final newline kept): the value is encoded directly, not through JSON, so
+/// float64 `1e6` prints `1e+06` and integers stay integers; sequences under
+/// a key are indented and long strings are not folded.
+pub fn to_yaml_pretty(v: &Json) -> String {
+    try_to_yaml_pretty(v).unwrap_or_default()
+}
+
+/// [`to_yaml_pretty`] with go-yaml v3's error.
+pub fn try_to_yaml_pretty(v: &Json) -> Result<String, YamlError> {
+    let node = direct_node(v);
+    let mut e = Emitter::new();
+    e.v3 = true;
+    e.best_width = usize::MAX;
+    e.emit_node(&node, true, false, false, false);
+    e.write_indent();
+    Ok(e.out)
+}
+
+/// A value encoded as is (go-yaml v3 marshals Go values directly).
+fn direct_node(v: &Json) -> Node {
+    match v {
+        Json::Null => Node::Null,
+        Json::Bool(b) => Node::Bool(*b),
+        Json::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Node::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Node::Uint(u)
+            } else {
+                Node::Float(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        Json::String(s) => Node::Str(s.clone()),
+        Json::Array(items) => Node::Seq(items.iter().map(direct_node).collect()),
+        Json::Object(map) => {
+            let mut entries: Vec<(String, Node)> = map.iter().map(|(k, x)| (k.clone(), direct_node(x))).collect();
+            sort_keys(&mut entries);
+            Node::Map(entries)
+        }
+    }
+}
+
 /// A value as go-yaml v2 holds it after reading encoding/json's output.
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
@@ -369,6 +412,13 @@ fn is_bom(b: &[u8]) -> bool {
 }
 
 fn analyze_scalar(value: &str) -> ScalarAnalysis {
+    analyze_scalar_for(value, false)
+}
+
+/// go-yaml v3 no longer counts a tab as special: it only rules out the
+/// plain and single-quoted styles, so text with tabs and newlines can still
+/// be a literal block (checked against helm's toYamlPretty).
+fn analyze_scalar_for(value: &str, v3: bool) -> ScalarAnalysis {
     let b = value.as_bytes();
     if b.is_empty() {
         return ScalarAnalysis {
@@ -391,6 +441,7 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
     let mut space_break = false;
     let mut previous_space = false;
     let mut previous_break = false;
+    let mut tab_characters = false;
 
     if b.starts_with(b"---") || b.starts_with(b"...") {
         block_indicators = true;
@@ -441,7 +492,9 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
             }
         }
         // The emitter runs with unicode on: only non-printables are special.
-        if !is_printable(b, i) {
+        if v3 && b[i] == b'\t' {
+            tab_characters = true;
+        } else if !is_printable(b, i) {
             special_characters = true;
         }
         if is_space(b, i) {
@@ -500,6 +553,11 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
         a.block_allowed = false;
+    }
+    if tab_characters {
+        a.flow_plain_allowed = false;
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
     }
     if line_breaks {
         a.flow_plain_allowed = false;
@@ -569,6 +627,8 @@ struct Emitter {
     sequence_context: bool,
     mapping_context: bool,
     simple_key_context: bool,
+    /// go-yaml v3 layout: block sequences under a mapping key are indented.
+    v3: bool,
 }
 
 impl Emitter {
@@ -588,6 +648,7 @@ impl Emitter {
             sequence_context: false,
             mapping_context: false,
             simple_key_context: false,
+            v3: false,
         }
     }
 
@@ -687,8 +748,9 @@ impl Emitter {
             self.emit_empty_flow("[", "]");
             return;
         }
-        // Under a mapping key the `- ` items stay at the key's indentation.
-        let indentless = self.mapping_context && !self.indention;
+        // go-yaml v2: under a mapping key the `- ` items stay at the key's
+        // indentation; v3 indents them like any other block.
+        let indentless = !self.v3 && self.mapping_context && !self.indention;
         self.increase_indent(false, indentless);
         for item in items {
             self.write_indent();
@@ -745,7 +807,7 @@ impl Emitter {
     }
 
     fn emit_scalar(&mut self, s: &Scalar) {
-        let analysis = analyze_scalar(&s.text);
+        let analysis = analyze_scalar_for(&s.text, self.v3);
         let style = self.select_style(s.requested, &s.text, &analysis);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;

@@ -147,3 +147,13 @@ fn forbidden_characters_fail() {
     // NEL is read back as a folded line break.
     assert_eq!(y(json!({"a": "x \u{85} y"})), "a: x y\n");
 }
+
+#[test]
+fn pretty_is_go_yaml_v3_with_indent_2() {
+    // Outputs confirmed with helm 4.1.4's toYamlPretty.
+    let v = json!({"a": 1e6, "b": 1.0, "c": 5, "d": [1, [2, 3], {"x": 1}], "e": []});
+    assert_eq!(to_yaml_pretty(&v), "a: 1e+06\nb: 1\nc: 5\nd:\n  - 1\n  - - 2\n    - 3\n  - x: 1\ne: []\n");
+    let tabs = json!({"a": "x\ty", "b": "x\ty\nz", "c": "x\t", "d": "\tx"});
+    assert_eq!(to_yaml_pretty(&tabs), "a: \"x\\ty\"\nb: |-\n  x\ty\n  z\nc: \"x\\t\"\nd: \"\\tx\"\n");
+    assert_eq!(to_yaml_pretty(&json!({"a": {"b": "end\n\n\n"}})), "a:\n  b: |+\n    end\n\n\n");
+}
