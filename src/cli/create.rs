@@ -572,7 +572,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs codec (yaml_read, yaml_write)"]
     fn starters_replace_the_placeholder_and_get_a_new_chart_yaml() {
         let tmp = tempfile::tempdir().unwrap();
         let starters = tmp.path().join("starters");

@@ -126,7 +126,7 @@ fn kind_and_name(doc: &serde_json::Value) -> (String, String) {
 }
 
 #[test]
-#[ignore = "needs funcs (toYaml, nindent, ...) and codec (yaml_read)"]
+#[ignore = "needs funcs (toYaml, nindent, ...)"]
 fn webapp_jinja_renders_valid_manifests() {
     let out = render_templates(&load_example("webapp-jinja", "demo", |_| {})).unwrap();
     let mut kinds = vec![];
@@ -176,7 +176,7 @@ fn webapp_jinja_renders_valid_manifests() {
 /// The two example charts are the same app: Helm's objects for webapp
 /// equal capstan's Jinja objects for webapp-jinja, but for the chart name.
 #[test]
-#[ignore = "needs funcs, codec and the real helm on PATH (/work/shared/tools/install-peers.sh)"]
+#[ignore = "needs funcs and the real helm on PATH (/work/shared/tools/install-peers.sh)"]
 fn webapp_jinja_renders_the_objects_helm_renders_for_webapp() {
     let helm = std::process::Command::new("helm")
         .args(["template", "demo"])
@@ -207,7 +207,7 @@ fn webapp_jinja_renders_the_objects_helm_renders_for_webapp() {
 
 /// `capstan create x --engine jinja` gives a chart that renders.
 #[test]
-#[ignore = "needs funcs and codec"]
+#[ignore = "needs funcs"]
 fn created_jinja_chart_renders() {
     use super::create_cli::{create, CreateArgs, Engine};
     let tmp = tempfile::tempdir().unwrap();
@@ -280,7 +280,7 @@ fn documented_examples_are_found() {
 /// Every example of docs/jinja.md that shows its output renders that
 /// output, inside charts-examples/webapp-jinja with its default values.
 #[test]
-#[ignore = "needs funcs and codec"]
+#[ignore = "needs funcs"]
 fn jinja_docs_examples_render_as_documented() {
     let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/jinja.md"))
         .unwrap();

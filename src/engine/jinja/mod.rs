@@ -98,7 +98,7 @@ pub fn render_with_library(
             .map_err(|e| RenderError(describe(&e)))?;
         let out = tmpl
             .render(JValue::from(ctx))
-            .map_err(|e| RenderError(describe(&e)))?;
+            .map_err(|e| RenderError(describe_in(&e, name)))?;
         total += out.len();
         if total > MAX_OUTPUT_BYTES {
             return Err(RenderError(format!(
@@ -291,6 +291,17 @@ pub fn describe(err: &Error) -> String {
         source = s.source();
     }
     out
+}
+
+/// [`describe`], saying which template was rendering when the error came
+/// from another one (a partial's macro, the standard library).
+fn describe_in(err: &Error, rendering: &str) -> String {
+    let text = describe(err);
+    if err.name() == Some(rendering) {
+        text
+    } else {
+        format!("{text}\n  (while rendering {rendering})")
+    }
 }
 
 fn describe_one(err: &Error) -> String {

@@ -15,7 +15,7 @@ use minijinja::value::{Enumerator, Object, ObjectExt as _, ObjectRepr, Value as 
 use minijinja::{Error, ErrorKind, State};
 
 use super::convert::to_jinja;
-use crate::engine::context::{base64_std, GlobPattern};
+use crate::engine::context::GlobPattern;
 use crate::engine::value::{Map, Value};
 
 /// The names every template's context holds (besides `template`).
@@ -332,6 +332,12 @@ impl FilesObject {
         let yaml = crate::codec::yaml_write::to_yaml(&serde_json::Value::Object(m));
         yaml.strip_suffix('\n').map(str::to_string).unwrap_or(yaml)
     }
+}
+
+/// Standard base64, as Go's base64.StdEncoding (Helm: files.AsSecrets).
+fn base64_std(data: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
 fn one_string_arg<'a>(method: &str, args: &'a [JValue]) -> Result<&'a str, Error> {

@@ -253,7 +253,6 @@ fn files_object_methods() {
 }
 
 #[test]
-#[ignore = "needs codec (yaml_write::to_yaml)"]
 fn files_as_config_and_as_secrets() {
     let out = render_one(
         serde_json::json!({}),
@@ -292,6 +291,23 @@ fn strict_undefined_names_template_line_and_expression() {
     )
     .unwrap();
     assert_eq!(out, "false d");
+}
+
+#[test]
+fn errors_in_imported_macros_name_both_templates() {
+    let err = render_c(
+        serde_json::json!({}),
+        &[
+            ("_h.j2", "{% macro m() %}\n{{ values.nope }}{% endmacro %}"),
+            ("a.yaml", "{% import '_h.j2' as h %}{{ h.m() }}"),
+        ],
+        &test_library(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.0,
+        "execution error at (c/templates/_h.j2:2): undefined value: `values.nope` is undefined\n  (while rendering c/templates/a.yaml)"
+    );
 }
 
 #[test]
