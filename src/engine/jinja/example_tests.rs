@@ -106,15 +106,22 @@ fn load_chart_dir(
     templates
 }
 
-/// Every non-empty YAML document of a rendered stream, parsed.
+/// Every non-empty YAML document of a rendered stream (split at `---`
+/// lines), parsed.
 fn documents(text: &str) -> Vec<serde_json::Value> {
-    text.split("\n---")
-        .map(|d| d.trim_start_matches("---"))
-        .filter(|d| {
-            d.lines()
-                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        })
-        .map(|d| yaml_read::from_str(d).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{d}")))
+    let mut docs = vec![String::new()];
+    for line in text.lines() {
+        if line == "---" || line.starts_with("--- ") {
+            docs.push(String::new());
+        } else {
+            let doc = docs.last_mut().unwrap();
+            doc.push_str(line);
+            doc.push('\n');
+        }
+    }
+    docs.into_iter()
+        .filter(|d| d.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')))
+        .map(|d| yaml_read::from_str(&d).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{d}")))
         .collect()
 }
 
