@@ -120,7 +120,10 @@ fn documents(text: &str) -> Vec<serde_json::Value> {
         }
     }
     docs.into_iter()
-        .filter(|d| d.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')))
+        .filter(|d| {
+            d.lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        })
         .map(|d| yaml_read::from_str(&d).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{d}")))
         .collect()
 }

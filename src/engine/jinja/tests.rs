@@ -698,3 +698,13 @@ automountServiceAccountToken: false
 "#;
     assert_eq!(out["c/templates/a.yaml"], expected);
 }
+
+#[test]
+fn jinja_builtins_without_a_library_twin_remain() {
+    let out = render_one(
+        serde_json::json!({"l": [3, 1, 2], "s": "web"}),
+        "{{ '%s-%d' | format(values.s, 3) }} {{ values.l | length }} {{ values.l | sort | join(',') }} {{ values.s is endingwith('b') }}",
+    )
+    .unwrap();
+    assert_eq!(out, "web-3 3 1,2,3 true");
+}
