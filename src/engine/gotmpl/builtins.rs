@@ -127,7 +127,7 @@ impl Builtin {
 
 /// Go: printf is fmt.Sprintf.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
-    super::printf_shim::sprintf(format, args)
+    gofmt::sprintf(format, args)
 }
 
 /// Go: indirectInterface: a nil interface is the invalid value.
@@ -413,42 +413,14 @@ pub fn le(arg1: &Value, arg2: &Value) -> Result<bool, String> {
     eq(arg1, std::slice::from_ref(arg2))
 }
 
-fn print_operand(out: &mut String, v: &Value) {
-    match v {
-        Value::String(s) => out.push_str(s),
-        // A nil interface argument prints as <nil> (the invalid value does
-        // not reach fmt: it becomes a nil interface first).
-        Value::Missing => out.push_str("<nil>"),
-        other => out.push_str(&gofmt::sprint_value(other)),
-    }
-}
-
 /// Go: fmt.Sprint: spaces between operands when neither is a string.
 pub fn sprint(args: &[Value]) -> String {
-    let mut out = String::new();
-    let mut prev_string = false;
-    for (i, a) in args.iter().enumerate() {
-        let is_string = matches!(a, Value::String(_));
-        if i > 0 && !is_string && !prev_string {
-            out.push(' ');
-        }
-        print_operand(&mut out, a);
-        prev_string = is_string;
-    }
-    out
+    gofmt::sprint(args)
 }
 
 /// Go: fmt.Sprintln: spaces between all operands and a final newline.
 pub fn sprintln(args: &[Value]) -> String {
-    let mut out = String::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        print_operand(&mut out, a);
-    }
-    out.push('\n');
-    out
+    gofmt::sprintln(args)
 }
 
 /// Go: evalArgs for the escapers: one string as is, otherwise Sprint with

@@ -31,7 +31,6 @@ mod exec;
 mod lexer;
 mod number;
 mod parser;
-mod printf_shim;
 mod quote;
 
 #[cfg(test)]

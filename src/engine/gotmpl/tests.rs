@@ -1899,3 +1899,23 @@ fn random_inputs_do_not_panic() {
     // Enough of the inputs parse for the executor to be exercised too.
     assert!(executed > 1000, "only {executed} inputs parsed");
 }
+
+// Go: execTests printf rows (fmt.Sprintf through gofmt).
+#[test]
+fn printf_from_go() {
+    let t = tval();
+    let cases: &[(&str, &str)] = &[
+        (r#"{{printf "%04x" 127}}"#, "007f"),
+        (r#"{{printf "%g" 3.5}}"#, "3.5"),
+        (r#"{{printf "%s" "hello"}}"#, "hello"),
+        (r#"{{printf "%d %s" 127 "hello"}}"#, "127 hello"),
+        (r#"{{printf "%T" 0xef}}"#, "int"),
+        (r#"{{printf "%v" .Empty0}}"#, "<nil>"),
+        (r#"{{.X | printf "%s-%s" "a"}}"#, "a-x"),
+        (r#"{{printf "%.2f" 3.14159}}"#, "3.14"),
+        (r#"{{print "a" 1 2 "b" .FloatZero}}"#, "a1 2b0"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(go(text, &t).as_deref(), Ok(*want), "{text}");
+    }
+}
