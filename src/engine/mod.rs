@@ -1,9 +1,14 @@
 //! Rendering a chart's templates: the context every template sees, and the
 //! engines (Go templates and Jinja) behind one boundary.
 
+pub mod context;
 pub mod funcs;
 pub mod gofmt;
 pub mod gotmpl;
+pub mod jinja;
+// TEMPORARY (jinja branch): replace with `pub mod render;` when wiring.
+#[path = "jinja/render_boundary.rs"]
+pub mod render;
 pub mod value;
 
 pub use value::{Map, Object, Value};

@@ -1,0 +1,265 @@
+//! Rendering a chart to the manifest stream `helm template` prints:
+//! load → values → render → sort → print (Helm: pkg/action/install.go with
+//! DryRun client, pkg/action/action.go renderResources, pkg/cmd/template.go).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+
+use crate::chart::{self, Chart};
+use crate::engine::context::{Capabilities, ReleaseInfo, DEFAULT_KUBE_VERSION};
+use crate::engine::render::{self, RenderOptions};
+use crate::manifest::{self, HookEvent, INSTALL_ORDER};
+use crate::values;
+
+/// Everything `template` needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateRequest {
+    pub release_name: String,
+    pub namespace: String,
+    pub chart: PathBuf,
+    pub values: values::UserValues,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub is_upgrade: bool,
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    pub no_hooks: bool,
+    pub show_only: Vec<String>,
+    pub output_dir: Option<PathBuf>,
+    pub use_release_name: bool,
+    pub skip_schema_validation: bool,
+}
+
+/// What `template` prints.
+#[derive(Debug, Default)]
+pub struct TemplateOutput {
+    pub stdout: String,
+    /// Helm's log lines (`level=WARN msg="..."`), for stderr.
+    pub warnings: Vec<String>,
+}
+
+/// A chart rendered for a release: the pieces install and template share.
+#[derive(Debug, Default)]
+pub struct RenderedRelease {
+    pub chart: Chart,
+    /// The user-supplied values (Helm's release `config`).
+    pub config: serde_json::Value,
+    /// CRD files (`crds/` of the chart and subcharts) as (path, content).
+    pub crds: Vec<(String, String)>,
+    pub manifests: Vec<manifest::Manifest>,
+    pub hooks: Vec<manifest::Hook>,
+    pub notes: String,
+    pub warnings: Vec<String>,
+}
+
+/// Load, coalesce, validate and render a chart for a release.
+pub fn render_release(
+    chart_path: &Path,
+    user: &values::UserValues,
+    release: ReleaseInfo,
+    kube_version: Option<&str>,
+    api_versions: &[String],
+    skip_schema_validation: bool,
+    sub_notes: bool,
+) -> anyhow::Result<RenderedRelease> {
+    let mut warnings = vec![];
+    let mut chart = chart::load(chart_path)?;
+    if chart.metadata.deprecated {
+        warnings.push("level=WARN msg=\"this chart is deprecated\"".to_string());
+    }
+    let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), api_versions)
+        .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
+    let config = user.merge().context("failed to merge values")?;
+    let coalesced = values::prepare(&mut chart, &config, skip_schema_validation)?;
+    warnings.extend(coalesced.warnings.iter().map(|w| format!("level=INFO msg={:?}", w)));
+    if !chart.metadata.kube_version.is_empty()
+        && !crate::chart::kube_version_satisfies(&chart.metadata.kube_version, &capabilities.kube_version_normalized)
+    {
+        anyhow::bail!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            chart.metadata.kube_version,
+            capabilities.kube_version
+        );
+    }
+    let opts = RenderOptions { release, capabilities };
+    let mut files = render::render(&chart, &coalesced.values, &opts)?;
+
+    // NOTES.txt files are not manifests: keep the root chart's (and the
+    // subcharts' when asked), in path order.
+    let root_notes = format!("{}/templates/NOTES.txt", chart.name());
+    let mut notes = String::new();
+    let note_paths: Vec<String> = files.keys().filter(|k| k.ends_with("NOTES.txt")).cloned().collect();
+    for path in note_paths {
+        let text = files.remove(&path).unwrap_or_default();
+        if sub_notes || path == root_notes {
+            if !notes.is_empty() {
+                notes.push('\n');
+            }
+            notes.push_str(&text);
+        }
+    }
+    let sorted = manifest::sort_manifests(&files, INSTALL_ORDER)
+        .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
+    let crds = crd_files(&chart, None);
+    Ok(RenderedRelease {
+        chart,
+        config,
+        crds,
+        manifests: sorted.manifests,
+        hooks: sorted.hooks,
+        notes,
+        warnings,
+    })
+}
+
+/// Helm's CRDObjects: `crds/*.{yaml,yml,json}` of a chart, then of each
+/// subchart, named by full chart path.
+fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, String)> {
+    let full = match parent {
+        None => chart.name().to_string(),
+        Some(p) => format!("{p}/charts/{}", chart.name()),
+    };
+    let mut out: Vec<(String, String)> = chart
+        .crd_files()
+        .filter(|f| {
+            let lower = f.name.to_ascii_lowercase();
+            lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+        })
+        .map(|f| (format!("{full}/{}", f.name), String::from_utf8_lossy(&f.data).into_owned()))
+        .collect();
+    for dep in &chart.dependencies {
+        out.extend(crd_files(dep, Some(&full)));
+    }
+    out
+}
+
+/// Run `template`.
+pub fn template(req: &TemplateRequest) -> anyhow::Result<TemplateOutput> {
+    let release = ReleaseInfo {
+        name: req.release_name.clone(),
+        namespace: req.namespace.clone(),
+        revision: 1,
+        is_install: !req.is_upgrade,
+        is_upgrade: req.is_upgrade,
+    };
+    let r = render_release(
+        &req.chart,
+        &req.values,
+        release,
+        req.kube_version.as_deref(),
+        &req.api_versions,
+        req.skip_schema_validation,
+        false,
+    )?;
+
+    if let Some(dir) = &req.output_dir {
+        let dir = if req.use_release_name { dir.join(&req.release_name) } else { dir.clone() };
+        write_output_dir(&dir, req, &r)?;
+        return Ok(TemplateOutput { stdout: String::new(), warnings: r.warnings });
+    }
+
+    // The release manifest: CRDs (when asked), then manifests in install order.
+    let mut manifest = String::new();
+    if req.include_crds {
+        for (path, content) in &r.crds {
+            manifest.push_str(&format!("---\n# Source: {path}\n{content}\n"));
+        }
+    }
+    for m in &r.manifests {
+        manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
+    }
+    let mut out = String::new();
+    out.push_str(manifest.trim());
+    out.push('\n');
+    if !req.no_hooks {
+        for h in &r.hooks {
+            if req.skip_tests && h.events.contains(&HookEvent::Test) {
+                continue;
+            }
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.source, h.manifest));
+        }
+    }
+    if !req.show_only.is_empty() {
+        out = show_only(&out, &req.show_only)?;
+    }
+    Ok(TemplateOutput { stdout: out, warnings: r.warnings })
+}
+
+/// `--show-only`: keep the documents whose template path (without the chart
+/// name) matches one of the patterns (Go filepath.Match).
+fn show_only(stream: &str, patterns: &[String]) -> anyhow::Result<String> {
+    let docs = manifest::split_documents(stream);
+    let mut out = String::new();
+    for pattern in patterns {
+        let mut found = false;
+        for doc in &docs {
+            let Some(source) = doc.lines().find_map(|l| l.strip_prefix("# Source: ")) else {
+                continue;
+            };
+            let Some((_, path)) = source.split_once('/') else { continue };
+            if crate::chart::ignore::go_filepath_match(pattern, path) {
+                out.push_str(&format!("---\n{doc}\n"));
+                found = true;
+            }
+        }
+        if !found {
+            anyhow::bail!("could not find template {pattern} in chart");
+        }
+    }
+    Ok(out)
+}
+
+/// `--output-dir`: one file per template (documents of one template
+/// appended with `---`), as Helm's writeToFile.
+fn write_output_dir(dir: &Path, req: &TemplateRequest, r: &RenderedRelease) -> anyhow::Result<()> {
+    let mut written: BTreeMap<String, bool> = BTreeMap::new();
+    let mut write = |name: &str, content: &str| -> anyhow::Result<()> {
+        let path = safe_join(dir, name)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let append = written.get(name).copied().unwrap_or(false);
+        let data = format!("---\n# Source: {name}\n{content}\n");
+        if append {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().append(true).open(&path)?;
+            f.write_all(data.as_bytes())?;
+        } else {
+            std::fs::write(&path, data).with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+        written.insert(name.to_string(), true);
+        Ok(())
+    };
+    if req.include_crds {
+        for (path, content) in &r.crds {
+            write(path, content)?;
+        }
+    }
+    for m in &r.manifests {
+        write(&m.source, &m.content)?;
+    }
+    if !req.no_hooks {
+        for h in &r.hooks {
+            if req.skip_tests && h.events.contains(&HookEvent::Test) {
+                continue;
+            }
+            write(&h.source, &h.manifest)?;
+        }
+    }
+    Ok(())
+}
+
+/// Join a chart-relative path under `dir`, refusing anything that would
+/// leave it.
+fn safe_join(dir: &Path, name: &str) -> anyhow::Result<PathBuf> {
+    let rel = Path::new(name);
+    if rel.is_absolute()
+        || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        anyhow::bail!("refusing to write {name:?} outside the output directory");
+    }
+    Ok(dir.join(rel))
+}

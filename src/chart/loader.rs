@@ -1,0 +1,556 @@
+//! Loading a chart from a directory or a `.tgz` archive, as Helm's
+//! pkg/chart/loader/load.go and pkg/chart/v2/loader (directory.go,
+//! archive.go, load.go) do, with internal/sympath's symlink-following walk.
+//!
+//! Differences from Helm, on purpose: symbolic links are followed only
+//! while they stay inside the chart directory, a link loop is an error
+//! (Helm recurses until the OS refuses), archives may not contain links
+//! (Helm reads them as empty files), and subcharts are loaded in name
+//! order (Helm's order is Go's random map order).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::archive::{self, BufferedFile, Limits};
+use super::error::{go_io_error, ChartError};
+use super::ignore::{Rules, HELM_IGNORE};
+use super::log::Warning;
+use super::metadata::{self, NullNodes};
+use super::model::{Chart, File, Metadata};
+use crate::codec::yaml_read;
+
+/// Options for loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Decompressed size limits (archives; the per-file limit also applies
+    /// to directories, as in Helm).
+    pub limits: Limits,
+}
+
+/// A loaded chart and what Helm would have logged while loading it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub chart: Chart,
+    pub warnings: Vec<Warning>,
+}
+
+/// Load a chart directory or archive with default options; warnings are
+/// dropped (use [`load_with`] to keep them).
+pub fn load(path: &Path) -> Result<Chart, ChartError> {
+    load_with(path, &LoadOptions::default()).map(|l| l.chart)
+}
+
+/// Load a chart directory or `.tgz` archive (Helm's `loader.Load`).
+pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Loaded, ChartError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ChartError::other(go_io_error("stat", &shown, &e)))?;
+    let mut warnings = Vec::new();
+    let chart = if meta.is_dir() {
+        load_dir(path, opts, &mut warnings)?
+    } else {
+        load_archive_file(path, opts, &mut warnings)?
+    };
+    Ok(Loaded { chart, warnings })
+}
+
+/// Parse a YAML chart file with Helm's reader, with sigs.k8s.io/yaml's
+/// error wrapping.
+fn parse_yaml(data: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(data)
+        .map_err(|_| "error converting YAML to JSON: yaml: invalid leading UTF-8 octet".to_string())?;
+    yaml_read::from_str(text).map_err(|e| format!("error converting YAML to JSON: {}", e.message))
+}
+
+/// The API version check Helm does before choosing a loader
+/// (pkg/chart/loader/load.go chartBase).
+fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartError> {
+    let doc = parse_yaml(chart_yaml).map_err(|m| ChartError::Parse { file: "Chart.yaml".into(), message: m })?;
+    let mut md = Metadata::default();
+    let mut nulls = NullNodes::default();
+    // Only apiVersion matters here; other fields are checked by the v2 loader.
+    let api = match &doc {
+        Value::Object(o) => {
+            let only: serde_json::Map<String, Value> = o
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case("apiVersion"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            metadata::decode_metadata(&Value::Object(only), &mut md, &mut nulls)
+                .map_err(|m| ChartError::Parse { file: "Chart.yaml".into(), message: m })?;
+            md.api_version
+        }
+        _ => String::new(),
+    };
+    match api.as_str() {
+        "" | "v1" | "v2" => Ok(()),
+        "v3" => Err(ChartError::other(
+            "apiVersion v3 charts are not supported yet (Helm 4 treats them as experimental)",
+        )),
+        _ => Err(ChartError::other("unsupported chart version")),
+    }
+}
+
+/// Helm's `LoadDir`: walk the directory (following links), apply
+/// `.helmignore`, read every file into memory, then build the chart.
+pub fn load_dir(dir: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    let top = std::path::absolute(dir)
+        .map_err(|e| ChartError::other(go_io_error("abs", &dir.display().to_string(), &e)))?;
+    let chart_yaml = top.join("Chart.yaml");
+    let data = std::fs::read(&chart_yaml).map_err(|e| {
+        let shown = chart_yaml.display().to_string();
+        ChartError::other(format!("unable to detect chart at {shown}: {}", go_io_error("open", &shown, &e)))
+    })?;
+    check_api_version(&data)?;
+
+    let mut rules = Rules::empty();
+    let ignore_file = top.join(HELM_IGNORE);
+    if ignore_file.exists() {
+        let text = std::fs::read(&ignore_file).map_err(|e| {
+            ChartError::other(go_io_error("open", &ignore_file.display().to_string(), &e))
+        })?;
+        rules = Rules::parse(&String::from_utf8_lossy(&text))?;
+    }
+    rules.add_defaults();
+
+    let root_canon = std::fs::canonicalize(&top)
+        .map_err(|e| ChartError::other(go_io_error("lstat", &top.display().to_string(), &e)))?;
+    let mut walker = Walker { rules, limits: opts.limits, root_canon: root_canon.clone(), files: Vec::new(), warnings };
+    let mut stack = vec![root_canon];
+    walker.walk_dir(&top, "", &mut stack)?;
+    let files = std::mem::take(&mut walker.files);
+    load_files(files, opts, warnings)
+}
+
+struct Walker<'a> {
+    rules: Rules,
+    limits: Limits,
+    root_canon: PathBuf,
+    files: Vec<BufferedFile>,
+    warnings: &'a mut Vec<Warning>,
+}
+
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+impl Walker<'_> {
+    /// Walk the entries of `dir` (relative name `rel`) in byte order, as
+    /// sympath.Walk does.
+    fn walk_dir(&mut self, dir: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), ChartError> {
+        let read = std::fs::read_dir(dir)
+            .map_err(|e| ChartError::other(go_io_error("open", &dir.display().to_string(), &e)))?;
+        let mut names: Vec<String> = Vec::new();
+        for entry in read {
+            let entry = entry.map_err(|e| ChartError::other(go_io_error("readdirent", &dir.display().to_string(), &e)))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let rel_name = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            self.visit(&path, &rel_name, stack)?;
+        }
+        Ok(())
+    }
+
+    fn visit(&mut self, path: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), ChartError> {
+        let shown = path.display().to_string();
+        let lmeta = std::fs::symlink_metadata(path).map_err(|e| ChartError::other(go_io_error("lstat", &shown, &e)))?;
+        let mut resolved: Option<PathBuf> = None;
+        let meta = if lmeta.file_type().is_symlink() {
+            let target = std::fs::canonicalize(path).map_err(|e| {
+                ChartError::other(format!("error evaluating symlink {shown}: {}", go_io_error("lstat", &shown, &e)))
+            })?;
+            self.warnings.push(
+                Warning::info("found symbolic link in path. Contents of linked file included and used")
+                    .with("path", shown.clone())
+                    .with("resolved", target.display().to_string()),
+            );
+            let m = std::fs::metadata(&target)
+                .map_err(|e| ChartError::other(go_io_error("lstat", &target.display().to_string(), &e)))?;
+            resolved = Some(target);
+            m
+        } else {
+            lmeta
+        };
+
+        if meta.is_dir() {
+            // Ignore rules on a directory skip its whole content.
+            if self.rules.ignore(rel, true) {
+                return Ok(());
+            }
+            let canon = match resolved {
+                Some(t) => t,
+                None => std::fs::canonicalize(path).map_err(|e| ChartError::other(go_io_error("lstat", &shown, &e)))?,
+            };
+            self.check_inside(&shown, &canon)?;
+            if stack.contains(&canon) {
+                return Err(ChartError::other(format!(
+                    "symbolic link {shown} points to {}, a directory that contains it (a link loop)",
+                    canon.display()
+                )));
+            }
+            stack.push(canon);
+            let r = self.walk_dir(path, rel, stack);
+            stack.pop();
+            return r;
+        }
+
+        if self.rules.ignore(rel, false) {
+            return Ok(());
+        }
+        if let Some(t) = &resolved {
+            self.check_inside(&shown, t)?;
+        }
+        if !meta.is_file() {
+            return Err(ChartError::other(format!(
+                "cannot load irregular file {shown} as it has file mode type bits set"
+            )));
+        }
+        if meta.len() > self.limits.max_file_size {
+            let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return Err(ChartError::other(format!(
+                "chart file {} is larger than the maximum file size {}",
+                super::gostr::quote(&base),
+                self.limits.max_file_size
+            )));
+        }
+        let mut data = std::fs::read(path)
+            .map_err(|e| ChartError::other(format!("error reading {rel}: {}", go_io_error("read", &shown, &e))))?;
+        if data.starts_with(UTF8_BOM) {
+            data.drain(..3);
+        }
+        self.files.push(BufferedFile { name: rel.to_string(), data });
+        Ok(())
+    }
+
+    /// Refuse a link whose target is outside the chart directory.
+    fn check_inside(&self, shown: &str, target: &Path) -> Result<(), ChartError> {
+        if target.starts_with(&self.root_canon) {
+            Ok(())
+        } else {
+            Err(ChartError::other(format!(
+                "symbolic link {shown} points to {}, outside the chart directory {}; links must stay inside the chart",
+                target.display(),
+                self.root_canon.display()
+            )))
+        }
+    }
+}
+
+/// Helm's `LoadFile`/`LoadArchive` for a `.tgz` on disk.
+pub fn load_archive_file(path: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    let shown = path.display().to_string();
+    let mut f = std::fs::File::open(path).map_err(|e| ChartError::other(go_io_error("open", &shown, &e)))?;
+    let mut head = Vec::with_capacity(512);
+    (&mut f)
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(|e| ChartError::other(format!("file '{shown}' cannot be read: {e}")))?;
+    archive::ensure_archive(&shown, &head).map_err(ChartError::Other)?;
+    let f = std::fs::File::open(path).map_err(|e| ChartError::other(go_io_error("open", &shown, &e)))?;
+    let files = archive::load_archive_files(std::io::BufReader::new(f), opts.limits).map_err(|e| match e {
+        archive::ArchiveError::GzipHeader => ChartError::other(format!(
+            "file '{shown}' does not appear to be a valid chart file (details: gzip: invalid header)"
+        )),
+        // Helm says only "unable to load chart archive"; the reason helps.
+        other => ChartError::other(format!("unable to load chart archive: {other}")),
+    })?;
+    let Some(chart_yaml) = files.iter().find(|f| f.name == "Chart.yaml") else {
+        return Err(ChartError::other("unable to detect chart version, no Chart.yaml found"));
+    };
+    check_api_version(&chart_yaml.data)?;
+    load_files(files, opts, warnings)
+}
+
+/// Helm's `LoadArchive` for an archive in memory (a subchart `.tgz`).
+pub fn load_archive(data: &[u8], opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    let files = archive::load_archive_files(data, opts.limits)?;
+    load_files(files, opts, warnings)
+}
+
+/// Go's `filepath.Ext`.
+fn go_ext(name: &str) -> &str {
+    let base_start = name.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match name[base_start..].rfind('.') {
+        Some(i) => &name[base_start + i..],
+        None => "",
+    }
+}
+
+fn parse_error(file: &str, message: String) -> ChartError {
+    ChartError::Parse { file: file.to_string(), message }
+}
+
+/// Helm's `LoadFiles`: build a chart (and its subcharts) from files named
+/// relative to the chart root.
+pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    let mut c = Chart::default();
+    let mut md: Option<Metadata> = None;
+    let mut nulls = NullNodes::default();
+
+    // Chart.yaml first, wherever it is in the list.
+    for f in files.iter().filter(|f| f.name == "Chart.yaml") {
+        let doc = parse_yaml(&f.data).map_err(|m| parse_error("Chart.yaml", m))?;
+        let m = md.get_or_insert_with(Metadata::default);
+        metadata::decode_metadata(&doc, m, &mut nulls).map_err(|e| parse_error("Chart.yaml", e))?;
+        if m.api_version.is_empty() {
+            m.api_version = "v1".into();
+        }
+    }
+
+    let mut subcharts: BTreeMap<String, Vec<BufferedFile>> = BTreeMap::new();
+    for f in files {
+        let name = f.name.as_str();
+        match name {
+            "Chart.yaml" => continue,
+            "Chart.lock" => {
+                let doc = parse_yaml(&f.data).map_err(|m| parse_error("Chart.lock", m))?;
+                c.lock = Some(metadata::decode_lock(&doc).map_err(|e| parse_error("Chart.lock", e))?);
+            }
+            "values.yaml" => {
+                c.values = crate::values::files::load_values(&f.data)
+                    .map_err(|e| parse_error("values.yaml", e.to_string()))?;
+                c.raw_values = Some(f.data);
+            }
+            "values.schema.json" => c.schema = Some(f.data),
+            "requirements.yaml" => {
+                let m = md.get_or_insert_with(Metadata::default);
+                if m.api_version != "v1" {
+                    warnings.push(Warning::info(
+                        "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.",
+                    ));
+                }
+                let doc = parse_yaml(&f.data).map_err(|e| parse_error("requirements.yaml", e))?;
+                metadata::decode_metadata(&doc, m, &mut nulls).map_err(|e| parse_error("requirements.yaml", e))?;
+                if m.api_version == "v1" {
+                    c.files.push(File { name: f.name, data: f.data });
+                }
+            }
+            "requirements.lock" => {
+                let doc = parse_yaml(&f.data).map_err(|e| parse_error("requirements.lock", e))?;
+                c.lock = Some(metadata::decode_lock(&doc).map_err(|e| parse_error("requirements.lock", e))?);
+                let m = md.get_or_insert_with(Metadata::default);
+                if m.api_version != "v1" {
+                    warnings.push(Warning::info(
+                        "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock.",
+                    ));
+                }
+                if m.api_version == "v1" {
+                    c.files.push(File { name: f.name, data: f.data });
+                }
+            }
+            _ if name.starts_with("templates/") => c.templates.push(File { name: f.name, data: f.data }),
+            _ if name.starts_with("charts/") => {
+                if go_ext(name) == ".prov" {
+                    c.files.push(File { name: f.name, data: f.data });
+                    continue;
+                }
+                let fname = &name["charts/".len()..];
+                let cname = fname.split('/').next().unwrap_or("").to_string();
+                let sub_name = fname.to_string();
+                subcharts.entry(cname).or_default().push(BufferedFile { name: sub_name, data: f.data });
+            }
+            _ => c.files.push(File { name: f.name, data: f.data }),
+        }
+    }
+
+    let Some(mut md) = md else {
+        return Err(ChartError::MissingChartYaml);
+    };
+    metadata::validate_metadata(&mut md, nulls).map_err(ChartError::Validation)?;
+    c.metadata = md;
+    c.templates.sort_by(|a, b| a.name.cmp(&b.name));
+
+    for (n, files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let wrap = |e: ChartError| ChartError::Subchart { name: n.clone(), parent: c.metadata.name.clone(), source: Box::new(e) };
+        let sub = if go_ext(&n) == ".tgz" {
+            let file = &files[0];
+            if file.name != n {
+                return Err(ChartError::other(format!(
+                    "error unpacking subchart tar in {}: expected {}, got {}",
+                    c.metadata.name, n, file.name
+                )));
+            }
+            load_archive(&file.data, opts, warnings).map_err(wrap)?
+        } else {
+            // Drop the subchart directory from each name; files directly
+            // under charts/ that are not archives are not charts.
+            let buff: Vec<BufferedFile> = files
+                .into_iter()
+                .filter_map(|f| {
+                    let (_, rest) = f.name.split_once('/')?;
+                    Some(BufferedFile { name: rest.to_string(), data: f.data })
+                })
+                .collect();
+            load_files(buff, opts, warnings).map_err(wrap)?
+        };
+        c.dependencies.push(sub);
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::archive::tests::tgz;
+
+    fn bf(name: &str, data: &str) -> BufferedFile {
+        BufferedFile { name: name.into(), data: data.as_bytes().to_vec() }
+    }
+
+    fn load_mem(files: Vec<BufferedFile>) -> Result<Chart, ChartError> {
+        load_files(files, &LoadOptions::default(), &mut Vec::new())
+    }
+
+    // Chart.yaml here is JSON (which is YAML) so these tests do not depend
+    // on the YAML reader.
+    const CHART: &str = r#"{"apiVersion": "v2", "name": "top", "version": "1.0.0"}"#;
+
+    #[test]
+    fn sorts_files_into_their_places() {
+        let c = load_mem(vec![
+            bf("templates/z.yaml", "z"),
+            bf("Chart.yaml", CHART),
+            bf("templates/_helpers.tpl", "h"),
+            bf("templates/NOTES.txt", "n"),
+            bf("crds/crd.yaml", "c"),
+            bf("README.md", "r"),
+            bf("values.schema.json", "{}"),
+            bf("charts/sub/Chart.yaml", r#"{"name": "sub", "version": "0.1.0"}"#),
+            bf("charts/sub/templates/a.yaml", "a"),
+            bf("charts/_skip/Chart.yaml", "x"),
+            bf("charts/sub-0.1.0.tgz.prov", "p"),
+        ])
+        .unwrap();
+        assert_eq!(c.metadata.name, "top");
+        let t: Vec<&str> = c.templates.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(t, ["templates/NOTES.txt", "templates/_helpers.tpl", "templates/z.yaml"]);
+        let f: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(f, ["crds/crd.yaml", "README.md", "charts/sub-0.1.0.tgz.prov"]);
+        assert_eq!(c.schema.as_deref(), Some(&b"{}"[..]));
+        assert_eq!(c.dependencies.len(), 1);
+        let sub = &c.dependencies[0];
+        assert_eq!(sub.metadata.name, "sub");
+        assert_eq!(sub.metadata.api_version, "v1");
+        assert_eq!(sub.templates[0].name, "templates/a.yaml");
+    }
+
+    #[test]
+    fn helm_errors() {
+        let e = load_mem(vec![bf("values.yaml", "{}")]).unwrap_err();
+        assert_eq!(e.to_string(), "Chart.yaml file is missing");
+        let e = load_mem(vec![
+            bf("Chart.yaml", r#"{"apiVersion": "v1", "name": "chart-with-bad-subcharts", "version": "0.0.1"}"#),
+            bf("charts/bad-subchart/Chart.yaml", r#"{"description": "Bad subchart"}"#),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error unpacking subchart bad-subchart in chart-with-bad-subcharts: validation: chart.metadata.name is required"
+        );
+        let e = load_mem(vec![bf("Chart.yaml", r#"{"apiVersion": "v2", "name": "x", "version": "1", "type": "Library"}"#)])
+            .unwrap_err();
+        assert_eq!(e.to_string(), "validation: chart.metadata.type must be application or library");
+        // A stray file in charts/ is an unloadable subchart, as in Helm.
+        let e = load_mem(vec![bf("Chart.yaml", CHART), bf("charts/README.md", "x")]).unwrap_err();
+        assert_eq!(e.to_string(), "error unpacking subchart README.md in top: Chart.yaml file is missing");
+    }
+
+    #[test]
+    fn requirements_yaml_feeds_v1_dependencies() {
+        let mut w = Vec::new();
+        let c = load_files(
+            vec![
+                bf("Chart.yaml", r#"{"apiVersion": "v1", "name": "old", "version": "1.0.0"}"#),
+                bf("requirements.yaml", r#"{"dependencies": [{"name": "a", "version": "1.x"}]}"#),
+            ],
+            &LoadOptions::default(),
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(c.metadata.dependencies.len(), 1);
+        assert_eq!(c.metadata.dependencies[0].name, "a");
+        assert_eq!(c.files[0].name, "requirements.yaml");
+        assert!(w.is_empty());
+        let mut w = Vec::new();
+        load_files(
+            vec![bf("Chart.yaml", CHART), bf("requirements.yaml", r#"{"dependencies": []}"#)],
+            &LoadOptions::default(),
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].to_slog_line().starts_with("level=INFO msg=\"Warning: Dependencies are handled in Chart.yaml"));
+    }
+
+    #[test]
+    fn loads_nested_archives() {
+        let sub = tgz(&[
+            ("sub/Chart.yaml", 'f', br#"{"apiVersion": "v2", "name": "sub", "version": "0.2.0"}"#),
+            ("sub/templates/x.yaml", 'f', b"x"),
+        ]);
+        let top = tgz(&[("top/Chart.yaml", 'f', CHART.as_bytes()), ("top/charts/sub-0.2.0.tgz", 'f', &sub)]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("top-1.0.0.tgz");
+        std::fs::write(&p, &top).unwrap();
+        let c = load(&p).unwrap();
+        assert_eq!(c.dependencies[0].metadata.name, "sub");
+        assert_eq!(c.dependencies[0].templates[0].name, "templates/x.yaml");
+        // A values file given as a chart.
+        let v = dir.path().join("values.yaml");
+        std::fs::write(&v, "a: 1").unwrap();
+        let e = load(&v).unwrap_err().to_string();
+        assert!(e.ends_with("values.yaml' seems to be a YAML file, but expected a gzipped archive"), "{e}");
+        // Limits apply to nested archives too.
+        let opts = LoadOptions { limits: Limits { max_chart_size: 1 << 20, max_file_size: 100 } };
+        let e = load_with(&p, &opts).unwrap_err().to_string();
+        assert!(e.contains("is larger than the maximum file size 100"), "{e}");
+    }
+
+    #[test]
+    fn loads_directories_with_helmignore_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("mychart");
+        let w = |p: &str, s: &str| {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, s).unwrap();
+        };
+        w("Chart.yaml", CHART);
+        w(".helmignore", "# comment\n*.bak\nignored/\n");
+        w("templates/a.yaml", "a");
+        w("templates/.hidden", "h");
+        w("templates/a.yaml.bak", "b");
+        w("ignored/x.txt", "x");
+        w("files/bom.txt", "\u{feff}text");
+        w("shared/one.txt", "one");
+        std::os::unix::fs::symlink(root.join("shared"), root.join("linked")).unwrap();
+        let loaded = load_with(&root, &LoadOptions::default()).unwrap();
+        let c = loaded.chart;
+        let t: Vec<&str> = c.templates.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(t, ["templates/a.yaml"]);
+        let f: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(f, [".helmignore", "files/bom.txt", "linked/one.txt", "shared/one.txt"]);
+        assert_eq!(c.files[1].data, b"text");
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].message.starts_with("found symbolic link in path"));
+
+        // A link leaving the chart is refused.
+        let outside = dir.path().join("secret.txt");
+        std::fs::write(&outside, "s").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("leak.txt")).unwrap();
+        let e = load(&root).unwrap_err().to_string();
+        assert!(e.contains("outside the chart directory"), "{e}");
+        std::fs::remove_file(root.join("leak.txt")).unwrap();
+
+        // A link loop is an error, not endless recursion.
+        std::os::unix::fs::symlink(&root, root.join("shared/loop")).unwrap();
+        let e = load(&root).unwrap_err().to_string();
+        assert!(e.contains("link loop"), "{e}");
+    }
+}

@@ -1,0 +1,497 @@
+//! Chart versions and version constraints as Helm reads them, through
+//! Masterminds/semver v3: loose versions (`v1.2`, `1`, leading zeros
+//! coerced) and constraints (`>=1.2 <2`, `^1 || ^2`, `1.2 - 1.4`, `~1.2`,
+//! `1.2.x`, `*`). Cargo's semver grammar differs, so this is a port of
+//! Masterminds/semver version.go and constraints.go.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A parsed version (Masterminds `Version`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    pub pre: String,
+    pub metadata: String,
+}
+
+/// Why a version does not parse (Masterminds' error texts).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    #[error("invalid semantic version")]
+    InvalidSemVer,
+    #[error("version segment starts with 0")]
+    SegmentStartsZero,
+    #[error("invalid prerelease string")]
+    InvalidPrerelease,
+    #[error("invalid metadata string")]
+    InvalidMetadata,
+    #[error("error parsing version segment: {0}")]
+    Segment(String),
+    #[error("improper constraint: {0}")]
+    ImproperConstraint(String),
+}
+
+const LOOSE_SEMVER: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+const CV_REGEX: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+
+struct Regexes {
+    loose: Regex,
+    constraint: Regex,
+    range: Regex,
+    find: Regex,
+    valid: Regex,
+}
+
+fn regexes() -> &'static Regexes {
+    static R: OnceLock<Regexes> = OnceLock::new();
+    R.get_or_init(|| Regexes {
+        loose: Regex::new(&format!("^{LOOSE_SEMVER}$")).unwrap(),
+        constraint: Regex::new(&format!(r"^\s*({OPS})\s*({CV_REGEX})\s*$")).unwrap(),
+        range: Regex::new(&format!(r"\s*({CV_REGEX})\s+-\s+({CV_REGEX})\s*")).unwrap(),
+        find: Regex::new(&format!(r"({OPS})\s*({CV_REGEX})")).unwrap(),
+        valid: Regex::new(&format!(
+            r"^(\s*({OPS})\s*({CV_REGEX})\s*)((?:\s+|,\s*)({OPS})\s*({CV_REGEX})\s*)*$"
+        ))
+        .unwrap(),
+    })
+}
+
+fn contains_only(s: &str, allowed: impl Fn(char) -> bool) -> bool {
+    s.chars().all(allowed)
+}
+
+fn validate_prerelease(p: &str) -> Result<(), VersionError> {
+    for part in p.split('.') {
+        if part.is_empty() {
+            return Err(VersionError::InvalidPrerelease);
+        } else if contains_only(part, |c| c.is_ascii_digit()) {
+            if part.len() > 1 && part.starts_with('0') {
+                return Err(VersionError::SegmentStartsZero);
+            }
+        } else if !contains_only(part, |c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(VersionError::InvalidPrerelease);
+        }
+    }
+    Ok(())
+}
+
+fn validate_metadata(m: &str) -> Result<(), VersionError> {
+    for part in m.split('.') {
+        if part.is_empty() || !contains_only(part, |c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(VersionError::InvalidMetadata);
+        }
+    }
+    Ok(())
+}
+
+fn parse_segment(s: &str) -> Result<u64, VersionError> {
+    s.parse::<u64>().map_err(|_| {
+        VersionError::Segment(format!("strconv.ParseUint: parsing {}: value out of range", super::gostr::quote(s)))
+    })
+}
+
+impl Version {
+    /// Masterminds `NewVersion` with `CoerceNewVersion` on (its default):
+    /// `1`, `1.2`, `v1.2.3`, `01.2.3` are all versions.
+    pub fn parse(v: &str) -> Result<Version, VersionError> {
+        let caps = regexes().loose.captures(v).ok_or(VersionError::InvalidSemVer)?;
+        let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
+        let major = parse_segment(get(1))?;
+        let minor = match get(2) {
+            "" => 0,
+            s => parse_segment(s.trim_start_matches('.'))?,
+        };
+        let patch = match get(3) {
+            "" => 0,
+            s => parse_segment(s.trim_start_matches('.'))?,
+        };
+        let pre = get(5).to_string();
+        let metadata = get(8).to_string();
+        if !pre.is_empty() {
+            validate_prerelease(&pre)?;
+        }
+        if !metadata.is_empty() {
+            validate_metadata(&metadata)?;
+        }
+        Ok(Version { major, minor, patch, pre, metadata })
+    }
+
+    /// Masterminds `Compare`: build metadata is ignored; a prerelease sorts
+    /// before its release.
+    pub fn compare(&self, o: &Version) -> Ordering {
+        self.major
+            .cmp(&o.major)
+            .then(self.minor.cmp(&o.minor))
+            .then(self.patch.cmp(&o.patch))
+            .then_with(|| match (self.pre.is_empty(), o.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => compare_prerelease(&self.pre, &o.pre),
+            })
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre)?;
+        }
+        if !self.metadata.is_empty() {
+            write!(f, "+{}", self.metadata)?;
+        }
+        Ok(())
+    }
+}
+
+fn compare_prerelease(v: &str, o: &str) -> Ordering {
+    let sp: Vec<&str> = v.split('.').collect();
+    let op: Vec<&str> = o.split('.').collect();
+    for i in 0..sp.len().max(op.len()) {
+        let s = sp.get(i).copied().unwrap_or("");
+        let o = op.get(i).copied().unwrap_or("");
+        let d = compare_pre_part(s, o);
+        if d != Ordering::Equal {
+            return d;
+        }
+    }
+    Ordering::Equal
+}
+
+fn compare_pre_part(s: &str, o: &str) -> Ordering {
+    if s == o {
+        return Ordering::Equal;
+    }
+    if s.is_empty() {
+        return Ordering::Less;
+    }
+    if o.is_empty() {
+        return Ordering::Greater;
+    }
+    match (s.parse::<u64>(), o.parse::<u64>()) {
+        (Err(_), Err(_)) => {
+            if s > o {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Ok(a), Ok(b)) => {
+            if a > b {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Constraint {
+    con: Version,
+    op: String,
+    minor_dirty: bool,
+    patch_dirty: bool,
+    dirty: bool,
+}
+
+fn is_x(s: &str) -> bool {
+    matches!(s, "x" | "*" | "X")
+}
+
+impl Constraint {
+    fn parse(c: &str) -> Result<Constraint, VersionError> {
+        if c.is_empty() {
+            // An empty constraint is `>=0.0.0`-like (Masterminds parseConstraint).
+            return Ok(Constraint {
+                con: Version { major: 0, minor: 0, patch: 0, pre: String::new(), metadata: String::new() },
+                op: String::new(),
+                minor_dirty: false,
+                patch_dirty: false,
+                dirty: true,
+            });
+        }
+        let caps = regexes()
+            .constraint
+            .captures(c)
+            .ok_or_else(|| VersionError::ImproperConstraint(super::gostr::quote(c)))?;
+        let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
+        let (m3, m4, m5, m6) = (get(3), get(4), get(5), get(6));
+        let mut ver = get(2).to_string();
+        let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
+        if is_x(m3) || m3.is_empty() {
+            ver = format!("0.0.0{m6}");
+            dirty = true;
+        } else if is_x(m4.trim_start_matches('.')) || m4.is_empty() {
+            minor_dirty = true;
+            dirty = true;
+            ver = format!("{m3}.0.0{m6}");
+        } else if is_x(m5.trim_start_matches('.')) || m5.is_empty() {
+            dirty = true;
+            patch_dirty = true;
+            ver = format!("{m3}{m4}.0{m6}");
+        }
+        let con = Version::parse(&ver)
+            .map_err(|_| VersionError::ImproperConstraint("constraint parser error".into()))?;
+        Ok(Constraint { con, op: get(1).to_string(), minor_dirty, patch_dirty, dirty })
+    }
+
+    fn check(&self, v: &Version, include_pre: bool) -> bool {
+        if !v.pre.is_empty() && !include_pre {
+            return false;
+        }
+        let c = &self.con;
+        match self.op.as_str() {
+            "" | "=" => {
+                if self.dirty {
+                    self.tilde(v)
+                } else {
+                    v.compare(c) == Ordering::Equal
+                }
+            }
+            "!=" => self.not_equal(v),
+            ">" => self.greater(v),
+            "<" => v.compare(c) == Ordering::Less,
+            ">=" | "=>" => v.compare(c) != Ordering::Less,
+            "<=" | "=<" => {
+                if !self.dirty {
+                    return v.compare(c) != Ordering::Greater;
+                }
+                if v.major > c.major {
+                    return false;
+                }
+                !(v.major == c.major && v.minor > c.minor && !self.minor_dirty)
+            }
+            "~" | "~>" => self.tilde(v),
+            "^" => self.caret(v),
+            _ => false,
+        }
+    }
+
+    fn not_equal(&self, v: &Version) -> bool {
+        let c = &self.con;
+        if self.dirty {
+            if c.major != v.major {
+                return true;
+            }
+            if c.minor != v.minor && !self.minor_dirty {
+                return true;
+            } else if self.minor_dirty {
+                return false;
+            } else if c.patch != v.patch && !self.patch_dirty {
+                return true;
+            } else if self.patch_dirty {
+                if !v.pre.is_empty() || !c.pre.is_empty() {
+                    return compare_prerelease(&v.pre, &c.pre) != Ordering::Equal;
+                }
+                return false;
+            }
+        }
+        v.compare(c) != Ordering::Equal
+    }
+
+    fn greater(&self, v: &Version) -> bool {
+        let c = &self.con;
+        if !self.dirty {
+            return v.compare(c) == Ordering::Greater;
+        }
+        if v.major > c.major {
+            return true;
+        } else if v.major < c.major || self.minor_dirty {
+            return false;
+        } else if self.patch_dirty {
+            return v.minor > c.minor;
+        }
+        v.compare(c) == Ordering::Greater
+    }
+
+    fn tilde(&self, v: &Version) -> bool {
+        let c = &self.con;
+        if v.compare(c) == Ordering::Less {
+            return false;
+        }
+        if c.major == 0 && c.minor == 0 && c.patch == 0 && !self.minor_dirty && !self.patch_dirty {
+            return true;
+        }
+        if v.major != c.major {
+            return false;
+        }
+        !(v.minor != c.minor && !self.minor_dirty)
+    }
+
+    fn caret(&self, v: &Version) -> bool {
+        let c = &self.con;
+        if v.compare(c) == Ordering::Less {
+            return false;
+        }
+        if c.major > 0 || self.minor_dirty {
+            return v.major == c.major;
+        }
+        if c.major == 0 && v.major > 0 {
+            return false;
+        }
+        if c.minor > 0 || self.patch_dirty {
+            return v.minor == c.minor;
+        }
+        if c.minor == 0 && v.minor > 0 {
+            return false;
+        }
+        c.patch == v.patch
+    }
+}
+
+/// A version constraint: OR groups of AND-ed constraints.
+#[derive(Debug, Clone)]
+pub struct Constraints {
+    groups: Vec<Vec<Constraint>>,
+    contains_pre: Vec<bool>,
+}
+
+/// `1.2 - 1.4` becomes `>= 1.2, <= 1.4` (Masterminds rewriteRange).
+fn rewrite_range(i: &str) -> String {
+    let mut out = i.to_string();
+    for caps in regexes().range.captures_iter(i) {
+        let whole = caps.get(0).map(|m| m.as_str()).unwrap_or("");
+        let lo = caps.get(1).map(|m| m.as_str()).unwrap_or("");
+        let hi = caps.get(11).map(|m| m.as_str()).unwrap_or("");
+        out = out.replacen(whole, &format!(">= {lo}, <= {hi} "), 1);
+    }
+    out
+}
+
+impl Constraints {
+    /// Masterminds `NewConstraint`.
+    pub fn parse(c: &str) -> Result<Constraints, VersionError> {
+        let c = rewrite_range(c);
+        let mut groups = Vec::new();
+        let mut contains_pre = Vec::new();
+        for or in c.split("||") {
+            if !regexes().valid.is_match(or) {
+                return Err(VersionError::ImproperConstraint(super::gostr::quote(or)));
+            }
+            let mut found: Vec<&str> = regexes().find.find_iter(or).map(|m| m.as_str()).collect();
+            if found.is_empty() {
+                found.push(or);
+            }
+            let mut group = Vec::new();
+            let mut has_pre = false;
+            for s in found {
+                let pc = Constraint::parse(s)?;
+                has_pre |= !pc.con.pre.is_empty();
+                group.push(pc);
+            }
+            groups.push(group);
+            contains_pre.push(has_pre);
+        }
+        Ok(Constraints { groups, contains_pre })
+    }
+
+    /// Masterminds `Check`.
+    pub fn check(&self, v: &Version) -> bool {
+        self.groups
+            .iter()
+            .zip(&self.contains_pre)
+            .any(|(group, pre)| group.iter().all(|c| c.check(v, *pre)))
+    }
+}
+
+/// Helm's `IsCompatibleRange` (pkg/chart/v2/util/compatible.go): false when
+/// either side does not parse.
+pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
+    let Ok(v) = Version::parse(version) else { return false };
+    let Ok(c) = Constraints::parse(constraint) else { return false };
+    c.check(&v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loose_versions_parse_like_masterminds() {
+        assert!(Version::parse("1.2.3").is_ok());
+        assert!(Version::parse("v1.2").is_ok());
+        assert!(Version::parse("1").is_ok());
+        assert!(Version::parse("01.2.3").is_ok());
+        assert!(Version::parse("1.2.3-beta.1+build.5").is_ok());
+        assert_eq!(Version::parse("1.2.3.4"), Err(VersionError::InvalidSemVer));
+        assert_eq!(Version::parse(""), Err(VersionError::InvalidSemVer));
+        assert_eq!(Version::parse("1.2.3-01"), Err(VersionError::SegmentStartsZero));
+        assert_eq!(Version::parse("1.2.3-"), Err(VersionError::InvalidSemVer));
+        assert_eq!(Version::parse("v0.0.0").unwrap().to_string(), "0.0.0");
+    }
+
+    #[test]
+    fn constraints_check_like_masterminds() {
+        // Cases from Masterminds/semver constraints_test.go TestConstraintsCheck.
+        let cases = [
+            ("*", "1.2.3", true),
+            ("~0.0.0", "1.2.3", true),
+            ("0.x.x", "1.2.3", false),
+            ("0.0.x", "0.0.2", true),
+            ("0.0.0 - 0.0.3", "0.0.2", true),
+            ("0.x", "0.0.2", true),
+            ("= 2.0", "1.2.3", false),
+            ("= 2.0", "2.0.0", true),
+            ("4.1", "4.1.0", true),
+            ("4.1.x", "4.1.3", true),
+            ("1.x", "1.4", true),
+            ("!=4.1", "4.1.0", false),
+            ("!=4.1-alpha", "4.1.0", true),
+            ("!=4.1", "5.1.0", true),
+            (">1.1", "4.1.0", true),
+            (">1.1", "1.1.0", false),
+            ("<1.1", "0.1.0", true),
+            ("<1.1", "1.1.0", false),
+            ("<1.1", "1.1.1", false),
+            ("<1.x", "1.1.1", false),
+            ("<2.x", "1.1.1", true),
+            (">=1.1", "4.1.0", true),
+            (">=1.1", "1.1.0", true),
+            (">=1.1", "0.0.9", false),
+            ("<=1.1", "0.1.0", true),
+            ("<=1.1", "1.1.0", true),
+            ("<=1.x", "1.1.0", true),
+            ("<=2.x", "3.1.0", false),
+            ("<=1.1", "1.1.1", true),
+            (">1.1, <2", "1.1.1", false),
+            (">1.1, <2", "1.2.1", true),
+            (">1.1, <3", "4.3.2", false),
+            (">=1.1, <2, !=1.2.3", "1.2.3", false),
+            (">1.1 || <3", "4.3.2", true),
+            ("1.1 - 3", "4.3.2", false),
+            ("1.1 - 3", "2.3.2", true),
+            ("^1.1", "1.1.1", true),
+            ("^1.1", "4.3.2", false),
+            ("^1.x", "1.1.1", true),
+            ("^2.x", "1.1.1", false),
+            ("^0.2.3", "0.2.4", true),
+            ("^0.2.3", "0.3.0", false),
+            ("^0.0.3", "0.0.3", true),
+            ("^0.0.3", "0.0.4", false),
+            ("~1.2.3", "1.2.9", true),
+            ("~1.2.3", "1.3.0", false),
+            ("~1", "1.9.0", true),
+            (">= 1.1.0-alpha", "1.1.0-beta", true),
+            (">=1.1", "1.2.0-beta", false),
+            ("16.x.x", "16.7.27", true),
+            ("2.x.x", "2.31.4", true),
+        ];
+        for (c, v, want) in cases {
+            assert_eq!(is_compatible_range(c, v), want, "{c} vs {v}");
+        }
+        // An empty constraint does not parse, so nothing is compatible with it.
+        assert!(!is_compatible_range("", "1.0.0"));
+        assert!(Constraints::parse("bogus").is_err());
+    }
+}

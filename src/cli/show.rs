@@ -1,0 +1,95 @@
+//! `capstan show chart|values|readme|crds|all CHART`: print parts of a chart
+//! as `helm show` does (Helm: pkg/action/show.go).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::chart::{self, Chart};
+
+#[derive(Debug, Subcommand)]
+pub enum ShowCommand {
+    /// Show the chart's definition
+    Chart { chart: PathBuf },
+    /// Show the chart's values
+    Values { chart: PathBuf },
+    /// Show the chart's README
+    Readme { chart: PathBuf },
+    /// Show the chart's CRDs
+    Crds { chart: PathBuf },
+    /// Show all information of the chart
+    All { chart: PathBuf },
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Chart,
+    Values,
+    Readme,
+    Crds,
+    All,
+}
+
+pub fn run(cmd: ShowCommand) -> anyhow::Result<()> {
+    let (part, path) = match cmd {
+        ShowCommand::Chart { chart } => (Part::Chart, chart),
+        ShowCommand::Values { chart } => (Part::Values, chart),
+        ShowCommand::Readme { chart } => (Part::Readme, chart),
+        ShowCommand::Crds { chart } => (Part::Crds, chart),
+        ShowCommand::All { chart } => (Part::All, chart),
+    };
+    let chart = chart::load(&path)?;
+    print!("{}", show(&chart, part));
+    Ok(())
+}
+
+fn show(chart: &Chart, part: Part) -> String {
+    let mut out = String::new();
+    let all = part == Part::All;
+    if part == Part::Chart || all {
+        let meta = serde_json::to_value(&chart.metadata).unwrap_or_default();
+        out.push_str(&crate::codec::yaml_write::to_yaml(&meta));
+        out.push('\n');
+    }
+    if part == Part::Values || all {
+        if let Some(raw) = &chart.raw_values {
+            if all {
+                out.push_str("---\n");
+            }
+            out.push_str(&String::from_utf8_lossy(raw));
+            out.push('\n');
+        }
+    }
+    if part == Part::Readme || all {
+        const README_NAMES: [&str; 3] = ["readme.md", "readme.txt", "readme"];
+        let readme = chart.files.iter().find(|f| README_NAMES.iter().any(|n| f.name.eq_ignore_ascii_case(n)));
+        if let Some(f) = readme {
+            if all {
+                out.push_str("---\n");
+            }
+            out.push_str(&String::from_utf8_lossy(&f.data));
+            out.push('\n');
+        }
+    }
+    if part == Part::Crds || all {
+        for (_, content) in all_crds(chart) {
+            if !content.starts_with("---") {
+                out.push_str("---\n");
+            }
+            out.push_str(&content);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn all_crds(chart: &Chart) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = chart
+        .crd_files()
+        .map(|f| (f.name.clone(), String::from_utf8_lossy(&f.data).into_owned()))
+        .collect();
+    for d in &chart.dependencies {
+        v.extend(all_crds(d));
+    }
+    v
+}

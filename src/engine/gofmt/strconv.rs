@@ -1,0 +1,406 @@
+//! Go's strconv.FormatFloat for float64 ('e', 'E', 'f', 'g', 'G', 'b', 'x',
+//! 'X'; precision -1 = shortest round-trip digits) and the quoting helpers
+//! fmt uses (strconv.Quote, QuoteRune, IsPrint).
+//!
+//! Decimal digits come from Rust's exact float formatting (shortest or
+//! correctly rounded to a given length), laid out as Go's ftoa.go
+//! fmtE/fmtF/%g do.
+
+/// Decimal digits of |f|: `digits` without leading/trailing zeros, and the
+/// decimal point position `dp` (value = 0.digits × 10^dp), as Go's decimalSlice.
+struct Decimal {
+    digits: Vec<u8>,
+    dp: i32,
+}
+
+impl Decimal {
+    fn from_sci(s: &str) -> Decimal {
+        // Rust `{:e}` output: d[.ddd]e[-]x
+        let (mant, exp) = s.split_once('e').unwrap_or((s, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let mut digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Decimal { digits, dp: 0 };
+        }
+        Decimal { digits, dp: exp + 1 }
+    }
+
+    /// Shortest digits that read back as `f` (|f|, finite).
+    fn shortest(f: f64) -> Decimal {
+        if f == 0.0 {
+            return Decimal { digits: Vec::new(), dp: 0 };
+        }
+        Decimal::from_sci(&format!("{:e}", f.abs()))
+    }
+
+    /// |f| correctly rounded to `n` ≥ 1 significant digits.
+    fn significant(f: f64, n: usize) -> Decimal {
+        if f == 0.0 {
+            return Decimal { digits: Vec::new(), dp: 0 };
+        }
+        Decimal::from_sci(&format!("{:.*e}", n - 1, f.abs()))
+    }
+
+    /// |f| correctly rounded to `frac` digits after the point.
+    fn fixed(f: f64, frac: usize) -> Decimal {
+        let s = format!("{:.*}", frac, f.abs());
+        let (int, fr) = s.split_once('.').unwrap_or((&s, ""));
+        let all: Vec<u8> = int.bytes().chain(fr.bytes()).collect();
+        let lead = all.iter().take_while(|&&c| c == b'0').count();
+        let mut digits = all[lead..].to_vec();
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Decimal { digits, dp: 0 };
+        }
+        Decimal { digits, dp: int.len() as i32 - lead as i32 }
+    }
+}
+
+/// strconv.FormatFloat(f, fmt, prec, 64).
+pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let neg = f.is_sign_negative();
+    match fmt {
+        'b' => return fmt_b(f),
+        'x' | 'X' => return fmt_x(f, prec, fmt),
+        _ => {}
+    }
+    let shortest = prec < 0;
+    let mut prec = prec;
+    let d = if shortest {
+        let d = Decimal::shortest(f);
+        prec = match fmt {
+            'e' | 'E' => d.digits.len() as i32 - 1,
+            'f' => (d.digits.len() as i32 - d.dp).max(0),
+            _ => d.digits.len() as i32,
+        };
+        d
+    } else {
+        match fmt {
+            'e' | 'E' => Decimal::significant(f, prec as usize + 1),
+            'f' => Decimal::fixed(f, prec as usize),
+            _ => {
+                if prec == 0 {
+                    prec = 1;
+                }
+                Decimal::significant(f, prec as usize)
+            }
+        }
+    };
+    format_digits(neg, &d, prec, fmt, shortest)
+}
+
+/// ftoa.go formatDigits.
+fn format_digits(neg: bool, d: &Decimal, prec: i32, fmt: char, shortest: bool) -> String {
+    match fmt {
+        'e' | 'E' => fmt_e(neg, d, prec, fmt),
+        'f' => fmt_f(neg, d, prec),
+        'g' | 'G' => {
+            let nd = d.digits.len() as i32;
+            let mut eprec = prec;
+            if eprec > nd && nd >= d.dp {
+                eprec = nd;
+            }
+            // %e is used if the exponent from the conversion is less than -4
+            // or greater than or equal to the precision; shortest uses 6.
+            if shortest {
+                eprec = 6;
+            }
+            let exp = d.dp - 1;
+            if exp < -4 || exp >= eprec {
+                let p = prec.min(nd);
+                return fmt_e(neg, d, p - 1, if fmt == 'g' { 'e' } else { 'E' });
+            }
+            let p = if prec > d.dp { nd } else { prec };
+            fmt_f(neg, d, (p - d.dp).max(0))
+        }
+        other => format!("%{other}"),
+    }
+}
+
+/// %e: -d.ddddde±dd
+fn fmt_e(neg: bool, d: &Decimal, prec: i32, fmt: char) -> String {
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    let nd = d.digits.len();
+    s.push(if nd == 0 { '0' } else { d.digits[0] as char });
+    if prec > 0 {
+        s.push('.');
+        let mut i = 1;
+        let m = nd.min(prec as usize + 1);
+        if i < m {
+            s.push_str(std::str::from_utf8(&d.digits[i..m]).unwrap_or_default());
+            i = m;
+        }
+        while i <= prec as usize {
+            s.push('0');
+            i += 1;
+        }
+    }
+    s.push(fmt);
+    let exp = if nd == 0 { 0 } else { d.dp - 1 };
+    s.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        s.push('0');
+    }
+    s.push_str(&a.to_string());
+    s
+}
+
+/// %f: -ddddddd.ddddd
+fn fmt_f(neg: bool, d: &Decimal, prec: i32) -> String {
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    let nd = d.digits.len() as i32;
+    if d.dp > 0 {
+        let m = nd.min(d.dp);
+        s.push_str(std::str::from_utf8(&d.digits[..m as usize]).unwrap_or_default());
+        for _ in m..d.dp {
+            s.push('0');
+        }
+    } else {
+        s.push('0');
+    }
+    if prec > 0 {
+        s.push('.');
+        for i in 1..=prec {
+            let j = d.dp + i - 1;
+            s.push(if 0 <= j && j < nd { d.digits[j as usize] as char } else { '0' });
+        }
+    }
+    s
+}
+
+/// The float64 bits split as ftoa.go genericFtoa does: mantissa with the
+/// implicit bit, unbiased exponent.
+fn mant_exp(f: f64) -> (u64, i32) {
+    let bits = f.to_bits();
+    let mut exp = ((bits >> 52) & 0x7FF) as i32;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    exp -= 1023;
+    (mant, exp)
+}
+
+/// %b: -ddddp±ddd (decimal mantissa, binary exponent).
+fn fmt_b(f: f64) -> String {
+    let (mant, exp) = mant_exp(f);
+    let exp = exp - 52;
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let esign = if exp >= 0 { "+" } else { "" };
+    format!("{sign}{mant}p{esign}{exp}")
+}
+
+/// %x: -0x1.yyyyp±dd (hex mantissa, binary exponent); ftoa.go fmtX.
+fn fmt_x(f: f64, prec: i32, fmt: char) -> String {
+    let (mut mant, mut exp) = mant_exp(f);
+    if mant == 0 {
+        exp = 0;
+    }
+    // Shift digits so the leading 1 (if any) is at bit 1<<60.
+    mant <<= 60 - 52;
+    while mant != 0 && mant & (1 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    if (0..15).contains(&prec) {
+        let shift = (prec * 4) as u32;
+        let extra = (mant << shift) & ((1u64 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1 << 59 {
+            mant += 1;
+        }
+        mant <<= 60 - shift;
+        if mant & (1 << 61) != 0 {
+            mant >>= 1;
+            exp += 1;
+        }
+    }
+    let hex: &[u8] = if fmt == 'X' { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let mut s = String::new();
+    if f.is_sign_negative() {
+        s.push('-');
+    }
+    s.push('0');
+    s.push(fmt);
+    s.push((b'0' + ((mant >> 60) & 1) as u8) as char);
+    mant <<= 4;
+    if prec < 0 && mant != 0 {
+        s.push('.');
+        while mant != 0 {
+            s.push(hex[((mant >> 60) & 15) as usize] as char);
+            mant <<= 4;
+        }
+    } else if prec > 0 {
+        s.push('.');
+        for _ in 0..prec {
+            s.push(hex[((mant >> 60) & 15) as usize] as char);
+            mant <<= 4;
+        }
+    }
+    s.push(if fmt == 'X' { 'P' } else { 'p' });
+    s.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        s.push('0');
+    }
+    s.push_str(&a.to_string());
+    s
+}
+
+/// An approximation of Go's unicode.IsPrint (strconv.IsPrint): letters,
+/// marks, numbers, punctuation, symbols and the ASCII space. Rust has no
+/// general-category table, so controls, non-ASCII spaces, format
+/// characters, private use and noncharacters are what is treated as
+/// unprintable.
+pub fn is_print(c: char) -> bool {
+    let v = c as u32;
+    if v < 0x80 {
+        return (0x20..0x7F).contains(&v);
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(v,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E
+        | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF | 0xFFFE | 0xFFFF
+        | 0xF0000..=0x10FFFF | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// strconv appendEscapedRune.
+fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
+    if c == quote || c == '\\' {
+        out.push('\\');
+        out.push(c);
+        return;
+    }
+    if ascii_only {
+        if c.is_ascii() && is_print(c) {
+            out.push(c);
+            return;
+        }
+    } else if is_print(c) {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c as u32 == 0x7F => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+    }
+}
+
+/// strconv.Quote / QuoteToASCII.
+pub fn quote(s: &str, ascii_only: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        push_escaped(&mut out, c, '"', ascii_only);
+    }
+    out.push('"');
+    out
+}
+
+/// strconv.QuoteRune / QuoteRuneToASCII.
+pub fn quote_rune(c: char, ascii_only: bool) -> String {
+    let mut out = String::from("'");
+    push_escaped(&mut out, c, '\'', ascii_only);
+    out.push('\'');
+    out
+}
+
+/// strconv.CanBackquote: no control characters other than tab, no backquote,
+/// no U+FEFF.
+pub fn can_backquote(s: &str) -> bool {
+    s.chars().all(|c| c == '\t' || !((c as u32) < 0x20 || c == '\u{7f}' || c == '`' || c == '\u{feff}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_strconv() {
+        // Go: strconv/ftoa_test.go cases.
+        let cases: &[(f64, char, i32, &str)] = &[
+            (1.0, 'e', 5, "1.00000e+00"),
+            (1.0, 'f', 5, "1.00000"),
+            (1.0, 'g', 5, "1"),
+            (1.0, 'g', -1, "1"),
+            (20.0, 'g', -1, "20"),
+            (1234567.8, 'g', -1, "1.2345678e+06"),
+            (200000.0, 'g', -1, "200000"),
+            (2000000.0, 'g', -1, "2e+06"),
+            (1e10, 'g', -1, "1e+10"),
+            (400.0, 'g', 2, "4e+02"),
+            (40.0, 'g', 2, "40"),
+            (4.0, 'g', 2, "4"),
+            (0.0, 'e', 5, "0.00000e+00"),
+            (0.0, 'f', 5, "0.00000"),
+            (0.0, 'g', 5, "0"),
+            (0.0, 'g', -1, "0"),
+            (-1.0, 'e', 5, "-1.00000e+00"),
+            (-1.0, 'g', -1, "-1"),
+            (12.0, 'e', 5, "1.20000e+01"),
+            (123456700.0, 'e', 5, "1.23457e+08"),
+            (1.2345e6, 'e', 5, "1.23450e+06"),
+            (1e23, 'e', 17, "9.99999999999999916e+22"),
+            (1e23, 'f', 17, "99999999999999991611392.00000000000000000"),
+            (1e23, 'g', 17, "9.9999999999999992e+22"),
+            (1e23, 'e', -1, "1e+23"),
+            (1e23, 'f', -1, "100000000000000000000000"),
+            (1e23, 'g', -1, "1e+23"),
+            (100.0, 'x', -1, "0x1.9p+06"),
+            (100.0, 'y', -1, "%y"),
+            (1.0, 'b', -1, "4503599627370496p-52"),
+            (0.5, 'x', 0, "0x1p-01"),
+            (1.0, 'x', 3, "0x1.000p+00"),
+            (0.000001, 'g', -1, "1e-06"),
+            (0.0001, 'g', -1, "0.0001"),
+            (32.0, 'g', -1, "32"),
+            (32.0, 'g', 0, "3e+01"),
+            (100.0, 'x', 0, "0x1p+07"),
+        ];
+        for &(f, fmt, prec, want) in cases {
+            assert_eq!(format_float(f, fmt, prec), want, "{f} {fmt} {prec}");
+        }
+    }
+
+    #[test]
+    fn quotes_like_strconv() {
+        assert_eq!(quote("abc\n\t\"x\"\\", false), r#""abc\n\t\"x\"\\""#);
+        assert_eq!(quote("é\u{7}\u{1}", false), "\"é\\a\\x01\"");
+        assert_eq!(quote("é☺", true), r#""\u00e9\u263a""#);
+        assert_eq!(quote("\u{1F600}", true), r#""\U0001f600""#);
+        assert_eq!(quote_rune('\'', false), r"'\''");
+        assert_eq!(quote_rune('x', false), "'x'");
+        assert!(can_backquote("a\tb"));
+        assert!(!can_backquote("a`b"));
+    }
+}

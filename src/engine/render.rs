@@ -1,0 +1,297 @@
+//! Rendering every template of a chart and its subcharts, as Helm's engine
+//! does (Helm: pkg/engine/engine.go render, recAllTpls, sortTemplates,
+//! reformatExecErrorMsg, cleanupParseError).
+//!
+//! Each chart's templates see `.Values` scoped to that chart, its own
+//! `.Chart` and `.Files`, and the shared `.Release` and `.Capabilities`.
+//! Templates are parsed into one set, deepest charts first, so that a parent
+//! chart's `define` wins over a subchart's of the same name.
+
+use std::collections::BTreeMap;
+
+use crate::chart::Chart;
+
+use super::context::{chart_value, Capabilities, FilesObject, ReleaseInfo};
+use super::gotmpl;
+use super::value::{Map, Value};
+
+/// Everything a render needs besides the chart and its values.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub release: ReleaseInfo,
+    pub capabilities: Capabilities,
+}
+
+/// A render that failed, with Helm's message.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);
+
+/// The annotation by which a chart opts into the Jinja engine.
+pub const ENGINE_ANNOTATION: &str = "capstan.io/engine";
+
+/// One template to execute, with the values it sees: a map with `Values`,
+/// `Chart`, `Files`, `Release`, `Capabilities`, `Subcharts`, shared by all
+/// templates of one chart; the engine sets `Template` before each one.
+pub struct Renderable {
+    pub text: String,
+    pub vals: Value,
+    pub base_path: String,
+}
+
+/// Render `chart` with its coalesced values (the top-level `.Values`).
+/// Returns every template's output by its full path
+/// (`chart/charts/sub/templates/x.yaml`), partials excluded.
+pub fn render(
+    chart: &Chart,
+    values: &serde_json::Value,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let engine = chart
+        .metadata
+        .annotations
+        .get(ENGINE_ANNOTATION)
+        .map(String::as_str)
+        .unwrap_or("gotmpl");
+    let top = TopValues {
+        release: opts.release.to_value(),
+        capabilities: opts.capabilities.to_value(),
+        values: Value::from_json(values),
+    };
+    let mut templates = BTreeMap::new();
+    collect_templates(chart, None, &top, &top.values, &mut templates);
+    match engine {
+        "gotmpl" | "go" => render_go_templates(templates),
+        "jinja" => super::jinja::render_templates(&templates),
+        other => Err(RenderError(format!(
+            "chart {} asks for template engine {other:?} ({ENGINE_ANNOTATION}); capstan provides \"gotmpl\" (the default) and \"jinja\"",
+            chart.name()
+        ))),
+    }
+}
+
+struct TopValues {
+    release: Value,
+    capabilities: Value,
+    values: Value,
+}
+
+/// Helm's recAllTpls: build the values each chart's templates see and
+/// collect its templates under the chart's full path. Returns the chart's
+/// scope map (used as the parent's `.Subcharts.<name>`).
+fn collect_templates(
+    chart: &Chart,
+    parent_path: Option<&str>,
+    top: &TopValues,
+    parent_values: &Value,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Value {
+    let is_root = parent_path.is_none();
+    let full_path = match parent_path {
+        None => chart.name().to_string(),
+        Some(p) => format!("{p}/charts/{}", chart.name()),
+    };
+    // The root sees all values; a subchart the table under its name (or an
+    // empty map when there is none or it is not a table).
+    let values = if is_root {
+        parent_values.clone()
+    } else {
+        match parent_values {
+            Value::Map(m) => match m.borrow().get(chart.name()) {
+                Some(v @ Value::Map(_)) => v.clone(),
+                _ => Value::empty_map(),
+            },
+            _ => Value::empty_map(),
+        }
+    };
+    let subcharts = Value::empty_map();
+    let mut scope = Map::new();
+    scope.insert("Chart".into(), chart_value(&chart.metadata, is_root));
+    scope.insert("Files".into(), FilesObject::new(chart).to_value());
+    scope.insert("Release".into(), top.release.clone());
+    scope.insert("Capabilities".into(), top.capabilities.clone());
+    scope.insert("Values".into(), values.clone());
+    scope.insert("Subcharts".into(), subcharts.clone());
+    let scope = Value::map(scope);
+
+    for dep in &chart.dependencies {
+        let sub = collect_templates(dep, Some(&full_path), top, &values, out);
+        if let Value::Map(m) = &subcharts {
+            m.borrow_mut().insert(dep.name().to_string(), sub);
+        }
+    }
+
+    let library = chart.is_library();
+    for t in &chart.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        // A library chart contributes only its partials.
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                text: String::from_utf8_lossy(&t.data).into_owned(),
+                vals: scope.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    scope
+}
+
+/// Helm's sortTemplates: deepest paths first; at equal depth, reverse
+/// lexical order. Templates are parsed and executed in this order.
+pub fn parse_order(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut keys: Vec<String> = names.collect();
+    keys.sort_by(|a, b| {
+        let (da, db) = (a.matches('/').count(), b.matches('/').count());
+        db.cmp(&da).then_with(|| b.cmp(a))
+    });
+    keys
+}
+
+fn render_go_templates(
+    templates: BTreeMap<String, Renderable>,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let order = parse_order(templates.keys().cloned());
+    let mut set = gotmpl::Templates::new();
+    for name in &order {
+        set.parse(name, &templates[name].text)
+            .map_err(|e| RenderError(cleanup_parse_error(name, &e.to_string())))?;
+    }
+    let mut rendered = BTreeMap::new();
+    for name in &order {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let r = &templates[name];
+        set_template_info(r, name);
+        let out = set
+            .execute(name, &r.vals)
+            .map_err(|e| RenderError(reformat_exec_error(name, &e.to_string())))?;
+        // Helm deletes the "<no value>" Go prints for missing values.
+        rendered.insert(name.clone(), out.replace("<no value>", ""));
+    }
+    Ok(rendered)
+}
+
+/// Set `.Template` (Name, BasePath) in a template's scope before running it.
+pub fn set_template_info(r: &Renderable, name: &str) {
+    if let Value::Map(m) = &r.vals {
+        let mut t = Map::new();
+        t.insert("Name".into(), Value::str(name));
+        t.insert("BasePath".into(), Value::str(&r.base_path));
+        m.borrow_mut().insert("Template".into(), Value::map(t));
+    }
+}
+
+/// Helm's cleanupParseError: `parse error at (LOCATION): MESSAGE`.
+fn cleanup_parse_error(filename: &str, err: &str) -> String {
+    let tokens: Vec<&str> = err.split(": ").collect();
+    if tokens.len() == 1 {
+        return format!("parse error in ({filename}): {err}");
+    }
+    format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+}
+
+const WARN_START: &str = "HELM_ERR_START";
+const WARN_END: &str = "HELM_ERR_END";
+
+/// Helm's reformatExecErrorMsg: a `fail`/`required` message becomes
+/// `execution error at (LOCATION): MESSAGE`; other errors become a
+/// location / node / message trace.
+fn reformat_exec_error(filename: &str, err: &str) -> String {
+    let tokens: Vec<&str> = err.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return format!("execution error in ({filename}): {err}");
+    }
+    let location = tokens[1];
+    if let Some(start) = tokens[2].find(WARN_START) {
+        let after = &tokens[2][start + WARN_START.len()..];
+        if let Some(end) = after.rfind(WARN_END) {
+            return format!("execution error at ({location}): {}", &after[..end]);
+        }
+    }
+    trace_exec_error(err).unwrap_or_else(|| err.to_string())
+}
+
+/// Helm's TraceableError chain for errors text/template nests
+/// (`template: a: executing "a" at <...>: ... template: b: ...`).
+fn trace_exec_error(err: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut last = String::new();
+    let mut rest = err;
+    loop {
+        let remainder = rest.strip_prefix("template: ")?;
+        let (location, executed, message, next) = if let Some((name, after)) = remainder.split_once(": executing \"") {
+            let (func, after) = after.split_once('"')?;
+            let after = after.strip_prefix(" at <")?;
+            let (node, msg) = after.split_once(">: ")?;
+            let (msg, next) = split_chained(msg);
+            (name.to_string(), format!("executing \"{func}\" at <{node}>:"), msg, next)
+        } else {
+            let sep = remainder.rfind(": ")?;
+            let (msg, next) = split_chained(&remainder[sep + 2..]);
+            (remainder[..sep].to_string(), String::new(), msg, next)
+        };
+        let mut piece = String::new();
+        if !location.is_empty() {
+            piece.push_str(&format!("{location}\n  "));
+        }
+        if !executed.is_empty() {
+            piece.push_str(&format!("{executed}\n    "));
+        }
+        if !message.is_empty() {
+            piece.push_str(&format!("{message}\n"));
+        }
+        if piece != last {
+            out.push_str(&piece);
+            last = piece;
+        }
+        match next {
+            Some(n) => rest = n,
+            None => break,
+        }
+    }
+    Some(out.trim().to_string())
+}
+
+fn split_chained(msg: &str) -> (String, Option<&str>) {
+    match msg.find(" template:") {
+        Some(cut) => (msg[..cut].to_string(), Some(&msg[cut + 1..])),
+        None => (msg.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_order_puts_deep_paths_first_then_reverse_lexical() {
+        let names = ["a/templates/b.yaml", "a/charts/c/templates/x.yaml", "a/templates/a.yaml"];
+        assert_eq!(
+            parse_order(names.iter().map(|s| s.to_string())),
+            vec!["a/charts/c/templates/x.yaml", "a/templates/b.yaml", "a/templates/a.yaml"]
+        );
+    }
+
+    #[test]
+    fn fail_messages_become_execution_errors() {
+        let err = "template: loki/templates/monolithic/workload.yaml:7:4: executing \"loki/templates/monolithic/workload.yaml\" at <fail \"x\">: error calling fail: HELM_ERR_STARTPlease define loki.storage.bucketNames.chunksHELM_ERR_END";
+        assert_eq!(
+            reformat_exec_error("loki/templates/monolithic/workload.yaml", err),
+            "execution error at (loki/templates/monolithic/workload.yaml:7:4): Please define loki.storage.bucketNames.chunks"
+        );
+    }
+
+    #[test]
+    fn parse_errors_keep_location_and_last_message() {
+        assert_eq!(
+            cleanup_parse_error("c/templates/x.yaml", "template: c/templates/x.yaml:7: function \"foo\" not defined"),
+            "parse error at (c/templates/x.yaml:7): function \"foo\" not defined"
+        );
+    }
+}
