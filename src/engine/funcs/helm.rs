@@ -127,20 +127,198 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-/// `json.Unmarshal` of a document, with Go's syntax error texts for the
-/// common cases.
-// TODO: Go's scanner names the context of a bad character ("after object
-// key", "in string literal", ...); only the first two forms are produced.
+/// `json.Unmarshal` of a document: Go's syntax check first (its error
+/// texts), then the data.
 fn parse_json(text: &str) -> Result<serde_json::Value, String> {
-    serde_json::from_str(text).map_err(|e| {
-        if e.is_eof() {
-            return "unexpected end of JSON input".to_string();
+    check_json_syntax(text.as_bytes())?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// encoding/json scanner.go's verdict on a document: the first error as
+/// Go words it (`invalid character 'x' after object key`).
+fn check_json_syntax(b: &[u8]) -> Result<(), String> {
+    const EOF: &str = "unexpected end of JSON input";
+    let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", quote_char(c as char));
+    let ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
         }
-        let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
-        let at = line_start + e.column().saturating_sub(1);
-        let c = text[at.min(text.len())..].chars().next().unwrap_or(' ');
-        format!("invalid character {} looking for beginning of value", quote_char(c))
-    })
+    };
+    fn value(b: &[u8], i: &mut usize, depth: usize) -> Result<(), String> {
+        let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", quote_char(c as char));
+        let ws = |i: &mut usize| {
+            while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+                *i += 1;
+            }
+        };
+        if depth > 10000 {
+            return Err("exceeded max depth".into());
+        }
+        ws(i);
+        let Some(&c) = b.get(*i) else { return Err(EOF.into()) };
+        *i += 1;
+        match c {
+            b'{' => {
+                ws(i);
+                if b.get(*i) == Some(&b'}') {
+                    *i += 1;
+                    return Ok(());
+                }
+                loop {
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b'"') => {
+                            *i += 1;
+                            string(b, i)?;
+                        }
+                        Some(&c) => return Err(bad(c, "looking for beginning of object key string")),
+                    }
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b':') => *i += 1,
+                        Some(&c) => return Err(bad(c, "after object key")),
+                    }
+                    value(b, i, depth + 1)?;
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b',') => *i += 1,
+                        Some(b'}') => {
+                            *i += 1;
+                            return Ok(());
+                        }
+                        Some(&c) => return Err(bad(c, "after object key:value pair")),
+                    }
+                }
+            }
+            b'[' => {
+                ws(i);
+                if b.get(*i) == Some(&b']') {
+                    *i += 1;
+                    return Ok(());
+                }
+                loop {
+                    value(b, i, depth + 1)?;
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b',') => *i += 1,
+                        Some(b']') => {
+                            *i += 1;
+                            return Ok(());
+                        }
+                        Some(&c) => return Err(bad(c, "after array element")),
+                    }
+                }
+            }
+            b'"' => string(b, i),
+            b'-' | b'0'..=b'9' => {
+                let mut c = c;
+                if c == b'-' {
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(&d) if d.is_ascii_digit() => {
+                            c = d;
+                            *i += 1;
+                        }
+                        Some(&d) => return Err(bad(d, "in numeric literal")),
+                    }
+                }
+                if c != b'0' {
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                }
+                if b.get(*i) == Some(&b'.') {
+                    *i += 1;
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(d) if d.is_ascii_digit() => {}
+                        Some(&d) => return Err(bad(d, "after decimal point in numeric literal")),
+                    }
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                }
+                if matches!(b.get(*i), Some(b'e') | Some(b'E')) {
+                    *i += 1;
+                    if matches!(b.get(*i), Some(b'+') | Some(b'-')) {
+                        *i += 1;
+                    }
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(d) if d.is_ascii_digit() => {}
+                        Some(&d) => return Err(bad(d, "in exponent of numeric literal")),
+                    }
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                }
+                Ok(())
+            }
+            b't' | b'f' | b'n' => {
+                let word: &[u8] = match c {
+                    b't' => b"true",
+                    b'f' => b"false",
+                    _ => b"null",
+                };
+                for &want in &word[1..] {
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(&got) if got == want => *i += 1,
+                        Some(&got) => {
+                            let ctx = format!(
+                                "in literal {} (expecting {})",
+                                std::str::from_utf8(word).unwrap_or(""),
+                                quote_char(want as char)
+                            );
+                            return Err(bad(got, &ctx));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            c => Err(bad(c, "looking for beginning of value")),
+        }
+    }
+    fn string(b: &[u8], i: &mut usize) -> Result<(), String> {
+        let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", quote_char(c as char));
+        loop {
+            let Some(&c) = b.get(*i) else { return Err(EOF.into()) };
+            *i += 1;
+            match c {
+                b'"' => return Ok(()),
+                b'\\' => {
+                    let Some(&e) = b.get(*i) else { return Err(EOF.into()) };
+                    *i += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            for _ in 0..4 {
+                                match b.get(*i) {
+                                    None => return Err(EOF.into()),
+                                    Some(h) if h.is_ascii_hexdigit() => *i += 1,
+                                    Some(&h) => return Err(bad(h, "in \\u hexadecimal character escape")),
+                                }
+                            }
+                        }
+                        e => return Err(bad(e, "in string escape code")),
+                    }
+                }
+                c if c < 0x20 => return Err(bad(c, "in string literal")),
+                _ => {}
+            }
+        }
+    }
+    let mut i = 0;
+    value(b, &mut i, 0)?;
+    ws(&mut i);
+    match b.get(i) {
+        None => Ok(()),
+        Some(&c) => Err(bad(c, "after top-level value")),
+    }
 }
 
 /// encoding/json `quoteChar`.
@@ -500,6 +678,21 @@ mod tests {
             printed("fromJson", &[s("x")]),
             "map[Error:invalid character 'x' looking for beginning of value]"
         );
+        // encoding/json scanner texts
+        for (doc, want) in [
+            ("{\"a\" 1}", "invalid character '1' after object key"),
+            ("{\"a\":1 \"b\"}", "invalid character '\"' after object key:value pair"),
+            ("{1:2}", "invalid character '1' looking for beginning of object key string"),
+            ("[1 2]", "invalid character '2' after array element"),
+            ("[tru]", "invalid character ']' in literal true (expecting 'e')"),
+            ("{\"a\":-x}", "invalid character 'x' in numeric literal"),
+            ("{\"a\":1.}", "invalid character '}' after decimal point in numeric literal"),
+            ("{\"a\":\"\\q\"}", "invalid character 'q' in string escape code"),
+            ("{} x", "invalid character 'x' after top-level value"),
+            ("{\"a\":\"", "unexpected end of JSON input"),
+        ] {
+            assert_eq!(printed("fromJson", &[s(doc)]), format!("map[Error:{want}]"), "{doc}");
+        }
         assert_eq!(printed("fromJsonArray", &[s("[1,\"a\"]")]), "[1 a]");
         assert_eq!(
             printed("fromJsonArray", &[s("{}")]),
