@@ -6,8 +6,6 @@ pub mod funcs;
 pub mod gofmt;
 pub mod gotmpl;
 pub mod jinja;
-// TEMPORARY (jinja branch): replace with `pub mod render;` when wiring.
-#[path = "jinja/render_boundary.rs"]
 pub mod render;
 pub mod value;
 

@@ -106,11 +106,11 @@ pub struct ManifestError {
     pub message: String,
 }
 
-/// Split one rendered file into documents as Helm's `SplitManifests` does:
-/// on lines starting with `---`, left-trimming each piece and dropping the
-/// blank ones.
+/// Split one rendered file into documents as Helm v4.1's `SplitManifests`
+/// does: on lines starting with `---`, dropping empty pieces and trimming
+/// the rest (so a piece of only whitespace stays, as an empty document).
 pub fn split_documents(text: &str) -> Vec<&str> {
-    let text = text.trim_start();
+    let text = text.trim();
     let mut docs = vec![];
     let mut start = 0;
     let mut line_start = 0;
@@ -133,8 +133,8 @@ pub fn split_documents(text: &str) -> Vec<&str> {
     }
     docs.push(&text[start..]);
     docs.into_iter()
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| d.trim_start())
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim())
         .collect()
 }
 
@@ -289,12 +289,12 @@ mod tests {
 
     #[test]
     fn splits_like_helm() {
-        assert_eq!(split_documents("a: 1\n---\nb: 2\n"), vec!["a: 1\n", "b: 2\n"]);
-        assert_eq!(split_documents("\n\n---\na: 1\n---   \n\n---\n"), vec!["a: 1\n"]);
+        assert_eq!(split_documents("a: 1\n---\nb: 2\n"), vec!["a: 1", "b: 2"]);
+        assert_eq!(split_documents("\n\n---\na: 1\n---   \n\n---\n"), vec!["a: 1", ""]);
         // `---` followed by text on the same line still separates.
-        assert_eq!(split_documents("a: 1\n--- # c\nb: 2"), vec!["a: 1\n", "# c\nb: 2"]);
+        assert_eq!(split_documents("a: 1\n--- # c\nb: 2"), vec!["a: 1", "# c\nb: 2"]);
         // Only at the start of a line.
-        assert_eq!(split_documents("a: x---y\n"), vec!["a: x---y\n"]);
+        assert_eq!(split_documents("a: x---y\n"), vec!["a: x---y"]);
     }
 
     #[test]

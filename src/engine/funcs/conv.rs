@@ -15,7 +15,6 @@ pub fn strval(v: &Value) -> String {
         Value::String(s) => s.to_string(),
         Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
         Value::Missing => "<nil>".into(),
-        // TODO(gofmt): switch to gofmt::sprint once it lands.
         other => sprint_value(other),
     }
 }

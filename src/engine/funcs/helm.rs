@@ -59,98 +59,23 @@ fn check_json_floats(v: &Value) -> Result<(), String> {
     }
 }
 
+/// `json.Marshal(v)` with the given encoder options.
+pub fn marshal_json_with(v: &Value, opts: &codec::json::JsonOptions) -> Result<String, String> {
+    check_json_floats(v)?;
+    Ok(codec::json::to_json_with(&v.to_json(), opts))
+}
+
 /// `json.Marshal(v)`.
 pub fn marshal_json(v: &Value) -> Result<String, String> {
-    check_json_floats(v)?;
-    Ok(codec::json::to_json(&v.to_json()))
+    marshal_json_with(v, &codec::json::JsonOptions::default())
 }
 
-/// Go's `json.Indent(dst, src, "", "  ")` over compact JSON, which is what
-/// `json.MarshalIndent` does.
-fn indent_json(compact: &str) -> String {
-    let mut out = String::with_capacity(compact.len() * 2);
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = compact.chars().peekable();
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
-        }
-    };
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                // Empty objects and arrays stay on one line.
-                if matches!(chars.peek(), Some('}') | Some(']')) {
-                    out.push(chars.next().unwrap_or(']'));
-                } else {
-                    depth += 1;
-                    newline(&mut out, depth);
-                }
-            }
-            '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                newline(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            c => out.push(c),
-        }
-    }
-    out
+fn pretty() -> codec::json::JsonOptions {
+    codec::json::JsonOptions { escape_html: true, indent: Some("  ".into()) }
 }
 
-/// Undo encoding/json's HTML escaping (`\u003c`, `\u003e`, `\u0026`), as an
-/// Encoder with `SetEscapeHTML(false)` writes.
-fn unescape_html(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    let mut rest = json;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let replaced = match tail.get(..6) {
-            Some("\\u003c") => Some('<'),
-            Some("\\u003e") => Some('>'),
-            Some("\\u0026") => Some('&'),
-            _ => None,
-        };
-        match replaced {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[6..];
-            }
-            None => {
-                // Any other escape is two characters (or \uXXXX, kept as is).
-                let n = tail.chars().nth(1).map(|c| 1 + c.len_utf8()).unwrap_or(1);
-                out.push_str(&tail[..n]);
-                rest = &tail[n..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+fn raw() -> codec::json::JsonOptions {
+    codec::json::JsonOptions { escape_html: false, indent: None }
 }
 
 pub fn to_json(a: &[Value]) -> FuncResult {
@@ -162,11 +87,11 @@ pub fn must_to_json(a: &[Value]) -> FuncResult {
 }
 
 pub fn to_pretty_json(a: &[Value]) -> FuncResult {
-    Ok(Value::string(marshal_json(&a[0]).map(|j| indent_json(&j)).unwrap_or_default()))
+    Ok(Value::string(marshal_json_with(&a[0], &pretty()).unwrap_or_default()))
 }
 
 pub fn must_to_pretty_json(a: &[Value]) -> FuncResult {
-    Ok(Value::string(indent_json(&marshal_json(&a[0]).map_err(call_err)?)))
+    Ok(Value::string(marshal_json_with(&a[0], &pretty()).map_err(call_err)?))
 }
 
 /// Sprig's toRawJson panics where mustToRawJson returns the error.
@@ -175,7 +100,7 @@ pub fn to_raw_json(a: &[Value]) -> FuncResult {
 }
 
 pub fn must_to_raw_json(a: &[Value]) -> FuncResult {
-    Ok(Value::string(unescape_html(&marshal_json(&a[0]).map_err(call_err)?)))
+    Ok(Value::string(marshal_json_with(&a[0], &raw()).map_err(call_err)?))
 }
 
 /// Data read by encoding/json into `interface{}`: every number a float64.
@@ -202,20 +127,198 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-/// `json.Unmarshal` of a document, with Go's syntax error texts for the
-/// common cases.
-// TODO: Go's scanner names the context of a bad character ("after object
-// key", "in string literal", ...); only the first two forms are produced.
+/// `json.Unmarshal` of a document: Go's syntax check first (its error
+/// texts), then the data.
 fn parse_json(text: &str) -> Result<serde_json::Value, String> {
-    serde_json::from_str(text).map_err(|e| {
-        if e.is_eof() {
-            return "unexpected end of JSON input".to_string();
+    check_json_syntax(text.as_bytes())?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// encoding/json scanner.go's verdict on a document: the first error as
+/// Go words it (`invalid character 'x' after object key`).
+fn check_json_syntax(b: &[u8]) -> Result<(), String> {
+    const EOF: &str = "unexpected end of JSON input";
+    let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", quote_char(c as char));
+    let ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
         }
-        let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
-        let at = line_start + e.column().saturating_sub(1);
-        let c = text[at.min(text.len())..].chars().next().unwrap_or(' ');
-        format!("invalid character {} looking for beginning of value", quote_char(c))
-    })
+    };
+    fn value(b: &[u8], i: &mut usize, depth: usize) -> Result<(), String> {
+        let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", quote_char(c as char));
+        let ws = |i: &mut usize| {
+            while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+                *i += 1;
+            }
+        };
+        if depth > 10000 {
+            return Err("exceeded max depth".into());
+        }
+        ws(i);
+        let Some(&c) = b.get(*i) else { return Err(EOF.into()) };
+        *i += 1;
+        match c {
+            b'{' => {
+                ws(i);
+                if b.get(*i) == Some(&b'}') {
+                    *i += 1;
+                    return Ok(());
+                }
+                loop {
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b'"') => {
+                            *i += 1;
+                            string(b, i)?;
+                        }
+                        Some(&c) => return Err(bad(c, "looking for beginning of object key string")),
+                    }
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b':') => *i += 1,
+                        Some(&c) => return Err(bad(c, "after object key")),
+                    }
+                    value(b, i, depth + 1)?;
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b',') => *i += 1,
+                        Some(b'}') => {
+                            *i += 1;
+                            return Ok(());
+                        }
+                        Some(&c) => return Err(bad(c, "after object key:value pair")),
+                    }
+                }
+            }
+            b'[' => {
+                ws(i);
+                if b.get(*i) == Some(&b']') {
+                    *i += 1;
+                    return Ok(());
+                }
+                loop {
+                    value(b, i, depth + 1)?;
+                    ws(i);
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(b',') => *i += 1,
+                        Some(b']') => {
+                            *i += 1;
+                            return Ok(());
+                        }
+                        Some(&c) => return Err(bad(c, "after array element")),
+                    }
+                }
+            }
+            b'"' => string(b, i),
+            b'-' | b'0'..=b'9' => {
+                let mut c = c;
+                if c == b'-' {
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(&d) if d.is_ascii_digit() => {
+                            c = d;
+                            *i += 1;
+                        }
+                        Some(&d) => return Err(bad(d, "in numeric literal")),
+                    }
+                }
+                if c != b'0' {
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                }
+                if b.get(*i) == Some(&b'.') {
+                    *i += 1;
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(d) if d.is_ascii_digit() => {}
+                        Some(&d) => return Err(bad(d, "after decimal point in numeric literal")),
+                    }
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                }
+                if matches!(b.get(*i), Some(b'e') | Some(b'E')) {
+                    *i += 1;
+                    if matches!(b.get(*i), Some(b'+') | Some(b'-')) {
+                        *i += 1;
+                    }
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(d) if d.is_ascii_digit() => {}
+                        Some(&d) => return Err(bad(d, "in exponent of numeric literal")),
+                    }
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                }
+                Ok(())
+            }
+            b't' | b'f' | b'n' => {
+                let word: &[u8] = match c {
+                    b't' => b"true",
+                    b'f' => b"false",
+                    _ => b"null",
+                };
+                for &want in &word[1..] {
+                    match b.get(*i) {
+                        None => return Err(EOF.into()),
+                        Some(&got) if got == want => *i += 1,
+                        Some(&got) => {
+                            let ctx = format!(
+                                "in literal {} (expecting {})",
+                                std::str::from_utf8(word).unwrap_or(""),
+                                quote_char(want as char)
+                            );
+                            return Err(bad(got, &ctx));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            c => Err(bad(c, "looking for beginning of value")),
+        }
+    }
+    fn string(b: &[u8], i: &mut usize) -> Result<(), String> {
+        let bad = |c: u8, ctx: &str| format!("invalid character {} {ctx}", quote_char(c as char));
+        loop {
+            let Some(&c) = b.get(*i) else { return Err(EOF.into()) };
+            *i += 1;
+            match c {
+                b'"' => return Ok(()),
+                b'\\' => {
+                    let Some(&e) = b.get(*i) else { return Err(EOF.into()) };
+                    *i += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            for _ in 0..4 {
+                                match b.get(*i) {
+                                    None => return Err(EOF.into()),
+                                    Some(h) if h.is_ascii_hexdigit() => *i += 1,
+                                    Some(&h) => return Err(bad(h, "in \\u hexadecimal character escape")),
+                                }
+                            }
+                        }
+                        e => return Err(bad(e, "in string escape code")),
+                    }
+                }
+                c if c < 0x20 => return Err(bad(c, "in string literal")),
+                _ => {}
+            }
+        }
+    }
+    let mut i = 0;
+    value(b, &mut i, 0)?;
+    ws(&mut i);
+    match b.get(i) {
+        None => Ok(()),
+        Some(&c) => Err(bad(c, "after top-level value")),
+    }
 }
 
 /// encoding/json `quoteChar`.
@@ -289,7 +392,7 @@ pub fn must_from_json(a: &[Value]) -> FuncResult {
 /// sigs.k8s.io/yaml `Marshal`: JSON first, then YAML.
 fn marshal_yaml(v: &Value) -> Result<String, String> {
     check_json_floats(v).map_err(|e| format!("error marshaling into JSON: {e}"))?;
-    Ok(codec::yaml_write::to_yaml(&v.to_json()))
+    codec::yaml_write::try_to_yaml(&v.to_json()).map_err(|e| e.message)
 }
 
 fn trim_final_newline(s: String) -> String {
@@ -308,10 +411,11 @@ pub fn must_to_yaml(a: &[Value]) -> FuncResult {
     Ok(Value::string(trim_final_newline(marshal_yaml(&a[0]).map_err(call_err)?)))
 }
 
-/// `toYamlPretty` encodes with go-yaml v3 (indented sequences), which the
-/// codec does not write yet.
-pub fn to_yaml_pretty(_: &[Value]) -> FuncResult {
-    Err(call_err("toYamlPretty is not supported yet (needs a go-yaml v3 writer)"))
+/// `toYamlPretty`: go-yaml v3 with indent 2 (the value itself, not via
+/// JSON); "" on error.
+pub fn to_yaml_pretty(a: &[Value]) -> FuncResult {
+    let yaml = codec::yaml_write::try_to_yaml_pretty(&a[0].to_json()).map(trim_final_newline);
+    Ok(Value::string(yaml.unwrap_or_default()))
 }
 
 /// sigs.k8s.io/yaml `Unmarshal` into a value of Go type `into`.
@@ -338,19 +442,18 @@ pub fn from_yaml_array(a: &[Value]) -> FuncResult {
 
 // ---- TOML ----
 
-const TOML_MISSING: &str = "TOML is not supported yet (needs the codec's TOML writer/reader)";
-
-/// Helm `toToml` returns the encoder's error text; we have no encoder yet.
-pub fn to_toml(_: &[Value]) -> FuncResult {
-    Err(call_err(TOML_MISSING))
+/// Helm `toToml`: the encoding, or the encoder's error text.
+pub fn to_toml(a: &[Value]) -> FuncResult {
+    Ok(Value::string(codec::toml::to_toml(&a[0].to_json())))
 }
 
-pub fn must_to_toml(_: &[Value]) -> FuncResult {
-    Err(call_err(TOML_MISSING))
+pub fn must_to_toml(a: &[Value]) -> FuncResult {
+    codec::toml::try_to_toml(&a[0].to_json()).map(Value::string).map_err(|e| call_err(e.message))
 }
 
-pub fn from_toml(_: &[Value]) -> FuncResult {
-    Err(call_err(TOML_MISSING))
+/// Helm `fromToml`: a dict (integers stay int64); errors go into "Error".
+pub fn from_toml(a: &[Value]) -> FuncResult {
+    Ok(Value::from_json(&codec::toml::from_toml(arg_str(a, 0))))
 }
 
 // ---- durations (Helm funcs.go) ----
@@ -575,6 +678,21 @@ mod tests {
             printed("fromJson", &[s("x")]),
             "map[Error:invalid character 'x' looking for beginning of value]"
         );
+        // encoding/json scanner texts
+        for (doc, want) in [
+            ("{\"a\" 1}", "invalid character '1' after object key"),
+            ("{\"a\":1 \"b\"}", "invalid character '\"' after object key:value pair"),
+            ("{1:2}", "invalid character '1' looking for beginning of object key string"),
+            ("[1 2]", "invalid character '2' after array element"),
+            ("[tru]", "invalid character ']' in literal true (expecting 'e')"),
+            ("{\"a\":-x}", "invalid character 'x' in numeric literal"),
+            ("{\"a\":1.}", "invalid character '}' after decimal point in numeric literal"),
+            ("{\"a\":\"\\q\"}", "invalid character 'q' in string escape code"),
+            ("{} x", "invalid character 'x' after top-level value"),
+            ("{\"a\":\"", "unexpected end of JSON input"),
+        ] {
+            assert_eq!(printed("fromJson", &[s(doc)]), format!("map[Error:{want}]"), "{doc}");
+        }
         assert_eq!(printed("fromJsonArray", &[s("[1,\"a\"]")]), "[1 a]");
         assert_eq!(
             printed("fromJsonArray", &[s("{}")]),
@@ -585,13 +703,6 @@ mod tests {
     }
 
     #[test]
-    fn json_indent_and_html_unescape() {
-        assert_eq!(indent_json(r#"{"a":[1,2],"b":{},"c":"x,y:{"}"#), "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": \"x,y:{\"\n}");
-        assert_eq!(unescape_html(r#""\u003ca\u0026b\u003e \\u003c""#), r#""<a&b> \\u003c""#);
-    }
-
-    #[test]
-    #[ignore = "needs codec"]
     fn json_writing_like_go() {
         let m = Value::map(
             [("b".to_string(), Value::Float(1e6)), ("a".to_string(), s("<x>"))].into_iter().collect(),
@@ -605,7 +716,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs codec"]
     fn yaml_like_helm() {
         let m = Value::map([("a".to_string(), s("multi\nline"))].into_iter().collect());
         assert_eq!(printed("toYaml", &[m]), "a: |-\n  multi\n  line");
@@ -616,6 +726,34 @@ mod tests {
             "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]"
         );
         assert_eq!(printed("fromYamlArray", &[s("- a\n- 1")]), "[a 1]");
+        let nested = Value::map(
+            [("l".to_string(), Value::list(vec![s("x"), Value::Int64(2)]))].into_iter().collect(),
+        );
+        assert_eq!(printed("toYamlPretty", &[nested]), "l:\n  - x\n  - 2");
+        assert_eq!(
+            printed("fromYaml", &[s("a: [")]),
+            "map[Error:error converting YAML to JSON: yaml: line 1: did not find expected node content]"
+        );
+    }
+
+    #[test]
+    fn toml_like_helm() {
+        let m = Value::map(
+            [
+                ("a".to_string(), Value::Int64(1)),
+                ("t".to_string(), Value::map([("b".to_string(), s("x"))].into_iter().collect())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        assert_eq!(printed("toToml", &[m.clone()]), "a = 1\n\n[t]\n  b = \"x\"\n");
+        let back = call("fromToml", &[s("a = 1\n[t]\nb = \"x\"\n")]).unwrap();
+        assert_eq!(sprint_value(&back), "map[a:1 t:map[b:x]]");
+        match &back {
+            Value::Map(m) => assert_eq!(m.borrow()["a"], Value::Int64(1)),
+            other => panic!("{other:?}"),
+        }
+        assert!(printed("fromToml", &[s("a = ")]).starts_with("map[Error:toml: "));
     }
 
     #[test]

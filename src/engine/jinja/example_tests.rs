@@ -136,7 +136,6 @@ fn kind_and_name(doc: &serde_json::Value) -> (String, String) {
 }
 
 #[test]
-#[ignore = "needs funcs (toYaml, nindent, ...)"]
 fn webapp_jinja_renders_valid_manifests() {
     let out = render_templates(&load_example("webapp-jinja", "demo", |_| {})).unwrap();
     let mut kinds = vec![];
@@ -217,9 +216,8 @@ fn webapp_jinja_renders_the_objects_helm_renders_for_webapp() {
 
 /// `capstan create x --engine jinja` gives a chart that renders.
 #[test]
-#[ignore = "needs funcs"]
 fn created_jinja_chart_renders() {
-    use super::create_cli::{create, CreateArgs, Engine};
+    use crate::cli::create::{create, CreateArgs, Engine};
     let tmp = tempfile::tempdir().unwrap();
     let args = CreateArgs {
         name: tmp.path().join("x"),
@@ -290,7 +288,6 @@ fn documented_examples_are_found() {
 /// Every example of docs/jinja.md that shows its output renders that
 /// output, inside charts-examples/webapp-jinja with its default values.
 #[test]
-#[ignore = "needs funcs"]
 fn jinja_docs_examples_render_as_documented() {
     let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/jinja.md"))
         .unwrap();

@@ -38,12 +38,6 @@ pub mod library;
 pub mod objects;
 pub mod stdlib;
 
-// TEMPORARY (jinja branch): src/cli is not in the crate yet, so create.rs
-// is compiled and tested from here. Remove these lines when cli is wired.
-#[cfg(test)]
-#[allow(dead_code)]
-#[path = "../../cli/create.rs"]
-mod create_cli;
 #[cfg(test)]
 mod example_tests;
 #[cfg(test)]
