@@ -7,4 +7,5 @@ pub mod chart;
 pub mod codec;
 pub mod engine;
 pub mod manifest;
+pub mod release;
 pub mod values;
