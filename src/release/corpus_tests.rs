@@ -28,7 +28,8 @@ fn secrets() -> Vec<(String, Value, String)> {
         }
         let secret: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let api_b64 = secret["data"]["release"].as_str().unwrap();
-        let helm_encoded = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(api_b64).unwrap()).unwrap();
+        let helm_encoded =
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(api_b64).unwrap()).unwrap();
         out.push((file, secret, helm_encoded));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -91,7 +92,11 @@ fn every_record_decodes_to_what_helm_wrote() {
             assert_eq!(h.last_run.phase.as_str(), r["last_run"]["phase"]);
         }
         // Nothing this version models was left in `extra`.
-        assert!(rel.extra.is_empty() && rel.info.extra.is_empty() && rel.chart.extra.is_empty(), "{file}: {:?}", rel.extra);
+        assert!(
+            rel.extra.is_empty() && rel.info.extra.is_empty() && rel.chart.extra.is_empty(),
+            "{file}: {:?}",
+            rel.extra
+        );
         assert!(md.extra.is_empty(), "{file}");
     }
 }
@@ -136,8 +141,10 @@ fn known_histories_read_back() {
 
 #[test]
 fn the_decoded_sample_matches_its_secret() {
-    let sample: Value =
-        serde_json::from_slice(&std::fs::read(corpus_dir().join("sh.helm.release.v1.r-nginx.v3.release.json")).unwrap()).unwrap();
+    let sample: Value = serde_json::from_slice(
+        &std::fs::read(corpus_dir().join("sh.helm.release.v1.r-nginx.v3.release.json")).unwrap(),
+    )
+    .unwrap();
     let (_, _, enc) = secrets().into_iter().find(|(f, _, _)| f.contains("r-nginx.v3")).unwrap();
     let rel = decode_release(&enc).unwrap();
     let ours: Value = serde_json::from_slice(&release_to_json(&rel).unwrap()).unwrap();
@@ -151,7 +158,8 @@ fn reencoding_gives_helms_json_bytes() {
         let ours = release_to_json(&decode_release(&encoded).unwrap()).unwrap();
         if ours != helm {
             let at = ours.iter().zip(&helm).position(|(a, b)| a != b).unwrap_or(ours.len().min(helm.len()));
-            let window = |b: &[u8]| String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 80).min(b.len())]).to_string();
+            let window =
+                |b: &[u8]| String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 80).min(b.len())]).to_string();
             panic!("{file}: differs at byte {at}\n ours: {}\n helm: {}", window(&ours), window(&helm));
         }
     }

@@ -44,7 +44,9 @@ pub enum StoreError {
     #[error("local store: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
-    #[error("local store {path}: schema version {found} is newer than this capstan supports ({supported}); upgrade capstan")]
+    #[error(
+        "local store {path}: schema version {found} is newer than this capstan supports ({supported}); upgrade capstan"
+    )]
     SchemaTooNew { path: PathBuf, found: i64, supported: i64 },
 
     /// A lease we held was taken over or is gone (renewal or release found

@@ -58,7 +58,12 @@ impl LeaseHolder {
     }
 
     pub(crate) fn busy_error(&self, namespace: &str, name: &str) -> StoreError {
-        StoreError::Busy { namespace: namespace.to_string(), name: name.to_string(), pid: self.pid, since: self.acquired_at() }
+        StoreError::Busy {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            pid: self.pid,
+            since: self.acquired_at(),
+        }
     }
 }
 
@@ -101,7 +106,15 @@ impl LockGuard {
         taken_over: Option<LeaseHolder>,
         backend: Arc<dyn LeaseBackend>,
     ) -> LockGuard {
-        LockGuard { namespace: namespace.to_string(), name: name.to_string(), holder, ttl, taken_over, backend, released: false }
+        LockGuard {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            holder,
+            ttl,
+            taken_over,
+            backend,
+            released: false,
+        }
     }
 
     pub fn namespace(&self) -> &str {

@@ -116,8 +116,11 @@ impl Store for MemoryStore {
 
     fn history(&self, namespace: &str, name: &str) -> Result<Vec<Release>, StoreError> {
         let state = self.shared.lock();
-        let history: Vec<Release> =
-            state.releases.range(key(namespace, name, 0)..=key(namespace, name, u32::MAX)).map(|(_, r)| r.clone()).collect();
+        let history: Vec<Release> = state
+            .releases
+            .range(key(namespace, name, 0)..=key(namespace, name, u32::MAX))
+            .map(|(_, r)| r.clone())
+            .collect();
         if history.is_empty() {
             return Err(StoreError::not_found(namespace, name, None));
         }

@@ -427,7 +427,12 @@ pub struct Dependency {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub enabled: bool,
-    #[serde(default, rename = "import-values", skip_serializing_if = "Vec::is_empty", serialize_with = "sorted_values")]
+    #[serde(
+        default,
+        rename = "import-values",
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "sorted_values"
+    )]
     pub import_values: Vec<Value>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub alias: String,

@@ -101,7 +101,8 @@ fn lex(text: &str) -> Vec<Token> {
 impl LabelSelector {
     /// Go: labels.Parse.
     pub fn parse(text: &str) -> Result<LabelSelector, StoreError> {
-        let err = |msg: String| StoreError::InvalidFilter(format!("unable to parse requirement: {msg} in selector {text:?}"));
+        let err =
+            |msg: String| StoreError::InvalidFilter(format!("unable to parse requirement: {msg} in selector {text:?}"));
         let tokens = lex(text);
         let mut pos = 0;
         let mut requirements = Vec::new();
@@ -211,7 +212,9 @@ impl LabelSelector {
                 Op::Exists => value.is_some(),
                 Op::DoesNotExist => value.is_none(),
                 Op::GreaterThan | Op::LessThan => {
-                    let (Some(have), Ok(want)) = (value.and_then(|v| v.parse::<i64>().ok()), r.values[0].parse::<i64>()) else {
+                    let (Some(have), Ok(want)) =
+                        (value.and_then(|v| v.parse::<i64>().ok()), r.values[0].parse::<i64>())
+                    else {
                         return false;
                     };
                     if r.op == Op::GreaterThan {
@@ -237,7 +240,20 @@ mod tests {
     #[test]
     fn matches_like_kubernetes() {
         let l = labels(&[("team", "a"), ("tier", "web"), ("n", "5")]);
-        let yes = ["", "team=a", "team==a", "team=a,tier=web", "team in (a,b)", "env notin (prod)", "team", "!env", "env!=x", "n>4", "n<6", " team = a , tier in ( web ) "];
+        let yes = [
+            "",
+            "team=a",
+            "team==a",
+            "team=a,tier=web",
+            "team in (a,b)",
+            "env notin (prod)",
+            "team",
+            "!env",
+            "env!=x",
+            "n>4",
+            "n<6",
+            " team = a , tier in ( web ) ",
+        ];
         let no = ["team=b", "team!=a", "team notin (a)", "env", "!team", "env in (x)", "n>5", "tier<1"];
         for s in yes {
             assert!(LabelSelector::parse(s).unwrap().matches(&l), "{s} should match");

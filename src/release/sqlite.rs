@@ -30,18 +30,32 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// `~/.local/share/capstan` (empty variables count as unset, as the XDG
 /// spec says).
 pub fn default_state_dir() -> Result<PathBuf, StoreError> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(home) = var("CAPSTAN_HOME") {
-        return Ok(home);
+    let var = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    state_dir_from(var("CAPSTAN_HOME"), var("XDG_DATA_HOME"), var("HOME"))
+}
+
+/// [`default_state_dir`] given the three variables' values.
+fn state_dir_from(
+    capstan_home: Option<PathBuf>,
+    xdg_data_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> Result<PathBuf, StoreError> {
+    let set = |v: Option<PathBuf>| v.filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = set(capstan_home) {
+        return Ok(dir);
     }
-    if let Some(data) = var("XDG_DATA_HOME").filter(|p| p.is_absolute()) {
+    // The XDG spec: a relative XDG_DATA_HOME is invalid and ignored.
+    if let Some(data) = set(xdg_data_home).filter(|p| p.is_absolute()) {
         return Ok(data.join("capstan"));
     }
-    match var("HOME") {
+    match set(home) {
         Some(home) => Ok(home.join(".local/share/capstan")),
         None => Err(StoreError::Io {
             path: PathBuf::from("~/.local/share/capstan"),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "neither CAPSTAN_HOME, XDG_DATA_HOME nor HOME is set"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "neither CAPSTAN_HOME, XDG_DATA_HOME nor HOME is set",
+            ),
         }),
     }
 }
@@ -141,7 +155,9 @@ impl SqliteStore {
         // change survives power loss.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(format!("cannot use WAL journal (got {mode})"))));
+            return Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(format!(
+                "cannot use WAL journal (got {mode})"
+            ))));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn, path, target)?;
@@ -231,7 +247,11 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
                 ],
             )?;
             if inserted == 0 {
-                return Err(StoreError::AlreadyExists { namespace: rel.namespace.clone(), name: rel.name.clone(), version: rel.version });
+                return Err(StoreError::AlreadyExists {
+                    namespace: rel.namespace.clone(),
+                    name: rel.name.clone(),
+                    version: rel.version,
+                });
             }
         }
         Change::Update(rel) => {
@@ -257,8 +277,10 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
             }
         }
         Change::Delete { namespace, name, version } => {
-            let deleted =
-                tx.execute("DELETE FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3", params![namespace, name, version])?;
+            let deleted = tx.execute(
+                "DELETE FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3",
+                params![namespace, name, version],
+            )?;
             if deleted == 0 {
                 return Err(StoreError::not_found(namespace, name, Some(version)));
             }
@@ -273,7 +295,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for (seq, obj) in objects.iter().enumerate() {
-                let body = serde_json::to_string(&obj.body).map_err(|e| StoreError::Codec(format!("encoding object: {e}")))?;
+                let body =
+                    serde_json::to_string(&obj.body).map_err(|e| StoreError::Codec(format!("encoding object: {e}")))?;
                 insert.execute(params![
                     namespace,
                     release,
@@ -295,7 +318,10 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
                 )?;
             }
             None => {
-                tx.execute("DELETE FROM release_objects WHERE namespace = ?1 AND release = ?2", params![namespace, release])?;
+                tx.execute(
+                    "DELETE FROM release_objects WHERE namespace = ?1 AND release = ?2",
+                    params![namespace, release],
+                )?;
             }
         },
     }
@@ -332,8 +358,10 @@ impl Store for SqliteStore {
 
     fn history(&self, namespace: &str, name: &str) -> Result<Vec<Release>, StoreError> {
         let conn = self.db.conn();
-        let mut stmt = conn.prepare_cached("SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 ORDER BY version")?;
-        let rows = stmt.query_map(params![namespace, name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut stmt = conn
+            .prepare_cached("SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 ORDER BY version")?;
+        let rows =
+            stmt.query_map(params![namespace, name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
         let mut history = Vec::new();
         for row in rows {
             let (body, labels) = row?;
@@ -366,15 +394,27 @@ impl Store for SqliteStore {
              WHERE (?1 IS NULL OR namespace = ?1) AND (?2 IS NULL OR name = ?2)",
         )?;
         let rows = stmt.query_map(params![filter.namespace, filter.name], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, u32>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, u32>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
         })?;
         let mut metas = Vec::new();
         for row in rows {
             let (namespace, name, version, status, labels) = row?;
-            metas.push(RecordMeta { namespace, name, version, status: Status::from(status.as_str()), labels: labels_from_json(&labels)? });
+            metas.push(RecordMeta {
+                namespace,
+                name,
+                version,
+                status: Status::from(status.as_str()),
+                labels: labels_from_json(&labels)?,
+            });
         }
-        let mut get_body =
-            conn.prepare_cached("SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3")?;
+        let mut get_body = conn
+            .prepare_cached("SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3")?;
         let mut out = Vec::new();
         for m in filter.select(metas) {
             let (body, labels): (String, String) =
@@ -391,12 +431,19 @@ impl Store for SqliteStore {
              WHERE namespace = ?1 AND release = ?2 AND revision = ?3 ORDER BY seq",
         )?;
         let rows = stmt.query_map(params![namespace, release, revision], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (api_version, kind, namespace, name, body) = row?;
-            let body = serde_json::from_str(&body).map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
+            let body = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
             out.push(StoredObject { api_version, kind, namespace, name, body });
         }
         Ok(out)
@@ -465,12 +512,28 @@ impl LeaseBackend for Db {
     }
 
     fn release(&self, namespace: &str, name: &str, token: &str) -> Result<(), StoreError> {
-        let changed = self
-            .conn()
-            .execute("DELETE FROM leases WHERE namespace = ?1 AND name = ?2 AND token = ?3", params![namespace, name, token])?;
+        let changed = self.conn().execute(
+            "DELETE FROM leases WHERE namespace = ?1 AND name = ?2 AND token = ?3",
+            params![namespace, name, token],
+        )?;
         if changed == 0 {
             return Err(StoreError::LeaseLost { namespace: namespace.to_string(), name: name.to_string() });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_dir_precedence() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        assert_eq!(state_dir_from(p("/c"), p("/x"), p("/h")).unwrap(), PathBuf::from("/c"));
+        assert_eq!(state_dir_from(p(""), p("/x"), p("/h")).unwrap(), PathBuf::from("/x/capstan"));
+        assert_eq!(state_dir_from(None, p("rel"), p("/h")).unwrap(), PathBuf::from("/h/.local/share/capstan"));
+        assert_eq!(state_dir_from(None, None, p("/h")).unwrap(), PathBuf::from("/h/.local/share/capstan"));
+        assert!(state_dir_from(None, None, None).is_err());
     }
 }

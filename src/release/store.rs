@@ -229,7 +229,13 @@ pub trait Store: Send + Sync {
     }
 
     /// Replace the objects recorded for a revision.
-    fn record_objects(&self, namespace: &str, release: &str, revision: u32, objects: &[StoredObject]) -> Result<(), StoreError> {
+    fn record_objects(
+        &self,
+        namespace: &str,
+        release: &str,
+        revision: u32,
+        objects: &[StoredObject],
+    ) -> Result<(), StoreError> {
         self.commit(&[Change::RecordObjects { namespace, release, revision, objects }])
     }
 
@@ -261,7 +267,8 @@ pub trait Store: Send + Sync {
                 doomed.push(rel.version);
             }
         }
-        let changes: Vec<Change<'_>> = doomed.iter().map(|&version| Change::Delete { namespace, name, version }).collect();
+        let changes: Vec<Change<'_>> =
+            doomed.iter().map(|&version| Change::Delete { namespace, name, version }).collect();
         self.commit(&changes)?;
         Ok(doomed)
     }

@@ -21,7 +21,12 @@ fn rel(ns: &str, name: &str, version: u32, status: Status) -> Release {
     r.info.first_deployed = GoTime::parse_rfc3339("2026-01-02T03:04:05.123456789Z").unwrap();
     r.info.last_deployed = GoTime::now();
     r.info.description = format!("revision {version}");
-    r.chart.metadata = Some(ChartMetadata { name: "webapp".into(), version: "0.1.0".into(), api_version: "v2".into(), ..Default::default() });
+    r.chart.metadata = Some(ChartMetadata {
+        name: "webapp".into(),
+        version: "0.1.0".into(),
+        api_version: "v2".into(),
+        ..Default::default()
+    });
     r.config = json!({"replicas": version, "html": "<b>&</b>"}).as_object().unwrap().clone();
     r.manifest = format!("---\n# Source: webapp/templates/cm.yaml\nkind: ConfigMap\nmetadata:\n  name: v{version}\n");
     r
@@ -32,8 +37,10 @@ fn versions(rels: &[Release]) -> Vec<u32> {
 }
 
 fn object(kind: &str, name: &str) -> StoredObject {
-    StoredObject::from_object(json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name, "namespace": "ns1"}, "data": {"k": name}}))
-        .unwrap()
+    StoredObject::from_object(
+        json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name, "namespace": "ns1"}, "data": {"k": name}}),
+    )
+    .unwrap()
 }
 
 /// Helm's storage semantics, the same for every driver.
@@ -72,14 +79,16 @@ fn store_suite(store: &dyn Store) {
 
     // labels are kept beside the record
     let mut labelled = rel("ns2", "db", 1, Status::Deployed);
-    labelled.labels = BTreeMap::from([("team".to_string(), "data".to_string()), ("tier".to_string(), "backend".to_string())]);
+    labelled.labels =
+        BTreeMap::from([("team".to_string(), "data".to_string()), ("tier".to_string(), "backend".to_string())]);
     store.create(&labelled).unwrap();
     assert_eq!(store.get("ns2", "db", 1).unwrap().labels, labelled.labels);
     store.create(&rel("ns2", "cache", 1, Status::Uninstalled)).unwrap();
 
     // list
     let all = store.list(&ListFilter::default()).unwrap();
-    let keys: Vec<(String, String, u32)> = all.iter().map(|r| (r.namespace.clone(), r.name.clone(), r.version)).collect();
+    let keys: Vec<(String, String, u32)> =
+        all.iter().map(|r| (r.namespace.clone(), r.name.clone(), r.version)).collect();
     assert_eq!(
         keys,
         vec![
@@ -92,12 +101,16 @@ fn store_suite(store: &dyn Store) {
     );
     assert_eq!(store.list(&ListFilter::namespace("ns2")).unwrap().len(), 2);
     let deployed = ListFilter { statuses: vec![Status::Deployed], ..ListFilter::default() };
-    assert_eq!(store.list(&deployed).unwrap().iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["app", "app", "db"]);
+    assert_eq!(
+        store.list(&deployed).unwrap().iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        vec!["app", "app", "db"]
+    );
     let latest = ListFilter { latest_only: true, ..ListFilter::default() };
     assert_eq!(versions(&store.list(&latest).unwrap()), vec![3, 1, 1]);
     // Helm: the status mask applies after keeping the latest revision, so an
     // older deployed revision does not show under --superseded.
-    let latest_superseded = ListFilter { latest_only: true, statuses: vec![Status::Superseded], ..ListFilter::default() };
+    let latest_superseded =
+        ListFilter { latest_only: true, statuses: vec![Status::Superseded], ..ListFilter::default() };
     assert!(store.list(&latest_superseded).unwrap().is_empty());
     let regex = ListFilter::default().with_name_regex("^(db|ca)").unwrap();
     assert_eq!(store.list(&regex).unwrap().len(), 2);
@@ -117,7 +130,9 @@ fn store_suite(store: &dyn Store) {
     let err = store.commit(&[Change::Create(&r4), Change::Create(&r1)]).unwrap_err();
     assert!(matches!(err, StoreError::AlreadyExists { .. }));
     assert!(store.get("ns1", "app", 4).unwrap_err().is_not_found());
-    let err = store.commit(&[Change::Create(&r4), Change::Delete { namespace: "ns1", name: "app", version: 99 }]).unwrap_err();
+    let err = store
+        .commit(&[Change::Create(&r4), Change::Delete { namespace: "ns1", name: "app", version: 99 }])
+        .unwrap_err();
     assert!(err.is_not_found());
     assert!(store.get("ns1", "app", 4).unwrap_err().is_not_found());
     // and a good commit applies every change: supersede 3, add 4
@@ -181,7 +196,10 @@ fn lock_suite(store: &dyn Store) {
     assert!(matches!(stale.renew(), Err(StoreError::LeaseLost { .. })));
     fresh.renew().unwrap();
     assert!(matches!(stale.release(), Err(StoreError::LeaseLost { .. })));
-    assert!(store.acquire_lock("ns1", "app", Duration::from_secs(600)).unwrap_err().is_busy(), "the old holder's release did not free it");
+    assert!(
+        store.acquire_lock("ns1", "app", Duration::from_secs(600)).unwrap_err().is_busy(),
+        "the old holder's release did not free it"
+    );
     fresh.release().unwrap();
 
     // threads racing for one lease: exactly one wins
@@ -245,7 +263,10 @@ fn sqlite_leases_across_connections() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.db");
     let stores: Vec<SqliteStore> = (0..6).map(|_| SqliteStore::open(&path).unwrap()).collect();
-    one_winner(race(stores.len(), |i| stores[i].acquire_lock("ns", "race", Duration::from_secs(600))), StoreError::is_busy);
+    one_winner(
+        race(stores.len(), |i| stores[i].acquire_lock("ns", "race", Duration::from_secs(600))),
+        StoreError::is_busy,
+    );
     // and racing to create one revision: exactly one create succeeds
     let r = rel("ns", "race", 1, Status::PendingInstall);
     one_winner(race(stores.len(), |i| stores[i].create(&r)), |e| matches!(e, StoreError::AlreadyExists { .. }));
@@ -281,8 +302,9 @@ fn sqlite_stores_helms_encoding_and_uses_wal() {
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    let (body, status, name): (String, String, String) =
-        conn.query_row("SELECT body, status, name FROM releases", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).unwrap();
+    let (body, status, name): (String, String, String) = conn
+        .query_row("SELECT body, status, name FROM releases", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap();
     assert_eq!((status.as_str(), name.as_str()), ("deployed", "app"));
     use base64::Engine;
     let gz = base64::engine::general_purpose::STANDARD.decode(&body).unwrap();
@@ -326,10 +348,15 @@ fn sqlite_migrates_older_and_empty_databases() {
 fn a_corpus_record_survives_both_stores() {
     use base64::Engine;
     let secret: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/releases/sh.helm.release.v1.r-argo-cd.v1.secret.json")).unwrap(),
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/releases/sh.helm.release.v1.r-argo-cd.v1.secret.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
-    let encoded = base64::engine::general_purpose::STANDARD.decode(secret["data"]["release"].as_str().unwrap()).unwrap();
+    let encoded =
+        base64::engine::general_purpose::STANDARD.decode(secret["data"]["release"].as_str().unwrap()).unwrap();
     let r = decode_release(std::str::from_utf8(&encoded).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::open(dir.path().join("state.db")).unwrap();

@@ -15,7 +15,8 @@ pub struct GoTime(DateTime<FixedOffset>);
 impl GoTime {
     /// Go's `time.Time{}`: January 1, year 1, 00:00:00 UTC.
     pub fn zero() -> GoTime {
-        let naive = NaiveDate::from_ymd_opt(1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("year 1 is representable");
+        let naive =
+            NaiveDate::from_ymd_opt(1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("year 1 is representable");
         GoTime(naive.and_utc().fixed_offset())
     }
 
@@ -141,7 +142,10 @@ mod tests {
             assert_eq!(GoTime::parse_rfc3339(text).unwrap().to_rfc3339_nano(), text);
         }
         // "+00:00" is printed as Z by Go's Z07:00 layout element.
-        assert_eq!(GoTime::parse_rfc3339("2020-01-01T00:00:00.100+00:00").unwrap().to_rfc3339_nano(), "2020-01-01T00:00:00.1Z");
+        assert_eq!(
+            GoTime::parse_rfc3339("2020-01-01T00:00:00.100+00:00").unwrap().to_rfc3339_nano(),
+            "2020-01-01T00:00:00.1Z"
+        );
     }
 
     #[test]
