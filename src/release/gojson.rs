@@ -36,6 +36,12 @@ impl Formatter for GoFormatter {
     // (\b \f \n \r \t short, the rest \u00xx lowercase); Go also escapes
     // HTML characters and the JavaScript line separators (encodeState.string).
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        let bytes = fragment.as_bytes();
+        // Fast path: most fragments (base64 data, manifests) need nothing more.
+        // 0xE2 leads the UTF-8 encoding of U+2028 and U+2029.
+        if !bytes.iter().any(|&b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+            return w.write_all(bytes);
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             let escape = match c {
@@ -46,11 +52,11 @@ impl Formatter for GoFormatter {
                 '\u{2029}' => "\\u2029",
                 _ => continue,
             };
-            w.write_all(&fragment.as_bytes()[start..i])?;
+            w.write_all(&bytes[start..i])?;
             w.write_all(escape.as_bytes())?;
             start = i + c.len_utf8();
         }
-        w.write_all(&fragment.as_bytes()[start..])
+        w.write_all(&bytes[start..])
     }
 }
 

@@ -19,7 +19,9 @@ mod corpus_tests;
 #[cfg(test)]
 mod store_tests;
 
-pub use codec::{decode_release, encode_release, release_from_json, release_to_json};
+pub use codec::{
+    decode_release, encode_release, encode_release_level, release_from_json, release_to_json, HELM_GZIP_LEVEL,
+};
 pub use error::StoreError;
 pub use lease::{LeaseHolder, LockGuard};
 pub use memory::MemoryStore;

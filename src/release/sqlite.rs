@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::codec::{decode_release, encode_release};
+use super::codec::{decode_release, encode_release_level};
 use super::error::StoreError;
 use super::lease::{now_ms, LeaseBackend, LeaseHolder, LockGuard};
 use super::record::{Release, Status};
@@ -22,6 +22,10 @@ use super::store::{check_key, Change, ListFilter, RecordMeta, Store, StoredObjec
 
 /// The database file name inside the state directory.
 pub const STATE_DB_FILE: &str = "state.db";
+
+/// gzip level of stored records: Helm writes 9, but any level decodes the
+/// same, and level 1 keeps a multi-megabyte record's write in tens of ms.
+const LOCAL_GZIP_LEVEL: u32 = 1;
 
 /// How long a statement waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -230,7 +234,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
     match *change {
         Change::Create(rel) => {
             check_key(rel)?;
-            let body = encode_release(rel)?;
+            let body = encode_release_level(rel, LOCAL_GZIP_LEVEL)?;
             let inserted = tx.execute(
                 "INSERT INTO releases (namespace, name, version, status, labels, first_deployed, last_deployed, created_at, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
@@ -256,7 +260,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
         }
         Change::Update(rel) => {
             check_key(rel)?;
-            let body = encode_release(rel)?;
+            let body = encode_release_level(rel, LOCAL_GZIP_LEVEL)?;
             let updated = tx.execute(
                 "UPDATE releases SET status = ?4, labels = ?5, first_deployed = ?6, last_deployed = ?7, modified_at = ?8, body = ?9
                  WHERE namespace = ?1 AND name = ?2 AND version = ?3",
