@@ -82,7 +82,8 @@ pub struct ListFilter {
     pub latest_only: bool,
     /// Only these statuses; empty for any.
     pub statuses: Vec<Status>,
-    /// Custom labels must match.
+    /// Labels must match: the custom ones and Helm's system labels (`name`,
+    /// `owner`, `status`, `version`), as `helm list -l` sees them.
     pub selector: Option<LabelSelector>,
 }
 
@@ -127,7 +128,7 @@ impl ListFilter {
         }
         metas.retain(|m| {
             (self.statuses.is_empty() || self.statuses.contains(&m.status))
-                && self.selector.as_ref().is_none_or(|s| s.matches(&m.labels))
+                && self.selector.as_ref().is_none_or(|s| s.matches(&m.selector_labels()))
         });
         metas.sort_by(|a, b| (&a.namespace, &a.name, a.version).cmp(&(&b.namespace, &b.name, b.version)));
         metas
@@ -145,6 +146,18 @@ pub(crate) struct RecordMeta {
 }
 
 impl RecordMeta {
+    /// What a label selector sees: the custom labels plus Helm's system labels
+    /// `name`, `owner=helm`, `status`, `version`, which win (Go: the Secrets
+    /// driver lists a release with its Secret's labels; newSecretsObject).
+    pub fn selector_labels(&self) -> BTreeMap<String, String> {
+        let mut labels = self.labels.clone();
+        labels.insert("name".into(), self.name.clone());
+        labels.insert("owner".into(), "helm".into());
+        labels.insert("status".into(), self.status.to_string());
+        labels.insert("version".into(), self.version.to_string());
+        labels
+    }
+
     pub fn of(rel: &Release) -> RecordMeta {
         RecordMeta {
             namespace: rel.namespace.clone(),

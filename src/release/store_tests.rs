@@ -119,6 +119,8 @@ fn store_suite(store: &dyn Store) {
     let selected = ListFilter::default().with_selector("team=data,tier in (backend)").unwrap();
     assert_eq!(store.list(&selected).unwrap().iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["db"]);
     assert!(ListFilter::default().with_name_regex("(").is_err());
+    let system = ListFilter::default().with_selector("owner=helm,status=deployed,version!=2").unwrap();
+    assert_eq!(versions(&store.list(&system).unwrap()), vec![3, 1], "system labels are selectable: app v3, db v1");
 
     // delete
     let gone = store.delete("ns2", "cache", 1).unwrap();
