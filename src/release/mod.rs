@@ -5,6 +5,7 @@
 
 pub mod codec;
 pub mod error;
+pub mod from_chart;
 pub mod gojson;
 pub mod lease;
 pub mod memory;
