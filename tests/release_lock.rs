@@ -16,12 +16,15 @@ const DB: &str = "CAPSTAN_TEST_LEASE_DB";
 const GO: &str = "CAPSTAN_TEST_LEASE_GO";
 const HOLD_MS: &str = "CAPSTAN_TEST_LEASE_HOLD_MS";
 
-/// Child side: wait for the go file, try the lease, say what happened,
+/// Child side: say it is ready, wait for the go file, try the lease, say what happened,
 /// hold it for HOLD_MS, exit.
 #[test]
 fn lease_child() {
     let Some(db) = std::env::var_os(DB) else { return };
     if let Some(go) = std::env::var_os(GO) {
+        // Tell the parent this child is ready, then wait for the start signal.
+        let ready = PathBuf::from(&go).with_file_name(format!("ready-{}", std::process::id()));
+        std::fs::write(ready, b"").unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         while !Path::new(&go).exists() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(2));
@@ -76,6 +79,17 @@ fn two_processes_race_for_one_lease() {
     SqliteStore::open(&db).unwrap(); // create the schema once
     let go = dir.path().join("go");
     let mut children: Vec<Child> = (0..2).map(|_| spawn_child(&db, Some(&go), 1500)).collect();
+    // Start both at once, once both are up.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("ready-"))
+        .count()
+        < 2
+    {
+        assert!(Instant::now() < deadline, "children did not start");
+        std::thread::sleep(Duration::from_millis(2));
+    }
     std::fs::write(&go, b"").unwrap();
     let lines: Vec<String> = children.iter_mut().map(lease_line).collect();
     for child in &mut children {
