@@ -9,4 +9,5 @@ pub mod cli;
 pub mod codec;
 pub mod engine;
 pub mod manifest;
+pub mod release;
 pub mod values;

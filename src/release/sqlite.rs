@@ -1,0 +1,543 @@
+//! The `local` store: an embedded SQLite database at `$CAPSTAN_HOME/state.db`.
+//!
+//! Records are kept in Helm's encoded form (base64(gzip(JSON)), the same
+//! bytes a Secret's `data.release` holds) beside indexed columns for
+//! filtering. WAL journal, one transaction per state change (`BEGIN
+//! IMMEDIATE`, so writers queue on SQLite's lock instead of failing half
+//! way), a `schema_version` table and migrations run on open. The same
+//! database holds the `local` target's objects and the operation leases.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::codec::{decode_release, encode_release_level};
+use super::error::StoreError;
+use super::lease::{now_ms, LeaseBackend, LeaseHolder, LockGuard};
+use super::record::{Release, Status};
+use super::store::{check_key, Change, ListFilter, RecordMeta, Store, StoredObject};
+
+/// The database file name inside the state directory.
+pub const STATE_DB_FILE: &str = "state.db";
+
+/// gzip level of stored records: Helm writes 9, but any level decodes the
+/// same, and level 1 keeps a multi-megabyte record's write in tens of ms.
+const LOCAL_GZIP_LEVEL: u32 = 1;
+
+/// How long a statement waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The state directory: `$CAPSTAN_HOME`, else `$XDG_DATA_HOME/capstan`, else
+/// `~/.local/share/capstan` (empty variables count as unset, as the XDG
+/// spec says).
+pub fn default_state_dir() -> Result<PathBuf, StoreError> {
+    let var = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    state_dir_from(var("CAPSTAN_HOME"), var("XDG_DATA_HOME"), var("HOME"))
+}
+
+/// [`default_state_dir`] given the three variables' values.
+fn state_dir_from(
+    capstan_home: Option<PathBuf>,
+    xdg_data_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> Result<PathBuf, StoreError> {
+    let set = |v: Option<PathBuf>| v.filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = set(capstan_home) {
+        return Ok(dir);
+    }
+    // The XDG spec: a relative XDG_DATA_HOME is invalid and ignored.
+    if let Some(data) = set(xdg_data_home).filter(|p| p.is_absolute()) {
+        return Ok(data.join("capstan"));
+    }
+    match set(home) {
+        Some(home) => Ok(home.join(".local/share/capstan")),
+        None => Err(StoreError::Io {
+            path: PathBuf::from("~/.local/share/capstan"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "neither CAPSTAN_HOME, XDG_DATA_HOME nor HOME is set",
+            ),
+        }),
+    }
+}
+
+/// Schema migrations, in order; entry `i` takes the database from version
+/// `i` to `i + 1`. Never edit a released step: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: release records.
+    "CREATE TABLE releases (
+        namespace      TEXT    NOT NULL,
+        name           TEXT    NOT NULL,
+        version        INTEGER NOT NULL,
+        status         TEXT    NOT NULL,
+        labels         TEXT    NOT NULL DEFAULT '{}',  -- custom labels, JSON object
+        first_deployed TEXT    NOT NULL DEFAULT '',    -- RFC 3339, as in the record
+        last_deployed  TEXT    NOT NULL DEFAULT '',
+        created_at     INTEGER NOT NULL,               -- unix seconds (Helm's createdAt label)
+        modified_at    INTEGER,                        -- unix seconds (Helm's modifiedAt label)
+        body           TEXT    NOT NULL,               -- Helm's encoding: base64(gzip(JSON))
+        PRIMARY KEY (namespace, name, version)
+    );
+    CREATE INDEX releases_by_name ON releases (name);
+    CREATE INDEX releases_by_status ON releases (status);",
+    // 2: objects of the `local` target, per release revision.
+    "CREATE TABLE release_objects (
+        namespace        TEXT    NOT NULL,  -- the release's namespace
+        release          TEXT    NOT NULL,
+        revision         INTEGER NOT NULL,
+        seq              INTEGER NOT NULL,  -- recorded order (install order)
+        api_version      TEXT    NOT NULL,
+        kind             TEXT    NOT NULL,
+        object_namespace TEXT    NOT NULL,  -- '' for cluster-scoped objects
+        object_name      TEXT    NOT NULL,
+        body             TEXT    NOT NULL,  -- the object, JSON
+        PRIMARY KEY (namespace, release, revision, seq)
+    );
+    CREATE INDEX release_objects_by_identity ON release_objects (kind, object_namespace, object_name);",
+    // 3: one operation lease per release.
+    "CREATE TABLE leases (
+        namespace   TEXT    NOT NULL,
+        name        TEXT    NOT NULL,
+        token       TEXT    NOT NULL,
+        pid         INTEGER NOT NULL,
+        pid_start   INTEGER NOT NULL,
+        host        TEXT    NOT NULL,
+        acquired_at INTEGER NOT NULL,  -- unix milliseconds
+        expires_at  INTEGER NOT NULL,  -- unix milliseconds
+        PRIMARY KEY (namespace, name)
+    );",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+struct Db {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl Db {
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Releases in an embedded SQLite database; clones share one connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: Arc<Db>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.db.path).finish()
+    }
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) `state.db` in [`default_state_dir`].
+    pub fn open_default() -> Result<SqliteStore, StoreError> {
+        SqliteStore::open(default_state_dir()?.join(STATE_DB_FILE))
+    }
+
+    /// Open (creating it and its directory if needed) and migrate the database at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_at_version(path.as_ref(), SCHEMA_VERSION)
+    }
+
+    /// Open, migrating only up to `target` (tests build older databases with it).
+    pub(crate) fn open_at_version(path: &Path, target: i64) -> Result<SqliteStore, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL: readers never block the writer; FULL: a committed state
+        // change survives power loss.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            return Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(format!(
+                "cannot use WAL journal (got {mode})"
+            ))));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn, path, target)?;
+        Ok(SqliteStore { db: Arc::new(Db { path: path.to_path_buf(), conn: Mutex::new(conn) }) })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.db.path
+    }
+
+    /// The database's schema version.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.db.conn().query_row("SELECT version FROM schema_version", [], |row| row.get(0))?)
+    }
+}
+
+/// Bring the schema to `target` in one transaction.
+fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let found: Option<i64> = tx.query_row("SELECT version FROM schema_version", [], |row| row.get(0)).optional()?;
+    let current = found.unwrap_or(0);
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { path: path.to_path_buf(), found: current, supported: SCHEMA_VERSION });
+    }
+    if current >= target {
+        return Ok(());
+    }
+    for step in &MIGRATIONS[current as usize..target as usize] {
+        tx.execute_batch(step)?;
+    }
+    if found.is_some() {
+        tx.execute("UPDATE schema_version SET version = ?1", [target])?;
+    } else {
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [target])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn labels_json(labels: &BTreeMap<String, String>) -> String {
+    serde_json::to_string(labels).unwrap_or_else(|_| "{}".to_string())
+}
+
+fn labels_from_json(text: &str) -> Result<BTreeMap<String, String>, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Codec(format!("stored labels {text:?}: {e}")))
+}
+
+fn time_column(t: &super::time::GoTime) -> String {
+    if t.is_zero() {
+        String::new()
+    } else {
+        t.to_rfc3339_nano()
+    }
+}
+
+fn now_seconds() -> i64 {
+    now_ms() / 1000
+}
+
+/// Decode a stored row (body + labels) into a release.
+fn row_release(body: &str, labels: &str) -> Result<Release, StoreError> {
+    let mut rel = decode_release(body)?;
+    rel.labels = labels_from_json(labels)?;
+    Ok(rel)
+}
+
+fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), StoreError> {
+    match *change {
+        Change::Create(rel) => {
+            check_key(rel)?;
+            let body = encode_release_level(rel, LOCAL_GZIP_LEVEL)?;
+            let inserted = tx.execute(
+                "INSERT INTO releases (namespace, name, version, status, labels, first_deployed, last_deployed, created_at, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                params![
+                    rel.namespace,
+                    rel.name,
+                    rel.version,
+                    rel.info.status.as_str(),
+                    labels_json(&rel.labels),
+                    time_column(&rel.info.first_deployed),
+                    time_column(&rel.info.last_deployed),
+                    now_seconds(),
+                    body
+                ],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::AlreadyExists {
+                    namespace: rel.namespace.clone(),
+                    name: rel.name.clone(),
+                    version: rel.version,
+                });
+            }
+        }
+        Change::Update(rel) => {
+            check_key(rel)?;
+            let body = encode_release_level(rel, LOCAL_GZIP_LEVEL)?;
+            let updated = tx.execute(
+                "UPDATE releases SET status = ?4, labels = ?5, first_deployed = ?6, last_deployed = ?7, modified_at = ?8, body = ?9
+                 WHERE namespace = ?1 AND name = ?2 AND version = ?3",
+                params![
+                    rel.namespace,
+                    rel.name,
+                    rel.version,
+                    rel.info.status.as_str(),
+                    labels_json(&rel.labels),
+                    time_column(&rel.info.first_deployed),
+                    time_column(&rel.info.last_deployed),
+                    now_seconds(),
+                    body
+                ],
+            )?;
+            if updated == 0 {
+                return Err(StoreError::not_found(&rel.namespace, &rel.name, Some(rel.version)));
+            }
+        }
+        Change::Delete { namespace, name, version } => {
+            let deleted = tx.execute(
+                "DELETE FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3",
+                params![namespace, name, version],
+            )?;
+            if deleted == 0 {
+                return Err(StoreError::not_found(namespace, name, Some(version)));
+            }
+        }
+        Change::RecordObjects { namespace, release, revision, objects } => {
+            tx.execute(
+                "DELETE FROM release_objects WHERE namespace = ?1 AND release = ?2 AND revision = ?3",
+                params![namespace, release, revision],
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO release_objects (namespace, release, revision, seq, api_version, kind, object_namespace, object_name, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (seq, obj) in objects.iter().enumerate() {
+                let body =
+                    serde_json::to_string(&obj.body).map_err(|e| StoreError::Codec(format!("encoding object: {e}")))?;
+                insert.execute(params![
+                    namespace,
+                    release,
+                    revision,
+                    seq as i64,
+                    obj.api_version,
+                    obj.kind,
+                    obj.namespace,
+                    obj.name,
+                    body
+                ])?;
+            }
+        }
+        Change::DeleteObjects { namespace, release, revision } => match revision {
+            Some(rev) => {
+                tx.execute(
+                    "DELETE FROM release_objects WHERE namespace = ?1 AND release = ?2 AND revision = ?3",
+                    params![namespace, release, rev],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM release_objects WHERE namespace = ?1 AND release = ?2",
+                    params![namespace, release],
+                )?;
+            }
+        },
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn driver_name(&self) -> &'static str {
+        "local"
+    }
+
+    fn commit(&self, changes: &[Change<'_>]) -> Result<(), StoreError> {
+        let mut conn = self.db.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for change in changes {
+            apply(&tx, change)?; // dropping `tx` on error rolls back
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn get(&self, namespace: &str, name: &str, version: u32) -> Result<Release, StoreError> {
+        let conn = self.db.conn();
+        let row: Option<(String, String)> = conn
+            .query_row(
+                "SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3",
+                params![namespace, name, version],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (body, labels) = row.ok_or_else(|| StoreError::not_found(namespace, name, Some(version)))?;
+        row_release(&body, &labels)
+    }
+
+    fn history(&self, namespace: &str, name: &str) -> Result<Vec<Release>, StoreError> {
+        let conn = self.db.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 ORDER BY version")?;
+        let rows =
+            stmt.query_map(params![namespace, name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut history = Vec::new();
+        for row in rows {
+            let (body, labels) = row?;
+            history.push(row_release(&body, &labels)?);
+        }
+        if history.is_empty() {
+            return Err(StoreError::not_found(namespace, name, None));
+        }
+        Ok(history)
+    }
+
+    fn latest(&self, namespace: &str, name: &str) -> Result<Release, StoreError> {
+        let conn = self.db.conn();
+        let row: Option<(String, String)> = conn
+            .query_row(
+                "SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 ORDER BY version DESC LIMIT 1",
+                params![namespace, name],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (body, labels) = row.ok_or_else(|| StoreError::not_found(namespace, name, None))?;
+        row_release(&body, &labels)
+    }
+
+    fn list(&self, filter: &ListFilter) -> Result<Vec<Release>, StoreError> {
+        // Filter on the indexed columns, then decode only what is selected.
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT namespace, name, version, status, labels FROM releases
+             WHERE (?1 IS NULL OR namespace = ?1) AND (?2 IS NULL OR name = ?2)",
+        )?;
+        let rows = stmt.query_map(params![filter.namespace, filter.name], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, u32>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut metas = Vec::new();
+        for row in rows {
+            let (namespace, name, version, status, labels) = row?;
+            metas.push(RecordMeta {
+                namespace,
+                name,
+                version,
+                status: Status::from(status.as_str()),
+                labels: labels_from_json(&labels)?,
+            });
+        }
+        let mut get_body = conn
+            .prepare_cached("SELECT body, labels FROM releases WHERE namespace = ?1 AND name = ?2 AND version = ?3")?;
+        let mut out = Vec::new();
+        for m in filter.select(metas) {
+            let (body, labels): (String, String) =
+                get_body.query_row(params![m.namespace, m.name, m.version], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            out.push(row_release(&body, &labels)?);
+        }
+        Ok(out)
+    }
+
+    fn objects(&self, namespace: &str, release: &str, revision: u32) -> Result<Vec<StoredObject>, StoreError> {
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT api_version, kind, object_namespace, object_name, body FROM release_objects
+             WHERE namespace = ?1 AND release = ?2 AND revision = ?3 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![namespace, release, revision], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (api_version, kind, namespace, name, body) = row?;
+            let body = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
+            out.push(StoredObject { api_version, kind, namespace, name, body });
+        }
+        Ok(out)
+    }
+
+    fn acquire_lock(&self, namespace: &str, name: &str, ttl: Duration) -> Result<LockGuard, StoreError> {
+        let holder = LeaseHolder::for_this_process(ttl);
+        let taken_over = {
+            let mut conn = self.db.conn();
+            // IMMEDIATE takes SQLite's write lock first, so two processes
+            // cannot both see the lease free.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let existing = tx
+                .query_row(
+                    "SELECT token, pid, pid_start, host, acquired_at, expires_at FROM leases WHERE namespace = ?1 AND name = ?2",
+                    params![namespace, name],
+                    |row| {
+                        Ok(LeaseHolder {
+                            token: row.get(0)?,
+                            pid: row.get(1)?,
+                            pid_start: row.get::<_, i64>(2)? as u64,
+                            host: row.get(3)?,
+                            acquired_at_ms: row.get(4)?,
+                            expires_at_ms: row.get(5)?,
+                        })
+                    },
+                )
+                .optional()?;
+            if let Some(current) = &existing {
+                if !current.is_stale(now_ms()) {
+                    return Err(current.busy_error(namespace, name));
+                }
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO leases (namespace, name, token, pid, pid_start, host, acquired_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    namespace,
+                    name,
+                    holder.token,
+                    holder.pid,
+                    holder.pid_start as i64,
+                    holder.host,
+                    holder.acquired_at_ms,
+                    holder.expires_at_ms
+                ],
+            )?;
+            tx.commit()?;
+            existing
+        };
+        let backend: Arc<dyn LeaseBackend> = self.db.clone();
+        Ok(LockGuard::new(namespace, name, holder, ttl, taken_over, backend))
+    }
+}
+
+impl LeaseBackend for Db {
+    fn renew(&self, namespace: &str, name: &str, token: &str, expires_at_ms: i64) -> Result<(), StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE leases SET expires_at = ?4 WHERE namespace = ?1 AND name = ?2 AND token = ?3",
+            params![namespace, name, token, expires_at_ms],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::LeaseLost { namespace: namespace.to_string(), name: name.to_string() });
+        }
+        Ok(())
+    }
+
+    fn release(&self, namespace: &str, name: &str, token: &str) -> Result<(), StoreError> {
+        let changed = self.conn().execute(
+            "DELETE FROM leases WHERE namespace = ?1 AND name = ?2 AND token = ?3",
+            params![namespace, name, token],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::LeaseLost { namespace: namespace.to_string(), name: name.to_string() });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_dir_precedence() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        assert_eq!(state_dir_from(p("/c"), p("/x"), p("/h")).unwrap(), PathBuf::from("/c"));
+        assert_eq!(state_dir_from(p(""), p("/x"), p("/h")).unwrap(), PathBuf::from("/x/capstan"));
+        assert_eq!(state_dir_from(None, p("rel"), p("/h")).unwrap(), PathBuf::from("/h/.local/share/capstan"));
+        assert_eq!(state_dir_from(None, None, p("/h")).unwrap(), PathBuf::from("/h/.local/share/capstan"));
+        assert!(state_dir_from(None, None, None).is_err());
+    }
+}
