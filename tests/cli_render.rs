@@ -1,0 +1,157 @@
+//! End-to-end tests of the render commands through the binary: `template`,
+//! `show`, `create`, `version`, `completion`, with Helm's flags, outputs and
+//! exit codes.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn capstan() -> Command {
+    let mut cmd = Command::cargo_bin("capstan").unwrap();
+    cmd.env_remove("KUBECONFIG").env_remove("HELM_NAMESPACE");
+    cmd
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("charts-examples").join(name)
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// The documents of a stream as parsed YAML.
+fn documents(stream: &str) -> Vec<serde_json::Value> {
+    capstan::manifest::split_documents(stream)
+        .into_iter()
+        .map(|d| capstan::codec::yaml_read::from_str(d).expect("valid YAML document"))
+        .collect()
+}
+
+fn kinds(stream: &str) -> Vec<String> {
+    documents(stream).iter().map(|d| d["kind"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn template_renders_the_go_example_in_install_order() {
+    let out = stdout_of(capstan().args(["template", "demo"]).arg(example("webapp")));
+    assert!(out.starts_with("---\n# Source: webapp/templates/serviceaccount.yaml\n"), "{out}");
+    assert_eq!(kinds(&out), ["ServiceAccount", "ConfigMap", "Service", "Deployment"]);
+    let docs = documents(&out);
+    assert_eq!(docs[3]["metadata"]["name"], "demo-webapp");
+    assert_eq!(docs[3]["spec"]["replicas"], 1.0);
+}
+
+#[test]
+fn template_renders_the_jinja_example_to_the_same_objects() {
+    let go = documents(&stdout_of(capstan().args(["template", "demo"]).arg(example("webapp"))));
+    let jinja = documents(&stdout_of(capstan().args(["template", "demo"]).arg(example("webapp-jinja"))));
+    // Object names carry the chart name, which differs by the "-jinja" suffix.
+    let identity = |d: &serde_json::Value| {
+        (d["kind"].clone(), d["metadata"]["name"].as_str().unwrap().replace("webapp-jinja", "webapp"))
+    };
+    assert_eq!(go.iter().map(identity).collect::<Vec<_>>(), jinja.iter().map(identity).collect::<Vec<_>>());
+}
+
+#[test]
+fn set_and_values_files_override_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v.yaml");
+    std::fs::write(&file, "replicaCount: 3\ningress:\n  enabled: true\n").unwrap();
+    let out = stdout_of(
+        capstan()
+            .args(["template", "demo"])
+            .arg(example("webapp"))
+            .arg("-f")
+            .arg(&file)
+            .args(["--set", "replicaCount=5", "-n", "web"]),
+    );
+    let docs = documents(&out);
+    let deploy = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(deploy["spec"]["replicas"], 5.0);
+    assert!(docs.iter().any(|d| d["kind"] == "Ingress"), "-f enabled the ingress");
+}
+
+#[test]
+fn show_only_picks_templates_and_errors_on_unknown() {
+    let out = stdout_of(
+        capstan().args(["template", "demo"]).arg(example("webapp")).args(["-s", "templates/service.yaml"]),
+    );
+    assert_eq!(kinds(&out), ["Service"]);
+    capstan()
+        .args(["template", "demo"])
+        .arg(example("webapp"))
+        .args(["-s", "templates/nope.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("could not find template templates/nope.yaml in chart"));
+}
+
+#[test]
+fn output_dir_writes_one_file_per_template() {
+    let dir = tempfile::tempdir().unwrap();
+    capstan()
+        .args(["template", "demo"])
+        .arg(example("webapp"))
+        .arg("--output-dir")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote "));
+    let svc = std::fs::read_to_string(dir.path().join("webapp/templates/service.yaml")).unwrap();
+    assert!(svc.starts_with("---\n# Source: webapp/templates/service.yaml\n"));
+    assert_eq!(kinds(&svc), ["Service"]);
+}
+
+#[test]
+fn render_errors_exit_1_with_helm_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("bad");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: bad\nversion: 0.1.0\n").unwrap();
+    std::fs::write(chart.join("templates/cm.yaml"), "x: {{ required \"need .Values.x\" .Values.x }}\n").unwrap();
+    capstan()
+        .args(["template", "r"])
+        .arg(&chart)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("execution error at (bad/templates/cm.yaml:1:6): need .Values.x"));
+    std::fs::write(chart.join("templates/cm.yaml"), "x: {{ .Values.x \n").unwrap();
+    capstan().args(["template", "r"]).arg(&chart).assert().code(1).stderr(predicate::str::contains("parse error"));
+}
+
+#[test]
+fn a_missing_chart_is_a_failure_and_a_bad_flag_a_usage_error() {
+    capstan().args(["template", "r", "/nonexistent/chart"]).assert().code(1);
+    capstan().args(["template", "--no-such-flag", "r", "x"]).assert().code(2);
+}
+
+#[test]
+fn create_scaffolds_charts_that_render_with_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    for engine in ["go", "jinja"] {
+        let chart = dir.path().join(format!("x-{engine}"));
+        capstan().arg("create").arg(&chart).args(["--engine", engine]).assert().success();
+        let out = stdout_of(capstan().args(["template", "r"]).arg(&chart));
+        assert!(kinds(&out).contains(&"Deployment".to_string()), "{engine}: {out}");
+    }
+}
+
+#[test]
+fn show_prints_chart_metadata_and_raw_values() {
+    let chart = stdout_of(capstan().args(["show", "chart"]).arg(example("webapp")));
+    assert!(chart.contains("name: webapp\n"), "{chart}");
+    let values = stdout_of(capstan().args(["show", "values"]).arg(example("webapp")));
+    let raw = std::fs::read_to_string(example("webapp/values.yaml")).unwrap();
+    assert_eq!(values, format!("{raw}\n"));
+}
+
+#[test]
+fn version_and_completion() {
+    capstan().arg("version").assert().success().stdout(predicate::str::contains("capstan v"));
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        capstan().args(["completion", shell]).assert().success().stdout(predicate::str::contains("capstan"));
+    }
+}
