@@ -86,7 +86,6 @@ struct Flat {
     /// Evaluation path segments (`properties`, `age`, `minimum`).
     path: Vec<String>,
     instance_path: String,
-    instance: Value,
     kind: Kind,
 }
 
@@ -113,7 +112,7 @@ impl From<&ValidationError<'_>> for Flat {
         let instance_path = e.instance_path().as_str().to_string();
         let instance = e.instance().clone().into_owned();
         let kind = kind_of(e.kind(), &instance);
-        Flat { path, instance_path, instance, kind }
+        Flat { path, instance_path, kind }
     }
 }
 
