@@ -52,10 +52,20 @@ pub fn check(chart: &Chart) -> Result<(), ChartError> {
 /// Returns what Helm logs on the way.
 pub fn process(chart: &mut Chart, user_values: &Map<String, Value>) -> Result<Vec<Warning>, ChartError> {
     let mut warnings = Vec::new();
-    let v = tree::map_from_json(user_values);
-    process_enabled(chart, &v, "", &mut warnings)?;
-    process_import_values_recursive(chart, &mut warnings)?;
+    process_with_log(chart, user_values, &mut warnings)?;
     Ok(warnings)
+}
+
+/// [`process`], appending what Helm logs to `log` as it goes (so the
+/// lines logged before a failure are kept).
+pub fn process_with_log(
+    chart: &mut Chart,
+    user_values: &Map<String, Value>,
+    log: &mut Vec<Warning>,
+) -> Result<(), ChartError> {
+    let v = tree::map_from_json(user_values);
+    process_enabled(chart, &v, "", log)?;
+    process_import_values_recursive(chart, log)
 }
 
 /// Helm's `getAliasDependency`: a copy of the first chart that matches the

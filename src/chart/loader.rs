@@ -86,9 +86,10 @@ fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartError> {
     };
     match api.as_str() {
         "" | "v1" | "v2" => Ok(()),
-        "v3" => Err(ChartError::other(
-            "apiVersion v3 charts are not supported yet (Helm 4 treats them as experimental)",
-        )),
+        // Helm 4 loads v3 charts but cannot install or render them
+        // (`helm template` says "invalid chart apiVersion"); capstan does
+        // not load them at all yet.
+        "v3" => Err(ChartError::other("invalid chart apiVersion")),
         _ => Err(ChartError::other("unsupported chart version")),
     }
 }

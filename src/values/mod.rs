@@ -107,8 +107,14 @@ impl UserValues {
         self
     }
 
+    /// Helm's `MergeValues`, reading files from disk and `-` from the
+    /// process's standard input.
+    pub fn merge(&self) -> Result<Map<String, Value>, ValuesError> {
+        self.merge_from(&mut std::io::stdin().lock())
+    }
+
     /// Helm's `MergeValues`, reading files from disk and `-` from `stdin`.
-    pub fn merge(&self, stdin: &mut dyn Read) -> Result<Map<String, Value>, ValuesError> {
+    pub fn merge_from(&self, stdin: &mut dyn Read) -> Result<Map<String, Value>, ValuesError> {
         let mut read = |path: &str| -> Result<Vec<u8>, String> {
             if path.trim() == "-" {
                 let mut buf = Vec::new();
@@ -200,13 +206,6 @@ pub fn coalesce(chart: &Chart, user: &Map<String, Value>) -> Result<Coalesced, V
     Ok(Coalesced { values: Value::Object(tree::map_to_json(&out)), warnings })
 }
 
-/// Options for [`prepare`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PrepareOptions {
-    /// `--skip-schema-validation`.
-    pub skip_schema_validation: bool,
-}
-
 /// What `helm template`/`install` does between loading the chart and
 /// rendering, in Helm's order (pkg/cmd/install.go runInstall, then
 /// pkg/action/install.go RunWithContext):
@@ -218,15 +217,36 @@ pub struct PrepareOptions {
 /// 6. values are validated against the schemas (unless skipped).
 ///
 /// `user` is the result of [`UserValues::merge`] (which Helm does before
-/// loading the chart). The chart is changed by step 4, as in Helm.
-pub fn prepare(chart: &mut Chart, user: &Map<String, Value>, opts: PrepareOptions) -> Result<Coalesced, ValuesError> {
+/// loading the chart); `skip_schema_validation` is `--skip-schema-validation`.
+/// The chart is changed by step 4, as in Helm. The returned warnings
+/// include step 2's, in the order Helm logs them; use [`prepare_with_log`]
+/// to also get the ones logged before a failure.
+pub fn prepare(
+    chart: &mut Chart,
+    user: &Map<String, Value>,
+    skip_schema_validation: bool,
+) -> Result<Coalesced, ValuesError> {
+    let mut warnings = Vec::new();
+    let values = prepare_with_log(chart, user, skip_schema_validation, &mut warnings)?;
+    Ok(Coalesced { values, warnings })
+}
+
+/// [`prepare`], appending what Helm logs to `log` as it goes, so the
+/// lines logged before a failure are kept (Helm prints them, then
+/// `level=ERROR msg="chart dependencies processing failed" ...` when that
+/// step fails, then the error).
+pub fn prepare_with_log(
+    chart: &mut Chart,
+    user: &Map<String, Value>,
+    skip_schema_validation: bool,
+    log: &mut Vec<Warning>,
+) -> Result<Value, ValuesError> {
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
         other => return Err(ChartError::NotInstallable(other.to_string()).into()),
     }
-    let mut warnings = Vec::new();
     if chart.metadata.deprecated {
-        warnings.push(Warning::warn("this chart is deprecated"));
+        log.push(Warning::warn("this chart is deprecated"));
     }
     if !chart.metadata.dependencies.is_empty() {
         chart::dependencies::check(chart).map_err(|e| {
@@ -235,16 +255,16 @@ pub fn prepare(chart: &mut Chart, user: &Map<String, Value>, opts: PrepareOption
             ))
         })?;
     }
-    let dep_warnings = chart::dependencies::process(chart, user)
-        .map_err(|e| ChartError::Other(format!("chart dependencies processing failed: {e}")))?;
-    warnings.extend(dep_warnings);
+    if let Err(e) = chart::dependencies::process_with_log(chart, user, log) {
+        log.push(Warning::error("chart dependencies processing failed").with("error", e.to_string()));
+        return Err(ChartError::Other(format!("chart dependencies processing failed: {e}")).into());
+    }
     let mut coalesced = coalesce(chart, user)?;
-    warnings.append(&mut coalesced.warnings);
-    coalesced.warnings = warnings;
-    if !opts.skip_schema_validation {
+    log.append(&mut coalesced.warnings);
+    if !skip_schema_validation {
         schema::validate(chart, &coalesced.values)?;
     }
-    Ok(coalesced)
+    Ok(coalesced.values)
 }
 
 #[cfg(test)]
@@ -299,7 +319,7 @@ mod tests {
     #[test]
     fn stdin_is_read_for_dash() {
         let mut stdin = std::io::Cursor::new(br#"{"from": "stdin"}"#.to_vec());
-        let v = UserValues::new().file("-").merge(&mut stdin).unwrap();
+        let v = UserValues::new().file("-").merge_from(&mut stdin).unwrap();
         assert_eq!(v["from"], json!("stdin"));
     }
 
@@ -317,14 +337,14 @@ mod tests {
         let mut lib = chart("lib", json!({}));
         lib.metadata.chart_type = "library".into();
         assert_eq!(
-            prepare(&mut lib, &Map::new(), PrepareOptions::default()).unwrap_err().to_string(),
+            prepare(&mut lib, &Map::new(), false).unwrap_err().to_string(),
             "library charts are not installable"
         );
 
         let mut c = chart("top", json!({"a": 1.0}));
         c.metadata.dependencies = serde_json::from_value(json!([{"name": "sub", "version": "1.0.0"}])).unwrap();
         assert_eq!(
-            prepare(&mut c, &Map::new(), PrepareOptions::default()).unwrap_err().to_string(),
+            prepare(&mut c, &Map::new(), false).unwrap_err().to_string(),
             "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: sub"
         );
 
@@ -333,12 +353,24 @@ mod tests {
         c.dependencies = vec![sub];
         c.metadata.deprecated = true;
         let user = json!({"global": {"g": "user"}, "sub": {"port": 8080}}).as_object().unwrap().clone();
-        let e = prepare(&mut c.clone(), &user, PrepareOptions::default()).unwrap_err();
+        let mut log = Vec::new();
+        let mut bad = c.clone();
+        let bad_user = json!({"sub": 5}).as_object().unwrap().clone();
+        let e = prepare_with_log(&mut bad, &bad_user, false, &mut log).unwrap_err();
+        assert_eq!(e.to_string(), "chart dependencies processing failed: type mismatch on sub: %!t(int64=5)");
+        assert_eq!(
+            log.iter().map(|w| w.to_slog_line()).collect::<Vec<_>>(),
+            [
+                "level=WARN msg=\"this chart is deprecated\"",
+                "level=ERROR msg=\"chart dependencies processing failed\" error=\"type mismatch on sub: %!t(int64=5)\""
+            ]
+        );
+        let e = prepare(&mut c.clone(), &user, false).unwrap_err();
         assert_eq!(
             e.to_string(),
             "values don't meet the specifications of the schema(s) in the following chart(s):\nsub:\n- at '/port': maximum: got 8,080, want 100\n"
         );
-        let out = prepare(&mut c, &user, PrepareOptions { skip_schema_validation: true }).unwrap();
+        let out = prepare(&mut c, &user, true).unwrap();
         assert_eq!(out.values, json!({"a": 1.0, "global": {"g": "user"}, "sub": {"port": 8080, "global": {"g": "user"}}}));
         assert_eq!(out.warnings[0].to_slog_line(), "level=WARN msg=\"this chart is deprecated\"");
     }
