@@ -286,7 +286,10 @@ fn kind_of(k: &ValidationErrorKind, instance: &Value) -> Kind {
         K::Pattern { pattern } => {
             leaf(format!("{} does not match pattern {}", quote(instance.as_str().unwrap_or_default()), quote(pattern)))
         }
-        K::Format { format } => leaf(format!("{} is not valid {format}", display(instance))),
+        K::Format { format } => match format_reason(format, instance.as_str().unwrap_or_default()) {
+            Some(reason) => leaf(format!("{} is not valid {format}: {reason}", display(instance))),
+            None => leaf(format!("{} is not valid {format}", display(instance))),
+        },
         K::FalseSchema => leaf("false schema".into()),
         K::Not { .. } => leaf("'not' failed".into()),
         K::Contains => leaf("no items match contains schema".into()),
@@ -315,6 +318,99 @@ fn kind_of(k: &ValidationErrorKind, instance: &Value) -> Kind {
         }
         other => leaf(other_message(other)),
     }
+}
+
+/// Why a string is not of a format, in the words of the v6 library
+/// (format.go) for the formats ported here.
+fn format_reason(format: &str, s: &str) -> Option<String> {
+    let go_q = |c: char| crate::chart::gostr::quote(&c.to_string()).replace('"', "'");
+    match format {
+        "ipv4" => {
+            let groups: Vec<&str> = s.split('.').collect();
+            if groups.len() != 4 {
+                return Some("expected four decimals".into());
+            }
+            for g in groups {
+                if g.len() > 1 && g.starts_with('0') {
+                    return Some("leading zeros".into());
+                }
+                match g.parse::<i64>() {
+                    Err(_) => return Some(format!("strconv.Atoi: parsing {}: invalid syntax", crate::chart::gostr::quote(g))),
+                    Ok(n) if !(0..=255).contains(&n) => return Some("decimal must be between 0 and 255".into()),
+                    Ok(_) => {}
+                }
+            }
+            None
+        }
+        "hostname" => hostname_reason(s),
+        "email" => {
+            if s.len() > 254 {
+                return Some("more than 255 characters long".into());
+            }
+            let Some(at) = s.rfind('@') else { return Some("missing @".into()) };
+            let (local, domain) = (&s[..at], &s[at + 1..]);
+            if local.len() > 64 {
+                return Some("local part more than 64 characters long".into());
+            }
+            if !(local.len() > 1 && local.starts_with('"')) {
+                if local.starts_with('.') {
+                    return Some("starts with dot".into());
+                }
+                if local.ends_with('.') {
+                    return Some("ends with dot".into());
+                }
+                if local.contains("..") {
+                    return Some("consecutive dots".into());
+                }
+                if let Some(c) = local.chars().find(|c| !c.is_ascii_alphanumeric() && !".!#$%&'*+-/=?^_`{|}~".contains(*c)) {
+                    return Some(format!("invalid character {}", go_q(c)));
+                }
+            }
+            if domain.starts_with('[') && domain.ends_with(']') {
+                return None;
+            }
+            hostname_reason(domain).map(|r| format!("invalid domain: {r}"))
+        }
+        "uuid" => {
+            let groups: Vec<&str> = s.split('-').collect();
+            let want = [8, 4, 4, 4, 12];
+            if groups.len() != want.len() {
+                return Some("must have 5 elements".into());
+            }
+            for (i, g) in groups.iter().enumerate() {
+                if g.len() != want[i] {
+                    return Some(format!("element {} must be {} characters long", i + 1, want[i]));
+                }
+                if let Some(c) = g.chars().find(|c| !c.is_ascii_hexdigit()) {
+                    return Some(format!("non-hex character {}", go_q(c)));
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn hostname_reason(s: &str) -> Option<String> {
+    let s = s.strip_suffix('.').unwrap_or(s);
+    if s.len() > 253 {
+        return Some("more than 253 characters long".into());
+    }
+    for label in s.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Some("label must be 1 to 63 characters long".into());
+        }
+        if label.starts_with('-') {
+            return Some("label starts with hyphen".into());
+        }
+        if label.ends_with('-') {
+            return Some("label ends with hyphen".into());
+        }
+        if let Some(c) = label.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '-') {
+            return Some(format!("invalid character {}", crate::chart::gostr::quote(&c.to_string()).replace('"', "'")));
+        }
+    }
+    None
 }
 
 fn other_message(k: &ValidationErrorKind) -> String {
@@ -671,6 +767,29 @@ mod tests {
             "subchart-with-schema:\ninvalid type for values: expected object (map), got string\n"
         );
         assert!(validate(&top, &json!({"firstname": "x", "lastname": "y"})).is_ok());
+    }
+
+    #[test]
+    fn one_of_names_the_matching_subschemas() {
+        let s = json!({"oneOf": [{"type": "string"}, {"type": "number"}, {"minimum": 0}]});
+        assert_eq!(report(s, json!(5)), "- at '': 'oneOf' failed, subschemas 1, 2 matched\n");
+        let s = json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]});
+        assert_eq!(
+            report(s, json!(5)),
+            "- at '': 'oneOf' failed, none matched\n  - at '': got number, want string\n  - at '': got number, want boolean\n"
+        );
+    }
+
+    #[test]
+    fn format_messages_give_the_reason() {
+        let s = json!({"$schema": "http://json-schema.org/draft-04/schema#",
+            "properties": {"ip": {"format": "ipv4"}, "mail": {"format": "email"}}});
+        // Helm 4.1.4: `'999.1.1.1' is not valid ipv4: decimal must be between 0 and 255`.
+        assert_eq!(
+            report(s, json!({"ip": "999.1.1.1", "mail": "notanemail"})),
+            "- at '/ip': '999.1.1.1' is not valid ipv4: decimal must be between 0 and 255\n\
+             - at '/mail': 'notanemail' is not valid email: missing @\n"
+        );
     }
 
     #[test]
