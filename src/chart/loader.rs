@@ -97,8 +97,10 @@ fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartError> {
 /// Helm's `LoadDir`: walk the directory (following links), apply
 /// `.helmignore`, read every file into memory, then build the chart.
 pub fn load_dir(dir: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    // Go's filepath.Abs: absolute and lexically cleaned.
     let top = std::path::absolute(dir)
         .map_err(|e| ChartError::other(go_io_error("abs", &dir.display().to_string(), &e)))?;
+    let top = PathBuf::from(archive::clean_path(&top.to_string_lossy()));
     let chart_yaml = top.join("Chart.yaml");
     let data = std::fs::read(&chart_yaml).map_err(|e| {
         let shown = chart_yaml.display().to_string();

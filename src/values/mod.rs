@@ -2,20 +2,30 @@
 //! with chart defaults, and JSON Schema validation.
 //!
 //! Public API:
-//! - [`UserValues`]: the user's `-f` files and `--set*` entries; [`UserValues::merge`]
-//!   is Helm's `values.Options.MergeValues`: files in order (`-` reads the
-//!   given stdin), then every `--set-json`, `--set`, `--set-string`,
-//!   `--set-file`, `--set-literal` (Helm applies the kinds in this fixed
-//!   order, each kind's entries in the order given).
+//! - [`UserValues`]: the user's `-f` files and `--set*` entries (builder:
+//!   `UserValues::new().file("a.yaml").set(SetKind::Set, "a=1")`).
+//!   [`UserValues::merge`] is Helm's `values.Options.MergeValues`: files in
+//!   order (`-` reads stdin; [`UserValues::merge_from`] takes the reader,
+//!   [`UserValues::merge_with`] a file reader), then every `--set-json`,
+//!   `--set`, `--set-string`, `--set-file`, `--set-literal` (Helm applies
+//!   the kinds in this fixed order, each kind's entries in the order given).
+//! - [`prepare`]`(&mut Chart, &user, skip_schema_validation) -> Result<Coalesced>`:
+//!   everything `helm template`/`install` does between loading the chart and
+//!   rendering, in Helm's order (installable check, deprecation warning,
+//!   dependencies present, dependency processing, coalescing, schema
+//!   validation). [`prepare_with_log`] also keeps the log lines written
+//!   before a failure, as Helm prints them.
 //! - [`coalesce`]`(&Chart, &user) -> Result<Coalesced>`: Helm's
-//!   `CoalesceValues`, the top-level `.Values` tree (file numbers are f64,
-//!   `--set` integers i64), plus the warnings Helm logs.
+//!   `CoalesceValues` alone: the top-level `.Values` tree (file and JSON
+//!   numbers are f64, `--set` integers i64; a subchart's values are under
+//!   its name or alias, `global` copied in), plus the warnings Helm logs.
 //! - [`schema::validate`]`(&Chart, &values)`: Helm's `ValidateAgainstSchema`
-//!   over the chart and every subchart.
-//! - [`prepare`]: everything `helm template`/`install` does between loading
-//!   the chart and rendering, in Helm's order.
+//!   over the chart and every subchart, with Helm 4's message.
 //! - [`files::load_values`] reads a values document stream like Helm;
 //!   [`strvals`] is the `--set` grammar.
+//!
+//! Warnings are [`chart::Warning`]s; `to_string()` gives the line Helm 4
+//! prints to stderr (`level=INFO msg="..."`).
 
 pub(crate) mod coalesce;
 pub mod files;
