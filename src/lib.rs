@@ -3,7 +3,9 @@
 //! The render path follows the data: [`chart`] → [`values`] → [`engine`] →
 //! [`manifest`]; it is synchronous and touches no network.
 
+pub mod action;
 pub mod chart;
+pub mod cli;
 pub mod codec;
 pub mod engine;
 pub mod manifest;

@@ -1,3 +1,9 @@
+//! The `capstan` binary: parse the command line and run it.
+
+use clap::Parser;
+
 fn main() {
-    println!("capstan {}", env!("CARGO_PKG_VERSION"));
+    // clap exits with 2 on usage errors and 0 for --help/--version.
+    let cli = capstan::cli::Cli::parse();
+    std::process::exit(capstan::cli::run(cli));
 }

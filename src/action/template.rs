@@ -64,18 +64,21 @@ pub fn render_release(
     skip_schema_validation: bool,
     sub_notes: bool,
 ) -> anyhow::Result<RenderedRelease> {
-    let mut warnings = vec![];
-    let mut chart = chart::load(chart_path)?;
-    if chart.metadata.deprecated {
-        warnings.push("level=WARN msg=\"this chart is deprecated\"".to_string());
-    }
+    // Helm merges the user's values before it loads the chart.
+    let config = user.merge(&mut std::io::stdin().lock())?;
+    let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
+    let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
+    let mut chart = loaded.chart;
     let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), api_versions)
         .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
-    let config = user.merge().context("failed to merge values")?;
-    let coalesced = values::prepare(&mut chart, &config, skip_schema_validation)?;
-    warnings.extend(coalesced.warnings.iter().map(|w| format!("level=INFO msg={:?}", w)));
+    let coalesced = values::prepare(
+        &mut chart,
+        &config,
+        values::PrepareOptions { skip_schema_validation },
+    )?;
+    warnings.extend(coalesced.warnings.iter().map(|w| w.to_slog_line()));
     if !chart.metadata.kube_version.is_empty()
-        && !crate::chart::kube_version_satisfies(&chart.metadata.kube_version, &capabilities.kube_version_normalized)
+        && !chart::version::is_compatible_range(&chart.metadata.kube_version, &capabilities.kube_version_normalized)
     {
         anyhow::bail!(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
@@ -84,7 +87,8 @@ pub fn render_release(
         );
     }
     let opts = RenderOptions { release, capabilities };
-    let mut files = render::render(&chart, &coalesced.values, &opts)?;
+    let mut files = render::render(&chart, &coalesced.values, &opts)
+        .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
 
     // NOTES.txt files are not manifests: keep the root chart's (and the
     // subcharts' when asked), in path order.
@@ -105,7 +109,7 @@ pub fn render_release(
     let crds = crd_files(&chart, None);
     Ok(RenderedRelease {
         chart,
-        config,
+        config: serde_json::Value::Object(config),
         crds,
         manifests: sorted.manifests,
         hooks: sorted.hooks,
@@ -199,7 +203,7 @@ fn show_only(stream: &str, patterns: &[String]) -> anyhow::Result<String> {
                 continue;
             };
             let Some((_, path)) = source.split_once('/') else { continue };
-            if crate::chart::ignore::go_filepath_match(pattern, path) {
+            if chart::ignore::go_match(pattern, path).unwrap_or(false) {
                 out.push_str(&format!("---\n{doc}\n"));
                 found = true;
             }

@@ -70,6 +70,27 @@ pub struct ValuesArgs {
     pub set_literal: Vec<String>,
 }
 
+impl From<ValuesArgs> for crate::values::UserValues {
+    /// Each `--set` kind keeps its own order; Helm applies the kinds in a
+    /// fixed order anyway (see `UserValues::merge`).
+    fn from(a: ValuesArgs) -> Self {
+        use crate::values::SetKind;
+        let mut u = crate::values::UserValues::new();
+        u.files = a.values;
+        let kinds = [
+            (SetKind::Set, a.set),
+            (SetKind::String, a.set_string),
+            (SetKind::File, a.set_file),
+            (SetKind::Json, a.set_json),
+            (SetKind::Literal, a.set_literal),
+        ];
+        for (kind, entries) in kinds {
+            u.sets.extend(entries.into_iter().map(|e| (kind, e)));
+        }
+        u
+    }
+}
+
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {

@@ -44,7 +44,8 @@ const MAX_DEPTH: usize = 10000;
 /// `interface{}` does: every number a float64, keys stringified.
 /// An empty stream (or only comments) is `null`.
 pub fn from_str(text: &str) -> Result<Json, YamlError> {
-    let mut reader = DocReader::new(text);
+    let text = with_final_newline(text);
+    let mut reader = DocReader::new(&text);
     match reader.next_document()? {
         Some(doc) => doc.to_json(),
         None => Ok(Json::Null),
@@ -55,12 +56,25 @@ pub fn from_str(text: &str) -> Result<Json, YamlError> {
 /// reads one (go-yaml v2 Decoder.Decode in a loop). An empty stream gives
 /// no documents; an empty document (`---` alone) gives `null`.
 pub fn from_str_all(text: &str) -> Result<Vec<Json>, YamlError> {
-    let mut reader = DocReader::new(text);
+    let text = with_final_newline(text);
+    let mut reader = DocReader::new(&text);
     let mut out = Vec::new();
     while let Some(doc) = reader.next_document()? {
         out.push(doc.to_json()?);
     }
     Ok(out)
+}
+
+/// libyaml-safer panics on a block scalar that runs into the end of input
+/// without a line break (`a: |\n  x`), which split manifests often do, so
+/// the input always ends with one. Only a keep-chomped (`|+`) scalar at the
+/// very end could see the difference.
+fn with_final_newline(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_empty() || text.ends_with('\n') {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(format!("{text}\n"))
+    }
 }
 
 /// One parsed node (go-yaml v2 decode.go `node`).

@@ -5,6 +5,8 @@ pub mod context;
 pub mod funcs;
 pub mod gofmt;
 pub mod gotmpl;
+pub mod jinja;
+pub mod render;
 pub mod value;
 
 pub use value::{Map, Object, Value};

@@ -67,6 +67,11 @@ pub trait Object {
     fn go_string(&self) -> Option<String> {
         None
     }
+    /// The concrete value, for the module that owns the type (e.g. the
+    /// function library getting its `time.Time` back from an argument).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 impl Value {
@@ -197,9 +202,8 @@ impl Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
             Value::String(s) => serde_json::Value::String(s.to_string()),
-            Value::Bytes(b) => serde_json::Value::Array(
-                b.iter().map(|x| serde_json::Value::from(*x)).collect(),
-            ),
+            // Go's encoding/json writes a []byte as a base64 string.
+            Value::Bytes(b) => serde_json::Value::String(data_encoding::BASE64.encode(b)),
             Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
             Value::Map(m) => serde_json::Value::Object(
                 m.borrow()

@@ -240,3 +240,13 @@ fn corpus_chart_files_all_read() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn block_scalar_at_end_of_input_without_newline() {
+    // Reads without panicking. (go-yaml gives "x" for a clipped scalar with
+    // no final line break; we read one, so we give "x\n": see
+    // with_final_newline.)
+    assert!(from_str("a: |\n  x").is_ok());
+    assert_eq!(from_str("a: |-\n  x").unwrap(), serde_json::json!({"a": "x"}));
+    assert_eq!(from_str_all("a: >-\n  x\n  y").unwrap(), vec![serde_json::json!({"a": "x y"})]);
+}

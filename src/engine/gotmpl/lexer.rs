@@ -1,0 +1,1269 @@
+//! The template lexer: splits template text into text and action tokens.
+//!
+//! A port of the state machine in Go's text/template/parse/lex.go (the
+//! synchronous version): same token kinds, same trim-marker handling
+//! (`{{- ` / ` -}}`), same line counting and the same error texts, so that
+//! the parser reports errors at the lines Go reports them.
+
+use std::borrow::Cow;
+
+/// Kinds of tokens. Keywords sort after `Keyword`, as in Go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemType {
+    Error,
+    Bool,
+    Char,
+    CharConstant,
+    Comment,
+    Complex,
+    Assign,
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    // Keywords appear after all the rest.
+    Keyword,
+    Block,
+    Break,
+    Continue,
+    Dot,
+    Define,
+    Else,
+    End,
+    If,
+    Nil,
+    Range,
+    Template,
+    With,
+}
+
+fn keyword(word: &str) -> Option<ItemType> {
+    Some(match word {
+        "." => ItemType::Dot,
+        "block" => ItemType::Block,
+        "break" => ItemType::Break,
+        "continue" => ItemType::Continue,
+        "define" => ItemType::Define,
+        "else" => ItemType::Else,
+        "end" => ItemType::End,
+        "if" => ItemType::If,
+        "range" => ItemType::Range,
+        "nil" => ItemType::Nil,
+        "template" => ItemType::Template,
+        "with" => ItemType::With,
+        _ => return None,
+    })
+}
+
+/// One token: its kind, byte position, text and starting line.
+#[derive(Clone, Debug)]
+pub struct Item<'a> {
+    pub typ: ItemType,
+    pub pos: usize,
+    pub val: Cow<'a, str>,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Item<'_> {
+    /// Go: item.String(), used in "unexpected ..." parse errors.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.typ {
+            ItemType::Eof => f.write_str("EOF"),
+            ItemType::Error => f.write_str(&self.val),
+            t if t > ItemType::Keyword => write!(f, "<{}>", self.val),
+            _ => {
+                if self.val.len() > 10 {
+                    // %.10q: the first ten runes, quoted, then "...".
+                    let head: String = self.val.chars().take(10).collect();
+                    write!(f, "{}...", super::quote::go_quote(&head))
+                } else {
+                    f.write_str(&super::quote::go_quote(&self.val))
+                }
+            }
+        }
+    }
+}
+
+const LEFT_DELIM: &str = "{{";
+const RIGHT_DELIM: &str = "}}";
+const LEFT_COMMENT: &str = "/*";
+const RIGHT_COMMENT: &str = "*/";
+const SPACE_CHARS: &[char] = &[' ', '\t', '\r', '\n'];
+/// The trim marker plus the space before or after it.
+const TRIM_MARKER_LEN: usize = 2;
+
+#[derive(Clone, Copy)]
+enum State {
+    Text,
+    LeftDelim,
+    Comment,
+    RightDelim,
+    InsideAction,
+    Space,
+    Identifier,
+    Field,
+    Variable,
+    Char,
+    Number,
+    Quote,
+    RawQuote,
+}
+
+/// The scanner state (Go: parse.lexer).
+pub struct Lexer<'a> {
+    input: &'a str,
+    left_delim: &'a str,
+    right_delim: &'a str,
+    pos: usize,
+    start: usize,
+    at_eof: bool,
+    paren_depth: i64,
+    line: usize,
+    start_line: usize,
+    item: Option<Item<'a>>,
+    inside_action: bool,
+    pub break_ok: bool,
+    pub continue_ok: bool,
+    /// Set once an error item was produced: the input is then empty.
+    done: bool,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(input: &'a str) -> Self {
+        Lexer {
+            input,
+            left_delim: LEFT_DELIM,
+            right_delim: RIGHT_DELIM,
+            pos: 0,
+            start: 0,
+            at_eof: false,
+            paren_depth: 0,
+            line: 1,
+            start_line: 1,
+            item: None,
+            inside_action: false,
+            break_ok: true,
+            continue_ok: true,
+            done: false,
+        }
+    }
+
+    fn rest(&self) -> &'a str {
+        if self.done {
+            ""
+        } else {
+            &self.input[self.pos..]
+        }
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let rest = self.rest();
+        match rest.chars().next() {
+            None => {
+                self.at_eof = true;
+                None
+            }
+            Some(c) => {
+                self.pos += c.len_utf8();
+                if c == '\n' {
+                    self.line += 1;
+                }
+                Some(c)
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        let r = self.next();
+        self.backup();
+        r
+    }
+
+    /// Go: backup steps back one rune, but never after EOF was seen.
+    fn backup(&mut self) {
+        if !self.at_eof && self.pos > 0 && !self.done {
+            if let Some(c) = self.input[..self.pos].chars().next_back() {
+                self.pos -= c.len_utf8();
+                if c == '\n' {
+                    self.line -= 1;
+                }
+            }
+        }
+    }
+
+    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
+        let val = if self.done {
+            ""
+        } else {
+            &self.input[self.start..self.pos]
+        };
+        let item = Item {
+            typ,
+            pos: self.start,
+            val: Cow::Borrowed(val),
+            line: self.start_line,
+        };
+        self.start = self.pos;
+        self.start_line = self.line;
+        item
+    }
+
+    fn emit(&mut self, typ: ItemType) -> Option<State> {
+        let item = self.this_item(typ);
+        self.item = Some(item);
+        None
+    }
+
+    fn emit_item(&mut self, item: Item<'a>) -> Option<State> {
+        self.item = Some(item);
+        None
+    }
+
+    fn ignore(&mut self) {
+        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.start = self.pos;
+        self.start_line = self.line;
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.next() {
+            Some(c) if valid.contains(c) => true,
+            _ => {
+                self.backup();
+                false
+            }
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        loop {
+            match self.next() {
+                Some(c) if valid.contains(c) => {}
+                _ => break,
+            }
+        }
+        self.backup();
+    }
+
+    fn errorf(&mut self, msg: String) -> Option<State> {
+        self.item = Some(Item {
+            typ: ItemType::Error,
+            pos: self.start,
+            val: Cow::Owned(msg),
+            line: self.start_line,
+        });
+        self.start = 0;
+        self.pos = 0;
+        self.done = true;
+        None
+    }
+
+    /// The next token (Go: nextItem).
+    pub fn next_item(&mut self) -> Item<'a> {
+        self.item = Some(Item {
+            typ: ItemType::Eof,
+            pos: self.pos,
+            val: Cow::Borrowed("EOF"),
+            line: self.start_line,
+        });
+        let mut state = if self.inside_action {
+            State::InsideAction
+        } else {
+            State::Text
+        };
+        loop {
+            match self.step(state) {
+                Some(s) => state = s,
+                None => return self.item.take().expect("lexer item"),
+            }
+        }
+    }
+
+    fn step(&mut self, state: State) -> Option<State> {
+        match state {
+            State::Text => self.lex_text(),
+            State::LeftDelim => self.lex_left_delim(),
+            State::Comment => self.lex_comment(),
+            State::RightDelim => self.lex_right_delim(),
+            State::InsideAction => self.lex_inside_action(),
+            State::Space => self.lex_space(),
+            State::Identifier => self.lex_identifier(),
+            State::Field => self.lex_field_or_variable(ItemType::Field),
+            State::Variable => self.lex_variable(),
+            State::Char => self.lex_char(),
+            State::Number => self.lex_number(),
+            State::Quote => self.lex_quote(),
+            State::RawQuote => self.lex_raw_quote(),
+        }
+    }
+
+    fn lex_text(&mut self) -> Option<State> {
+        if let Some(x) = self.rest().find(self.left_delim) {
+            if x > 0 {
+                self.pos += x;
+                let mut trim_length = 0;
+                let delim_end = self.pos + self.left_delim.len();
+                if has_left_trim_marker(&self.input[delim_end..]) {
+                    trim_length = right_trim_length(&self.input[self.start..self.pos]);
+                }
+                self.pos -= trim_length;
+                self.line += self.input[self.start..self.pos].matches('\n').count();
+                let item = self.this_item(ItemType::Text);
+                self.pos += trim_length;
+                self.ignore();
+                if !item.val.is_empty() {
+                    return self.emit_item(item);
+                }
+            }
+            return Some(State::LeftDelim);
+        }
+        self.pos = if self.done { 0 } else { self.input.len() };
+        if self.pos > self.start {
+            self.line += self.input[self.start..self.pos].matches('\n').count();
+            return self.emit(ItemType::Text);
+        }
+        self.emit(ItemType::Eof)
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let rest = self.rest();
+        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(self.right_delim) {
+            return (true, true);
+        }
+        if rest.starts_with(self.right_delim) {
+            return (true, false);
+        }
+        (false, false)
+    }
+
+    fn lex_left_delim(&mut self) -> Option<State> {
+        self.pos += self.left_delim.len();
+        let trim_space = has_left_trim_marker(self.rest());
+        let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
+        if self.input[self.pos + after_marker..].starts_with(LEFT_COMMENT) {
+            self.pos += after_marker;
+            self.ignore();
+            return Some(State::Comment);
+        }
+        let item = self.this_item(ItemType::LeftDelim);
+        self.inside_action = true;
+        self.pos += after_marker;
+        self.ignore();
+        self.paren_depth = 0;
+        self.emit_item(item)
+    }
+
+    fn lex_comment(&mut self) -> Option<State> {
+        self.pos += LEFT_COMMENT.len();
+        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+            return self.errorf("unclosed comment".into());
+        };
+        self.pos += x + RIGHT_COMMENT.len();
+        let (delim, trim_space) = self.at_right_delim();
+        if !delim {
+            return self.errorf("comment ends before closing delimiter".into());
+        }
+        self.line += self.input[self.start..self.pos].matches('\n').count();
+        // Comments are not emitted (text/template does not set ParseComments).
+        let _comment = self.this_item(ItemType::Comment);
+        if trim_space {
+            self.pos += TRIM_MARKER_LEN;
+        }
+        self.pos += self.right_delim.len();
+        if trim_space {
+            self.pos += left_trim_length(self.rest());
+        }
+        self.ignore();
+        Some(State::Text)
+    }
+
+    fn lex_right_delim(&mut self) -> Option<State> {
+        let (_, trim_space) = self.at_right_delim();
+        if trim_space {
+            self.pos += TRIM_MARKER_LEN;
+            self.ignore();
+        }
+        self.pos += self.right_delim.len();
+        let item = self.this_item(ItemType::RightDelim);
+        if trim_space {
+            self.pos += left_trim_length(self.rest());
+            self.ignore();
+        }
+        self.inside_action = false;
+        self.emit_item(item)
+    }
+
+    fn lex_inside_action(&mut self) -> Option<State> {
+        let (delim, _) = self.at_right_delim();
+        if delim {
+            if self.paren_depth == 0 {
+                return Some(State::RightDelim);
+            }
+            return self.errorf("unclosed left paren".into());
+        }
+        let Some(r) = self.next() else {
+            return self.errorf("unclosed action".into());
+        };
+        match r {
+            r if is_space(r) => {
+                self.backup(); // Put space back in case we have " -}}".
+                Some(State::Space)
+            }
+            '=' => self.emit(ItemType::Assign),
+            ':' => {
+                if self.next() != Some('=') {
+                    return self.errorf("expected :=".into());
+                }
+                self.emit(ItemType::Declare)
+            }
+            '|' => self.emit(ItemType::Pipe),
+            '"' => Some(State::Quote),
+            '`' => Some(State::RawQuote),
+            '$' => Some(State::Variable),
+            '\'' => Some(State::Char),
+            '.' => {
+                // Special look-ahead for ".field" so we don't break backup().
+                if let Some(&b) = self.input.as_bytes().get(self.pos) {
+                    if !b.is_ascii_digit() {
+                        return Some(State::Field);
+                    }
+                }
+                self.backup();
+                Some(State::Number)
+            }
+            '+' | '-' | '0'..='9' => {
+                self.backup();
+                Some(State::Number)
+            }
+            r if is_alpha_numeric(r) => {
+                self.backup();
+                Some(State::Identifier)
+            }
+            '(' => {
+                self.paren_depth += 1;
+                self.emit(ItemType::LeftParen)
+            }
+            ')' => {
+                self.paren_depth -= 1;
+                if self.paren_depth < 0 {
+                    return self.errorf("unexpected right paren".into());
+                }
+                self.emit(ItemType::RightParen)
+            }
+            r if r.is_ascii() && !r.is_ascii_control() => self.emit(ItemType::Char),
+            r => self.errorf(format!(
+                "unrecognized character in action: {}",
+                unicode_plus(r)
+            )),
+        }
+    }
+
+    fn lex_space(&mut self) -> Option<State> {
+        let mut num_spaces = 0;
+        while let Some(r) = self.peek() {
+            if !is_space(r) {
+                break;
+            }
+            self.next();
+            num_spaces += 1;
+        }
+        // A trim-marked closing delimiter starts with a space: check for the
+        // '-' that might follow.
+        let before = &self.input[self.pos - 1..];
+        if has_right_trim_marker(before) && before[TRIM_MARKER_LEN..].starts_with(self.right_delim)
+        {
+            self.backup(); // Before the space.
+            if num_spaces == 1 {
+                return Some(State::RightDelim);
+            }
+        }
+        self.emit(ItemType::Space)
+    }
+
+    fn lex_identifier(&mut self) -> Option<State> {
+        loop {
+            let r = self.next();
+            match r {
+                Some(c) if is_alpha_numeric(c) => {}
+                _ => {
+                    self.backup();
+                    let word = &self.input[self.start..self.pos];
+                    if !self.at_terminator() {
+                        return self.errorf(format!("bad character {}", unicode_plus_opt(r)));
+                    }
+                    if let Some(kw) = keyword(word) {
+                        if (kw == ItemType::Break && !self.break_ok)
+                            || (kw == ItemType::Continue && !self.continue_ok)
+                        {
+                            return self.emit(ItemType::Identifier);
+                        }
+                        return self.emit(kw);
+                    }
+                    if word.starts_with('.') {
+                        return self.emit(ItemType::Field);
+                    }
+                    if word == "true" || word == "false" {
+                        return self.emit(ItemType::Bool);
+                    }
+                    return self.emit(ItemType::Identifier);
+                }
+            }
+        }
+    }
+
+    fn lex_variable(&mut self) -> Option<State> {
+        if self.at_terminator() {
+            return self.emit(ItemType::Variable);
+        }
+        self.lex_field_or_variable(ItemType::Variable)
+    }
+
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
+        if self.at_terminator() {
+            if typ == ItemType::Variable {
+                return self.emit(ItemType::Variable);
+            }
+            return self.emit(ItemType::Dot);
+        }
+        let mut r;
+        loop {
+            r = self.next();
+            match r {
+                Some(c) if is_alpha_numeric(c) => {}
+                _ => {
+                    self.backup();
+                    break;
+                }
+            }
+        }
+        if !self.at_terminator() {
+            return self.errorf(format!("bad character {}", unicode_plus_opt(r)));
+        }
+        self.emit(typ)
+    }
+
+    /// Whether the next rune may end an identifier (Go: atTerminator).
+    fn at_terminator(&mut self) -> bool {
+        match self.peek() {
+            None => true,
+            Some(r) if is_space(r) => true,
+            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
+            Some(_) => self.rest().starts_with(self.right_delim),
+        }
+    }
+
+    fn lex_char(&mut self) -> Option<State> {
+        loop {
+            match self.next() {
+                Some('\\') => {
+                    if matches!(self.next(), Some(r) if r != '\n') {
+                        continue;
+                    }
+                    return self.errorf("unterminated character constant".into());
+                }
+                None | Some('\n') => {
+                    return self.errorf("unterminated character constant".into());
+                }
+                Some('\'') => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(ItemType::CharConstant)
+    }
+
+    fn lex_number(&mut self) -> Option<State> {
+        if !self.scan_number() {
+            let text = self.input[self.start..self.pos].to_string();
+            return self.errorf(format!(
+                "bad number syntax: {}",
+                super::quote::go_quote(&text)
+            ));
+        }
+        if let Some('+' | '-') = self.peek() {
+            // Complex: 1+2i. No spaces, must end in 'i'.
+            if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
+                let text = self.input[self.start..self.pos].to_string();
+                return self.errorf(format!(
+                    "bad number syntax: {}",
+                    super::quote::go_quote(&text)
+                ));
+            }
+            return self.emit(ItemType::Complex);
+        }
+        self.emit(ItemType::Number)
+    }
+
+    fn scan_number(&mut self) -> bool {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            // Note: Leading 0 does not mean octal in floats.
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 10 + 1 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 16 + 6 + 1 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        // Is it imaginary?
+        self.accept("i");
+        // Next thing mustn't be alphanumeric.
+        if let Some(c) = self.peek() {
+            if is_alpha_numeric(c) {
+                self.next();
+                return false;
+            }
+        }
+        true
+    }
+
+    fn lex_quote(&mut self) -> Option<State> {
+        loop {
+            match self.next() {
+                Some('\\') => {
+                    if matches!(self.next(), Some(r) if r != '\n') {
+                        continue;
+                    }
+                    return self.errorf("unterminated quoted string".into());
+                }
+                None | Some('\n') => return self.errorf("unterminated quoted string".into()),
+                Some('"') => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(ItemType::String)
+    }
+
+    fn lex_raw_quote(&mut self) -> Option<State> {
+        loop {
+            match self.next() {
+                None => return self.errorf("unterminated raw quoted string".into()),
+                Some('`') => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(ItemType::RawString)
+    }
+}
+
+fn is_space(r: char) -> bool {
+    matches!(r, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Go: isAlphaNumeric (underscore, unicode letters and digits).
+pub fn is_alpha_numeric(r: char) -> bool {
+    r == '_' || r.is_alphabetic() || is_unicode_digit(r)
+}
+
+/// Go's unicode.IsDigit is the Nd category; `char::is_numeric` is wider
+/// (it includes Nl and No), so approximate Nd by excluding the common
+/// non-decimal numerics.
+fn is_unicode_digit(r: char) -> bool {
+    if r.is_ascii() {
+        return r.is_ascii_digit();
+    }
+    r.is_numeric() && r.to_digit(10).is_none() && !is_non_decimal_numeric(r) || r.is_ascii_digit()
+}
+
+fn is_non_decimal_numeric(r: char) -> bool {
+    // Superscripts, subscripts, fractions, roman numerals, circled numbers.
+    matches!(r as u32,
+        0x00B2 | 0x00B3 | 0x00B9 | 0x00BC..=0x00BE | 0x2070..=0x209F | 0x2150..=0x218F
+        | 0x2460..=0x24FF | 0x2776..=0x2793 | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303A
+        | 0x3192..=0x3195 | 0x3220..=0x3229 | 0x3248..=0x324F | 0x3251..=0x325F
+        | 0x3280..=0x3289 | 0x32B1..=0x32BF)
+}
+
+fn has_left_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
+}
+
+fn has_right_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
+}
+
+fn right_trim_length(s: &str) -> usize {
+    s.len() - s.trim_end_matches(SPACE_CHARS).len()
+}
+
+fn left_trim_length(s: &str) -> usize {
+    s.len() - s.trim_start_matches(SPACE_CHARS).len()
+}
+
+/// Go's `%#U`: `U+0023 '#'` (the quoted rune only when printable).
+pub fn unicode_plus(r: char) -> String {
+    if super::quote::is_print(r) {
+        format!("U+{:04X} '{}'", r as u32, r)
+    } else {
+        format!("U+{:04X}", r as u32)
+    }
+}
+
+fn unicode_plus_opt(r: Option<char>) -> String {
+    match r {
+        Some(c) => unicode_plus(c),
+        // Go formats eof (-1) with %#U as "U+FFFFFFFFFFFFFFFF".
+        None => "U+FFFFFFFFFFFFFFFF".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_name(t: ItemType) -> &'static str {
+        use ItemType::*;
+        match t {
+            Error => "error",
+            Bool => "bool",
+            Char => "char",
+            CharConstant => "charconst",
+            Comment => "comment",
+            Complex => "complex",
+            Assign => "=",
+            Declare => ":=",
+            Eof => "EOF",
+            Field => "field",
+            Identifier => "identifier",
+            LeftDelim => "left delim",
+            LeftParen => "(",
+            Number => "number",
+            Pipe => "pipe",
+            RawString => "raw string",
+            RightDelim => "right delim",
+            RightParen => ")",
+            Space => "space",
+            String => "string",
+            Text => "text",
+            Variable => "variable",
+            _ => "keyword",
+        }
+    }
+
+    fn lex_all(input: &str) -> Vec<(ItemType, String)> {
+        let mut l = Lexer::new(input);
+        let mut out = vec![];
+        loop {
+            let it = l.next_item();
+            let done = matches!(it.typ, ItemType::Eof | ItemType::Error);
+            out.push((it.typ, it.val.to_string()));
+            if done {
+                break;
+            }
+        }
+        out
+    }
+
+    fn compact(items: &[(ItemType, String)]) -> String {
+        items
+            .iter()
+            .map(|(t, v)| format!("{}:{}", kind_name(*t), v))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    use ItemType as I;
+
+    // Cases from Go's text/template/parse/lex_test.go (lexTests).
+    #[test]
+    fn lex_tests_from_go() {
+        let cases: &[(&str, &[(ItemType, &str)])] = &[
+            ("", &[(I::Eof, "")]),
+            (" \t\n", &[(I::Text, " \t\n"), (I::Eof, "")]),
+            (
+                "now is the time",
+                &[(I::Text, "now is the time"), (I::Eof, "")],
+            ),
+            (
+                "hello-{{/* this is a comment */}}-world",
+                &[(I::Text, "hello-"), (I::Text, "-world"), (I::Eof, "")],
+            ),
+            (
+                "{{,@% }}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Char, ","),
+                    (I::Char, "@"),
+                    (I::Char, "%"),
+                    (I::Space, " "),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{((3))}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::LeftParen, "("),
+                    (I::LeftParen, "("),
+                    (I::Number, "3"),
+                    (I::RightParen, ")"),
+                    (I::RightParen, ")"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{}}",
+                &[(I::LeftDelim, "{{"), (I::RightDelim, "}}"), (I::Eof, "")],
+            ),
+            (
+                "{{for}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Identifier, "for"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{block \"foo\" .}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Block, "block"),
+                    (I::Space, " "),
+                    (I::String, "\"foo\""),
+                    (I::Space, " "),
+                    (I::Dot, "."),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{\"abc \\n\\t\\\" \"}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::String, "\"abc \\n\\t\\\" \""),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{`abc\n\\t`}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::RawString, "`abc\n\\t`"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{1 02 0x14 0X14 -7.2i 1e3 1E3 +1.2e-4 4.2i 1+2i 1_2 0x1.e_fp4 0X1.E_FP4}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Number, "1"),
+                    (I::Space, " "),
+                    (I::Number, "02"),
+                    (I::Space, " "),
+                    (I::Number, "0x14"),
+                    (I::Space, " "),
+                    (I::Number, "0X14"),
+                    (I::Space, " "),
+                    (I::Number, "-7.2i"),
+                    (I::Space, " "),
+                    (I::Number, "1e3"),
+                    (I::Space, " "),
+                    (I::Number, "1E3"),
+                    (I::Space, " "),
+                    (I::Number, "+1.2e-4"),
+                    (I::Space, " "),
+                    (I::Number, "4.2i"),
+                    (I::Space, " "),
+                    (I::Complex, "1+2i"),
+                    (I::Space, " "),
+                    (I::Number, "1_2"),
+                    (I::Space, " "),
+                    (I::Number, "0x1.e_fp4"),
+                    (I::Space, " "),
+                    (I::Number, "0X1.E_FP4"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{'a' '\\n' '\\'' '\\\\' '\\u00FF' '\\xFF' '本'}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::CharConstant, "'a'"),
+                    (I::Space, " "),
+                    (I::CharConstant, "'\\n'"),
+                    (I::Space, " "),
+                    (I::CharConstant, "'\\''"),
+                    (I::Space, " "),
+                    (I::CharConstant, "'\\\\'"),
+                    (I::Space, " "),
+                    (I::CharConstant, "'\\u00FF'"),
+                    (I::Space, " "),
+                    (I::CharConstant, "'\\xFF'"),
+                    (I::Space, " "),
+                    (I::CharConstant, "'本'"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{true false}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Bool, "true"),
+                    (I::Space, " "),
+                    (I::Bool, "false"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{.}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Dot, "."),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{nil}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Nil, "nil"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{.x . .2 .x.y.z}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Field, ".x"),
+                    (I::Space, " "),
+                    (I::Dot, "."),
+                    (I::Space, " "),
+                    (I::Number, ".2"),
+                    (I::Space, " "),
+                    (I::Field, ".x"),
+                    (I::Field, ".y"),
+                    (I::Field, ".z"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{range if else end with}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Range, "range"),
+                    (I::Space, " "),
+                    (I::If, "if"),
+                    (I::Space, " "),
+                    (I::Else, "else"),
+                    (I::Space, " "),
+                    (I::End, "end"),
+                    (I::Space, " "),
+                    (I::With, "with"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{$c := printf $ $hello $23 $ $var.Field .Method}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Variable, "$c"),
+                    (I::Space, " "),
+                    (I::Declare, ":="),
+                    (I::Space, " "),
+                    (I::Identifier, "printf"),
+                    (I::Space, " "),
+                    (I::Variable, "$"),
+                    (I::Space, " "),
+                    (I::Variable, "$hello"),
+                    (I::Space, " "),
+                    (I::Variable, "$23"),
+                    (I::Space, " "),
+                    (I::Variable, "$"),
+                    (I::Space, " "),
+                    (I::Variable, "$var"),
+                    (I::Field, ".Field"),
+                    (I::Space, " "),
+                    (I::Field, ".Method"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{$x = 3}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Variable, "$x"),
+                    (I::Space, " "),
+                    (I::Assign, "="),
+                    (I::Space, " "),
+                    (I::Number, "3"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{$x.y.z}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Variable, "$x"),
+                    (I::Field, ".y"),
+                    (I::Field, ".z"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "intro {{echo hi 1.2 |noargs|args 1 \"hi\"}} outro",
+                &[
+                    (I::Text, "intro "),
+                    (I::LeftDelim, "{{"),
+                    (I::Identifier, "echo"),
+                    (I::Space, " "),
+                    (I::Identifier, "hi"),
+                    (I::Space, " "),
+                    (I::Number, "1.2"),
+                    (I::Space, " "),
+                    (I::Pipe, "|"),
+                    (I::Identifier, "noargs"),
+                    (I::Pipe, "|"),
+                    (I::Identifier, "args"),
+                    (I::Space, " "),
+                    (I::Number, "1"),
+                    (I::Space, " "),
+                    (I::String, "\"hi\""),
+                    (I::RightDelim, "}}"),
+                    (I::Text, " outro"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{$v := 3}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Variable, "$v"),
+                    (I::Space, " "),
+                    (I::Declare, ":="),
+                    (I::Space, " "),
+                    (I::Number, "3"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{$v , $w := 3}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Variable, "$v"),
+                    (I::Space, " "),
+                    (I::Char, ","),
+                    (I::Space, " "),
+                    (I::Variable, "$w"),
+                    (I::Space, " "),
+                    (I::Declare, ":="),
+                    (I::Space, " "),
+                    (I::Number, "3"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "{{(.X).Y}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::LeftParen, "("),
+                    (I::Field, ".X"),
+                    (I::RightParen, ")"),
+                    (I::Field, ".Y"),
+                    (I::RightDelim, "}}"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "hello- {{- 3 -}} -world",
+                &[
+                    (I::Text, "hello-"),
+                    (I::LeftDelim, "{{"),
+                    (I::Number, "3"),
+                    (I::RightDelim, "}}"),
+                    (I::Text, "-world"),
+                    (I::Eof, ""),
+                ],
+            ),
+            (
+                "hello- {{- /* hello */ -}} -world",
+                &[(I::Text, "hello-"), (I::Text, "-world"), (I::Eof, "")],
+            ),
+            // errors
+            (
+                "#{{\u{1}}}",
+                &[
+                    (I::Text, "#"),
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unrecognized character in action: U+0001"),
+                ],
+            ),
+            ("{{", &[(I::LeftDelim, "{{"), (I::Error, "unclosed action")]),
+            (
+                "{{range",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Range, "range"),
+                    (I::Error, "unclosed action"),
+                ],
+            ),
+            (
+                "{{\"\n\"}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unterminated quoted string"),
+                ],
+            ),
+            (
+                "{{`xx}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unterminated raw quoted string"),
+                ],
+            ),
+            (
+                "{{'\n}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "unterminated character constant"),
+                ],
+            ),
+            (
+                "{{3k}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Error, "bad number syntax: \"3k\""),
+                ],
+            ),
+            (
+                "{{(3}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::LeftParen, "("),
+                    (I::Number, "3"),
+                    (I::Error, "unclosed left paren"),
+                ],
+            ),
+            (
+                "{{3)}}",
+                &[
+                    (I::LeftDelim, "{{"),
+                    (I::Number, "3"),
+                    (I::Error, "unexpected right paren"),
+                ],
+            ),
+            (
+                "hello-{.}}-world",
+                &[(I::Text, "hello-{.}}-world"), (I::Eof, "")],
+            ),
+            (
+                "hello-{{/*/}}-world",
+                &[(I::Text, "hello-"), (I::Error, "unclosed comment")],
+            ),
+            (
+                "hello-{{/* */ }}-world",
+                &[
+                    (I::Text, "hello-"),
+                    (I::Error, "comment ends before closing delimiter"),
+                ],
+            ),
+            (
+                "{{a#}}",
+                &[(I::LeftDelim, "{{"), (I::Error, "bad character U+0023 '#'")],
+            ),
+        ];
+        for (input, want) in cases {
+            let got = lex_all(input);
+            let want: Vec<(ItemType, String)> =
+                want.iter().map(|(t, v)| (*t, v.to_string())).collect();
+            assert_eq!(compact(&got), compact(&want), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn break_and_continue_become_identifiers_when_disabled() {
+        let mut l = Lexer::new("{{break}}");
+        l.break_ok = false;
+        l.next_item();
+        assert_eq!(l.next_item().typ, ItemType::Identifier);
+    }
+
+    // Go: TestPos in lex_test.go, positions and lines of items.
+    #[test]
+    fn positions_and_lines() {
+        let mut l = Lexer::new("0123{{hello}}xyz");
+        let a = l.next_item();
+        assert_eq!((a.typ, a.pos, a.line), (ItemType::Text, 0, 1));
+        let b = l.next_item();
+        assert_eq!((b.typ, b.pos), (ItemType::LeftDelim, 4));
+        let c = l.next_item();
+        assert_eq!((c.typ, c.pos), (ItemType::Identifier, 6));
+        let d = l.next_item();
+        assert_eq!((d.typ, d.pos), (ItemType::RightDelim, 11));
+        let e = l.next_item();
+        assert_eq!((e.typ, e.pos), (ItemType::Text, 13));
+        let mut l = Lexer::new("a\nb{{\n.x\n}}");
+        l.next_item();
+        l.next_item();
+        l.next_item(); // space (newline)
+        let f = l.next_item();
+        assert_eq!((f.typ, f.line), (ItemType::Field, 3));
+    }
+
+    #[test]
+    fn item_display_like_go() {
+        let it = Item {
+            typ: ItemType::String,
+            pos: 0,
+            val: Cow::Borrowed("\"abcdefghijkl\""),
+            line: 1,
+        };
+        assert_eq!(it.to_string(), "\"\\\"abcdefghi\"...");
+        let it = Item {
+            typ: ItemType::End,
+            pos: 0,
+            val: Cow::Borrowed("end"),
+            line: 1,
+        };
+        assert_eq!(it.to_string(), "<end>");
+        let it = Item {
+            typ: ItemType::Char,
+            pos: 0,
+            val: Cow::Borrowed("}"),
+            line: 1,
+        };
+        assert_eq!(it.to_string(), "\"}\"");
+    }
+}
