@@ -39,10 +39,10 @@ fn run_case(dir: &Path, chart_dir: &str, values_files: &[String]) -> Result<(Val
         user = user.file(dir.join(f).to_string_lossy().into_owned());
     }
     // Helm merges user values before loading the chart.
-    let user = user.merge_from(&mut std::io::empty()).map_err(|e| e.to_string())?;
+    let user = user.merge(&mut std::io::empty()).map_err(|e| e.to_string())?;
     let loaded = chart::load_with(&dir.join(chart_dir), &LoadOptions::default()).map_err(|e| e.to_string())?;
     let mut chart = loaded.chart;
-    let out = values::prepare(&mut chart, &user, false).map_err(|e| e.to_string())?;
+    let out = values::prepare(&mut chart, &user, Default::default()).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
     lines.extend(out.warnings.iter().map(|w| w.to_slog_line()));
     Ok((out.values, lines))
@@ -121,7 +121,7 @@ fn disabled_subcharts_are_removed() {
     let Some(dir) = corpus() else { return };
     let mut c = chart::load(&dir.join("charts/kube-prometheus-stack")).unwrap();
     let user = serde_json::Map::new();
-    values::prepare(&mut c, &user, false).unwrap();
+    values::prepare(&mut c, &user, Default::default()).unwrap();
     let names: Vec<&str> = c.dependencies.iter().map(|d| d.name()).collect();
     // windows exporter is off by default (condition windowsMonitoring.enabled).
     assert!(!names.contains(&"prometheus-windows-exporter"), "{names:?}");
@@ -150,7 +150,7 @@ fn bench_kube_prometheus_stack_load_and_coalesce() {
         let cpu = thread_cpu_ns();
         let t = std::time::Instant::now();
         let mut c = chart::load(&path).unwrap();
-        values::prepare(&mut c, &user, false).unwrap();
+        values::prepare(&mut c, &user, Default::default()).unwrap();
         best = best.min(t.elapsed());
         if let (Some(a), Some(b)) = (cpu, thread_cpu_ns()) {
             cpu_total += b - a;

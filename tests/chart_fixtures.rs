@@ -32,12 +32,12 @@ fn values_flow_matches_helm() {
     let user = UserValues::new()
         .set(SetKind::String, "s=5")
         .set(SetKind::Set, "sub.keep=fromset,top=7,global.g3=set,lib.on=1,tags.two=yes")
-        .merge_from(&mut std::io::empty())
+        .merge(&mut std::io::empty())
         .unwrap();
     let loaded = chart::load_with(&testdata("values-flow"), &Default::default()).unwrap();
     let mut c = loaded.chart;
     let mut log = loaded.warnings;
-    let v = values::prepare_with_log(&mut c, &user, false, &mut log).unwrap();
+    let v = values::prepare_with_log(&mut c, &user, Default::default(), &mut log).unwrap();
     let want: Value =
         serde_json::from_str(&std::fs::read_to_string(testdata("values-flow.helm-values.json")).unwrap()).unwrap();
     assert_eq!(normalize(&v), normalize(&want));
@@ -73,10 +73,10 @@ fn normalized_lines(report: &str) -> Vec<String> {
 fn schema_case(name: &str) {
     let user = UserValues::new()
         .file(testdata(&format!("{name}.values.yaml")).to_string_lossy().into_owned())
-        .merge_from(&mut std::io::empty())
+        .merge(&mut std::io::empty())
         .unwrap();
     let mut c = chart::load(&testdata(name)).unwrap();
-    let e = values::prepare(&mut c, &user, false).unwrap_err();
+    let e = values::prepare(&mut c, &user, Default::default()).unwrap_err();
     let got = format!("Error: {e}\n");
     let want = std::fs::read_to_string(testdata(&format!("{name}.helm-stderr.txt"))).unwrap();
     assert_eq!(normalized_lines(&got), normalized_lines(&want), "{name}:\n{got}");

@@ -5,11 +5,11 @@
 //! - [`UserValues`]: the user's `-f` files and `--set*` entries (builder:
 //!   `UserValues::new().file("a.yaml").set(SetKind::Set, "a=1")`).
 //!   [`UserValues::merge`] is Helm's `values.Options.MergeValues`: files in
-//!   order (`-` reads stdin; [`UserValues::merge_from`] takes the reader,
-//!   [`UserValues::merge_with`] a file reader), then every `--set-json`,
+//!   order (`-` reads the given stdin reader; [`UserValues::merge_with`]
+//!   takes a file reader), then every `--set-json`,
 //!   `--set`, `--set-string`, `--set-file`, `--set-literal` (Helm applies
 //!   the kinds in this fixed order, each kind's entries in the order given).
-//! - [`prepare`]`(&mut Chart, &user, skip_schema_validation) -> Result<Coalesced>`:
+//! - [`prepare`]`(&mut Chart, &user, PrepareOptions) -> Result<Coalesced>`:
 //!   everything `helm template`/`install` does between loading the chart and
 //!   rendering, in Helm's order (installable check, deprecation warning,
 //!   dependencies present, dependency processing, coalescing, schema
@@ -117,14 +117,9 @@ impl UserValues {
         self
     }
 
-    /// Helm's `MergeValues`, reading files from disk and `-` from the
-    /// process's standard input.
-    pub fn merge(&self) -> Result<Map<String, Value>, ValuesError> {
-        self.merge_from(&mut std::io::stdin().lock())
-    }
-
-    /// Helm's `MergeValues`, reading files from disk and `-` from `stdin`.
-    pub fn merge_from(&self, stdin: &mut dyn Read) -> Result<Map<String, Value>, ValuesError> {
+    /// Helm's `MergeValues`, reading files from disk and `-` from `stdin`
+    /// (the process's standard input, or any reader in tests).
+    pub fn merge(&self, stdin: &mut dyn Read) -> Result<Map<String, Value>, ValuesError> {
         let mut read = |path: &str| -> Result<Vec<u8>, String> {
             if path.trim() == "-" {
                 let mut buf = Vec::new();
@@ -216,6 +211,13 @@ pub fn coalesce(chart: &Chart, user: &Map<String, Value>) -> Result<Coalesced, V
     Ok(Coalesced { values: Value::Object(tree::map_to_json(&out)), warnings })
 }
 
+/// Options for [`prepare`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrepareOptions {
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
+}
+
 /// What `helm template`/`install` does between loading the chart and
 /// rendering, in Helm's order (pkg/cmd/install.go runInstall, then
 /// pkg/action/install.go RunWithContext):
@@ -227,17 +229,13 @@ pub fn coalesce(chart: &Chart, user: &Map<String, Value>) -> Result<Coalesced, V
 /// 6. values are validated against the schemas (unless skipped).
 ///
 /// `user` is the result of [`UserValues::merge`] (which Helm does before
-/// loading the chart); `skip_schema_validation` is `--skip-schema-validation`.
+/// loading the chart).
 /// The chart is changed by step 4, as in Helm. The returned warnings
 /// include step 2's, in the order Helm logs them; use [`prepare_with_log`]
 /// to also get the ones logged before a failure.
-pub fn prepare(
-    chart: &mut Chart,
-    user: &Map<String, Value>,
-    skip_schema_validation: bool,
-) -> Result<Coalesced, ValuesError> {
+pub fn prepare(chart: &mut Chart, user: &Map<String, Value>, opts: PrepareOptions) -> Result<Coalesced, ValuesError> {
     let mut warnings = Vec::new();
-    let values = prepare_with_log(chart, user, skip_schema_validation, &mut warnings)?;
+    let values = prepare_with_log(chart, user, opts, &mut warnings)?;
     Ok(Coalesced { values, warnings })
 }
 
@@ -248,7 +246,7 @@ pub fn prepare(
 pub fn prepare_with_log(
     chart: &mut Chart,
     user: &Map<String, Value>,
-    skip_schema_validation: bool,
+    opts: PrepareOptions,
     log: &mut Vec<Warning>,
 ) -> Result<Value, ValuesError> {
     match chart.metadata.chart_type.as_str() {
@@ -271,7 +269,7 @@ pub fn prepare_with_log(
     }
     let mut coalesced = coalesce(chart, user)?;
     log.append(&mut coalesced.warnings);
-    if !skip_schema_validation {
+    if !opts.skip_schema_validation {
         schema::validate(chart, &coalesced.values)?;
     }
     Ok(coalesced.values)
@@ -329,7 +327,7 @@ mod tests {
     #[test]
     fn stdin_is_read_for_dash() {
         let mut stdin = std::io::Cursor::new(br#"{"from": "stdin"}"#.to_vec());
-        let v = UserValues::new().file("-").merge_from(&mut stdin).unwrap();
+        let v = UserValues::new().file("-").merge(&mut stdin).unwrap();
         assert_eq!(v["from"], json!("stdin"));
     }
 
@@ -347,14 +345,14 @@ mod tests {
         let mut lib = chart("lib", json!({}));
         lib.metadata.chart_type = "library".into();
         assert_eq!(
-            prepare(&mut lib, &Map::new(), false).unwrap_err().to_string(),
+            prepare(&mut lib, &Map::new(), PrepareOptions::default()).unwrap_err().to_string(),
             "library charts are not installable"
         );
 
         let mut c = chart("top", json!({"a": 1.0}));
         c.metadata.dependencies = serde_json::from_value(json!([{"name": "sub", "version": "1.0.0"}])).unwrap();
         assert_eq!(
-            prepare(&mut c, &Map::new(), false).unwrap_err().to_string(),
+            prepare(&mut c, &Map::new(), PrepareOptions::default()).unwrap_err().to_string(),
             "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: sub"
         );
 
@@ -366,7 +364,7 @@ mod tests {
         let mut log = Vec::new();
         let mut bad = c.clone();
         let bad_user = json!({"sub": 5}).as_object().unwrap().clone();
-        let e = prepare_with_log(&mut bad, &bad_user, false, &mut log).unwrap_err();
+        let e = prepare_with_log(&mut bad, &bad_user, PrepareOptions::default(), &mut log).unwrap_err();
         assert_eq!(e.to_string(), "chart dependencies processing failed: type mismatch on sub: %!t(int64=5)");
         assert_eq!(
             log.iter().map(|w| w.to_slog_line()).collect::<Vec<_>>(),
@@ -375,12 +373,12 @@ mod tests {
                 "level=ERROR msg=\"chart dependencies processing failed\" error=\"type mismatch on sub: %!t(int64=5)\""
             ]
         );
-        let e = prepare(&mut c.clone(), &user, false).unwrap_err();
+        let e = prepare(&mut c.clone(), &user, PrepareOptions::default()).unwrap_err();
         assert_eq!(
             e.to_string(),
             "values don't meet the specifications of the schema(s) in the following chart(s):\nsub:\n- at '/port': maximum: got 8,080, want 100\n"
         );
-        let out = prepare(&mut c, &user, true).unwrap();
+        let out = prepare(&mut c, &user, PrepareOptions { skip_schema_validation: true }).unwrap();
         assert_eq!(out.values, json!({"a": 1.0, "global": {"g": "user"}, "sub": {"port": 8080, "global": {"g": "user"}}}));
         assert_eq!(out.warnings[0].to_slog_line(), "level=WARN msg=\"this chart is deprecated\"");
     }
