@@ -52,23 +52,20 @@ pub fn check(chart: &Chart) -> Result<(), ChartError> {
 /// Returns what Helm logs on the way.
 pub fn process(chart: &mut Chart, user_values: &Map<String, Value>) -> Result<Vec<Warning>, ChartError> {
     let mut warnings = Vec::new();
-    let v = tree::map_from_json(user_values);
-    process_enabled(chart, &v, "", &mut warnings)?;
-    process_import_values_recursive(chart, &mut warnings)?;
+    process_with_log(chart, user_values, &mut warnings)?;
     Ok(warnings)
 }
 
-/// Helm's `getAliasDependency`: a copy of the first chart that matches the
-/// dependency's name and version range, renamed to its alias.
-fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
-    let c = charts
-        .iter()
-        .find(|c| c.name() == dep.name && is_compatible_range(&dep.version, &c.metadata.version))?;
-    let mut out = c.clone();
-    if !dep.alias.is_empty() {
-        out.metadata.name = dep.alias.clone();
-    }
-    Some(out)
+/// [`process`], appending what Helm logs to `log` as it goes (so the
+/// lines logged before a failure are kept).
+pub fn process_with_log(
+    chart: &mut Chart,
+    user_values: &Map<String, Value>,
+    log: &mut Vec<Warning>,
+) -> Result<(), ChartError> {
+    let v = tree::map_from_json(user_values);
+    process_enabled(chart, &v, "", log)?;
+    process_import_values_recursive(chart, log)
 }
 
 /// Helm's `processDependencyTags`.
@@ -126,21 +123,48 @@ fn process_enabled(c: &mut Chart, v: &MapRef, path: &str, warnings: &mut Vec<War
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
+    // Charts under charts/ that no dependency names stay as they are; each
+    // dependency takes (a copy of, when aliased more than once) the first
+    // chart matching its name and version range. Charts are moved, not
+    // copied, where Helm's shallow copies allow it (they carry every file).
     let existing = std::mem::take(&mut c.dependencies);
-    // Charts under charts/ that no dependency names stay as they are.
-    let mut chart_deps: Vec<Chart> = existing
+    let listed = |e: &Chart, reqs: &[Dependency]| {
+        reqs.iter().any(|req| e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version))
+    };
+    let unlisted: Vec<bool> = existing.iter().map(|e| !listed(e, &c.metadata.dependencies)).collect();
+    let picks: Vec<Option<usize>> = c
+        .metadata
+        .dependencies
         .iter()
-        .filter(|e| {
-            !c.metadata
-                .dependencies
+        .map(|req| {
+            existing
                 .iter()
-                .any(|req| e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version))
+                .position(|e| e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version))
         })
-        .cloned()
         .collect();
-    for req in c.metadata.dependencies.iter_mut() {
-        if let Some(cd) = alias_dependency(&existing, req) {
-            chart_deps.push(cd);
+    let mut uses = vec![0usize; existing.len()];
+    for p in picks.iter().flatten() {
+        uses[*p] += 1;
+    }
+    let mut slots: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
+    let mut chart_deps: Vec<Chart> = Vec::new();
+    for (i, slot) in slots.iter_mut().enumerate() {
+        if unlisted[i] {
+            if let Some(ch) = slot.take() {
+                chart_deps.push(ch);
+            }
+        }
+    }
+    for (req, pick) in c.metadata.dependencies.iter_mut().zip(&picks) {
+        if let Some(i) = *pick {
+            uses[i] -= 1;
+            let mut ch = if uses[i] == 0 { slots[i].take() } else { slots[i].clone() };
+            if let Some(ch) = ch.as_mut() {
+                if !req.alias.is_empty() {
+                    ch.metadata.name = req.alias.clone();
+                }
+            }
+            chart_deps.extend(ch);
         }
         if !req.alias.is_empty() {
             req.name = req.alias.clone();

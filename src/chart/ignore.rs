@@ -145,6 +145,11 @@ fn go_base(path: &str) -> &str {
     }
 }
 
+/// Go's `filepath.Match` as a yes/no: a malformed pattern matches nothing.
+pub fn go_filepath_match(pattern: &str, name: &str) -> bool {
+    go_match(pattern, name).unwrap_or(false)
+}
+
 /// Go's `path/filepath.Match` on Unix (Go: path/filepath/match.go).
 pub fn go_match(pattern: &str, name: &str) -> Result<bool, IgnoreError> {
     let mut pattern = pattern.as_bytes();

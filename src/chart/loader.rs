@@ -86,9 +86,10 @@ fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartError> {
     };
     match api.as_str() {
         "" | "v1" | "v2" => Ok(()),
-        "v3" => Err(ChartError::other(
-            "apiVersion v3 charts are not supported yet (Helm 4 treats them as experimental)",
-        )),
+        // Helm 4 loads v3 charts but cannot install or render them
+        // (`helm template` says "invalid chart apiVersion"); capstan does
+        // not load them at all yet.
+        "v3" => Err(ChartError::other("invalid chart apiVersion")),
         _ => Err(ChartError::other("unsupported chart version")),
     }
 }
@@ -96,8 +97,10 @@ fn check_api_version(chart_yaml: &[u8]) -> Result<(), ChartError> {
 /// Helm's `LoadDir`: walk the directory (following links), apply
 /// `.helmignore`, read every file into memory, then build the chart.
 pub fn load_dir(dir: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    // Go's filepath.Abs: absolute and lexically cleaned.
     let top = std::path::absolute(dir)
         .map_err(|e| ChartError::other(go_io_error("abs", &dir.display().to_string(), &e)))?;
+    let top = PathBuf::from(archive::clean_path(&top.to_string_lossy()));
     let chart_yaml = top.join("Chart.yaml");
     let data = std::fs::read(&chart_yaml).map_err(|e| {
         let shown = chart_yaml.display().to_string();
@@ -136,79 +139,113 @@ const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
 impl Walker<'_> {
     /// Walk the entries of `dir` (relative name `rel`) in byte order, as
-    /// sympath.Walk does.
+    /// sympath.Walk does. `stack` holds the canonical paths of the
+    /// directories being walked, innermost last.
     fn walk_dir(&mut self, dir: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), ChartError> {
         let read = std::fs::read_dir(dir)
             .map_err(|e| ChartError::other(go_io_error("open", &dir.display().to_string(), &e)))?;
-        let mut names: Vec<String> = Vec::new();
+        let mut names: Vec<(String, Option<std::fs::FileType>)> = Vec::new();
         for entry in read {
             let entry = entry.map_err(|e| ChartError::other(go_io_error("readdirent", &dir.display().to_string(), &e)))?;
-            names.push(entry.file_name().to_string_lossy().into_owned());
+            names.push((entry.file_name().to_string_lossy().into_owned(), entry.file_type().ok()));
         }
-        names.sort();
-        for name in names {
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, file_type) in names {
             let path = dir.join(&name);
             let rel_name = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            self.visit(&path, &rel_name, stack)?;
+            self.visit(&path, &name, &rel_name, file_type, stack)?;
         }
         Ok(())
     }
 
-    fn visit(&mut self, path: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), ChartError> {
+    fn visit(
+        &mut self,
+        path: &Path,
+        name: &str,
+        rel: &str,
+        file_type: Option<std::fs::FileType>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), ChartError> {
         let shown = path.display().to_string();
-        let lmeta = std::fs::symlink_metadata(path).map_err(|e| ChartError::other(go_io_error("lstat", &shown, &e)))?;
-        let mut resolved: Option<PathBuf> = None;
-        let meta = if lmeta.file_type().is_symlink() {
-            let target = std::fs::canonicalize(path).map_err(|e| {
-                ChartError::other(format!("error evaluating symlink {shown}: {}", go_io_error("lstat", &shown, &e)))
-            })?;
-            self.warnings.push(
-                Warning::info("found symbolic link in path. Contents of linked file included and used")
-                    .with("path", shown.clone())
-                    .with("resolved", target.display().to_string()),
-            );
-            let m = std::fs::metadata(&target)
-                .map_err(|e| ChartError::other(go_io_error("lstat", &target.display().to_string(), &e)))?;
-            resolved = Some(target);
-            m
-        } else {
-            lmeta
+        let file_type = match file_type {
+            Some(t) => t,
+            None => std::fs::symlink_metadata(path)
+                .map_err(|e| ChartError::other(go_io_error("lstat", &shown, &e)))?
+                .file_type(),
         };
-
-        if meta.is_dir() {
-            // Ignore rules on a directory skip its whole content.
+        if file_type.is_file() {
+            if self.rules.ignore(rel, false) {
+                return Ok(());
+            }
+            return self.read_file(path, &shown, rel);
+        }
+        if file_type.is_dir() {
             if self.rules.ignore(rel, true) {
                 return Ok(());
             }
-            let canon = match resolved {
-                Some(t) => t,
-                None => std::fs::canonicalize(path).map_err(|e| ChartError::other(go_io_error("lstat", &shown, &e)))?,
-            };
-            self.check_inside(&shown, &canon)?;
-            if stack.contains(&canon) {
-                return Err(ChartError::other(format!(
-                    "symbolic link {shown} points to {}, a directory that contains it (a link loop)",
-                    canon.display()
-                )));
-            }
+            // A real subdirectory's canonical path is its parent's plus its name.
+            let canon = stack.last().map(|p| p.join(name)).unwrap_or_else(|| path.to_path_buf());
             stack.push(canon);
             let r = self.walk_dir(path, rel, stack);
             stack.pop();
             return r;
         }
+        if !file_type.is_symlink() {
+            if self.rules.ignore(rel, false) {
+                return Ok(());
+            }
+            return Err(ChartError::other(format!(
+                "cannot load irregular file {shown} as it has file mode type bits set"
+            )));
+        }
 
+        // A symbolic link: Helm follows it (and logs that it did); we also
+        // require it to stay inside the chart and not to loop.
+        let target = std::fs::canonicalize(path).map_err(|e| {
+            ChartError::other(format!("error evaluating symlink {shown}: {}", go_io_error("lstat", &shown, &e)))
+        })?;
+        self.warnings.push(
+            Warning::info("found symbolic link in path. Contents of linked file included and used")
+                .with("path", shown.clone())
+                .with("resolved", target.display().to_string()),
+        );
+        let meta = std::fs::metadata(&target)
+            .map_err(|e| ChartError::other(go_io_error("lstat", &target.display().to_string(), &e)))?;
+        if meta.is_dir() {
+            if self.rules.ignore(rel, true) {
+                return Ok(());
+            }
+            self.check_inside(&shown, &target)?;
+            if stack.contains(&target) {
+                return Err(ChartError::other(format!(
+                    "symbolic link {shown} points to {}, a directory that contains it (a link loop)",
+                    target.display()
+                )));
+            }
+            stack.push(target);
+            let r = self.walk_dir(path, rel, stack);
+            stack.pop();
+            return r;
+        }
         if self.rules.ignore(rel, false) {
             return Ok(());
         }
-        if let Some(t) = &resolved {
-            self.check_inside(&shown, t)?;
-        }
+        self.check_inside(&shown, &target)?;
         if !meta.is_file() {
             return Err(ChartError::other(format!(
                 "cannot load irregular file {shown} as it has file mode type bits set"
             )));
         }
-        if meta.len() > self.limits.max_file_size {
+        self.read_file(path, &shown, rel)
+    }
+
+    /// Read one file, refusing it past the per-file limit (checked before
+    /// reading, on the open file).
+    fn read_file(&mut self, path: &Path, shown: &str, rel: &str) -> Result<(), ChartError> {
+        let reading = |e: std::io::Error| ChartError::other(format!("error reading {rel}: {}", go_io_error("read", shown, &e)));
+        let mut f = std::fs::File::open(path).map_err(reading)?;
+        let len = f.metadata().map_err(reading)?.len();
+        if len > self.limits.max_file_size {
             let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             return Err(ChartError::other(format!(
                 "chart file {} is larger than the maximum file size {}",
@@ -216,8 +253,16 @@ impl Walker<'_> {
                 self.limits.max_file_size
             )));
         }
-        let mut data = std::fs::read(path)
-            .map_err(|e| ChartError::other(format!("error reading {rel}: {}", go_io_error("read", &shown, &e))))?;
+        let mut data = Vec::with_capacity(len as usize);
+        // Never read more than the limit, even if the file grows meanwhile.
+        (&mut f).take(self.limits.max_file_size + 1).read_to_end(&mut data).map_err(reading)?;
+        if data.len() as u64 > self.limits.max_file_size {
+            return Err(ChartError::other(format!(
+                "chart file {} is larger than the maximum file size {}",
+                super::gostr::quote(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+                self.limits.max_file_size
+            )));
+        }
         if data.starts_with(UTF8_BOM) {
             data.drain(..3);
         }

@@ -43,6 +43,10 @@ impl Warning {
         Warning { level: Level::Warn, message: message.into(), attrs: Vec::new() }
     }
 
+    pub fn error(message: impl Into<String>) -> Warning {
+        Warning { level: Level::Error, message: message.into(), attrs: Vec::new() }
+    }
+
     /// Add a `key=value` attribute.
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Warning {
         self.attrs.push((key.to_string(), value.into()));

@@ -281,7 +281,7 @@ fn match_field(key: &str, fields: &[&'static str]) -> Option<&'static str> {
     fields
         .iter()
         .find(|f| **f == key)
-        .or_else(|| fields.iter().find(|f| f.eq_ignore_ascii_case(key) || f.to_lowercase() == key.to_lowercase()))
+        .or_else(|| fields.iter().find(|f| f.eq_ignore_ascii_case(key)))
         .copied()
 }
 

@@ -11,7 +11,9 @@
 //!   [`dependencies::process`]`(&mut Chart, &user_values)` is Helm's
 //!   `ProcessDependencies`: conditions, tags, aliases, import-values, and
 //!   removal of disabled subcharts.
-//! - [`version`] holds Helm's (Masterminds) version and constraint rules.
+//! - [`version`] holds Helm's (Masterminds) version and constraint rules;
+//!   [`kube_version_satisfies`] is the `kubeVersion:` check.
+//! - [`ignore::go_filepath_match`] is Go's `filepath.Match`.
 //!
 //! Errors display Helm's own texts (what `helm` prints after `Error: `).
 
@@ -31,3 +33,9 @@ pub use error::ChartError;
 pub use loader::{load, load_with, LoadOptions, Loaded};
 pub use log::{Level, Warning};
 pub use model::{Chart, Dependency, File, Lock, Maintainer, Metadata};
+
+/// Helm's kubeVersion check (pkg/action/action.go renderResources): whether
+/// `version` (e.g. `v1.35.0`) satisfies the chart's `kubeVersion` constraint.
+pub fn kube_version_satisfies(constraint: &str, version: &str) -> bool {
+    version::is_compatible_range(constraint, version)
+}

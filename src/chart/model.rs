@@ -11,20 +11,30 @@ pub struct Chart {
     pub metadata: Metadata,
     /// Chart.lock (or requirements.lock for apiVersion v1).
     pub lock: Option<Lock>,
-    /// Files under `templates/`, named by their path in the chart
-    /// (`templates/deployment.yaml`), in path order.
+    /// Every file under `templates/` (manifests, `_helpers.tpl` partials,
+    /// NOTES.txt, ...), named by their path in the chart
+    /// (`templates/deployment.yaml`), sorted by name.
     pub templates: Vec<File>,
-    /// values.yaml parsed the way Helm reads it (every number a float64).
+    /// values.yaml parsed the way Helm reads it (every number a float64,
+    /// several YAML documents merged). After
+    /// [`dependencies::process`](super::dependencies::process), a chart with
+    /// enabled dependencies holds its subcharts' values and imported values
+    /// too, as in Helm.
     pub values: serde_json::Map<String, serde_json::Value>,
     /// values.yaml exactly as written, for `show values`.
     pub raw_values: Option<Vec<u8>>,
     /// values.schema.json as written.
     pub schema: Option<Vec<u8>>,
-    /// Every other file (README, crds/, files/, ...), relative path names,
-    /// after `.helmignore`. Chart.yaml, values.yaml, values.schema.json,
-    /// Chart.lock and templates/ and charts/ are not in here.
+    /// Every other file (README, crds/, files/, `.prov` files under charts/,
+    /// and for apiVersion v1 requirements.yaml/.lock), relative path names,
+    /// after `.helmignore`, in the order Helm reads them (directory walk in
+    /// byte order, or archive order). Chart.yaml, values.yaml,
+    /// values.schema.json, Chart.lock and templates/ and charts/ are not in here.
     pub files: Vec<File>,
-    /// Subcharts loaded from `charts/`, in the order Helm loads them.
+    /// Subcharts loaded from `charts/` (directories and `.tgz`), in name
+    /// order. After dependency processing (as in Helm): the charts no
+    /// dependency names first, then one per enabled dependency in Chart.yaml
+    /// order, aliased copies named by their alias.
     pub dependencies: Vec<Chart>,
 }
 

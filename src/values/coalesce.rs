@@ -2,9 +2,10 @@
 //! subcharts' defaults under the parent's values for them, and `global`
 //! copied down into every subchart. A port of Helm's
 //! pkg/chart/common/util/coalesce.go (CoalesceValues, MergeValues,
-//! CoalesceTables, MergeTables), keeping Go's map sharing (see `tree`), its
-//! null handling (coalescing deletes a key set to null; merging keeps the
-//! null) and the warnings it logs.
+//! CoalesceTables, MergeTables) as of Helm v4.1.4, keeping Go's map sharing
+//! (see `tree`), its null handling (coalescing deletes a key the values set
+//! to null; merging keeps the null; a chart default that is null is kept)
+//! and the warnings it logs.
 
 use crate::chart::log::Warning;
 use crate::chart::Chart;
@@ -151,9 +152,6 @@ fn coalesce_chart_values(log: &mut Log, ch: &Chart, v: &MapRef, prefix: &str, me
                     match &val {
                         Node::Map(src) => {
                             let merge = child_chart_merge_true(ch, &key, merge);
-                            if !merge {
-                                clean_nil_values(src);
-                            }
                             coalesce_tables_full_key(log, dest, src, &concat_prefix(&sub_prefix, &key), merge);
                         }
                         Node::Null => {}
@@ -161,22 +159,16 @@ fn coalesce_chart_values(log: &mut Log, ch: &Chart, v: &MapRef, prefix: &str, me
                     }
                 }
             }
-            None => {
-                if !merge {
-                    if val.is_null() {
-                        continue;
-                    }
-                    if let Node::Map(sub) = &val {
-                        clean_nil_values(sub);
-                    }
-                }
-                tree::set(v, &key, val);
-            }
+            // Chart defaults the values do not have are copied, nulls
+            // included (Helm 4.1.4; later Helm drops the nulls here).
+            None => tree::set(v, &key, val),
         }
     }
 }
 
 /// Helm's `CoalesceTables(dst, src)`: dst wins; nulls in dst delete.
+/// (Helm's dependency processing only uses the merging form.)
+#[cfg(test)]
 pub(crate) fn coalesce_tables(log: &mut Log, dst: &MapRef, src: &MapRef) {
     coalesce_tables_full_key(log, dst, src, "", false);
 }
@@ -225,20 +217,6 @@ fn coalesce_tables_full_key(log: &mut Log, dst: &MapRef, src: &MapRef, prefix: &
     }
 }
 
-/// Helm's `cleanNilValues`: drop nulls, recursively, in place.
-fn clean_nil_values(m: &MapRef) {
-    let entries = tree::entries(m);
-    for (key, val) in entries {
-        match val {
-            Node::Null => {
-                m.borrow_mut().remove(&key);
-            }
-            Node::Map(sub) => clean_nil_values(&sub),
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,7 +248,8 @@ mod tests {
             vec![],
         );
         let (v, w) = run(&c, json!({"name": "user", "nested": {"b": 3, "gone": null}, "top": null, "new": 1}));
-        assert_eq!(v, json!({"name": "user", "nested": {"a": 1.0, "b": 3}, "new": 1, "list": [1.0]}));
+        // A user null deletes the default; a null default stays (Helm 4.1.4).
+        assert_eq!(v, json!({"name": "user", "nested": {"a": 1.0, "b": 3}, "new": 1, "list": [1.0], "keep": null}));
         assert!(w.is_empty());
     }
 

@@ -2,20 +2,30 @@
 //! with chart defaults, and JSON Schema validation.
 //!
 //! Public API:
-//! - [`UserValues`]: the user's `-f` files and `--set*` entries; [`UserValues::merge`]
-//!   is Helm's `values.Options.MergeValues`: files in order (`-` reads the
-//!   given stdin), then every `--set-json`, `--set`, `--set-string`,
-//!   `--set-file`, `--set-literal` (Helm applies the kinds in this fixed
-//!   order, each kind's entries in the order given).
+//! - [`UserValues`]: the user's `-f` files and `--set*` entries (builder:
+//!   `UserValues::new().file("a.yaml").set(SetKind::Set, "a=1")`).
+//!   [`UserValues::merge`] is Helm's `values.Options.MergeValues`: files in
+//!   order (`-` reads the given stdin reader; [`UserValues::merge_with`]
+//!   takes a file reader), then every `--set-json`,
+//!   `--set`, `--set-string`, `--set-file`, `--set-literal` (Helm applies
+//!   the kinds in this fixed order, each kind's entries in the order given).
+//! - [`prepare`]`(&mut Chart, &user, PrepareOptions) -> Result<Coalesced>`:
+//!   everything `helm template`/`install` does between loading the chart and
+//!   rendering, in Helm's order (installable check, deprecation warning,
+//!   dependencies present, dependency processing, coalescing, schema
+//!   validation). [`prepare_with_log`] also keeps the log lines written
+//!   before a failure, as Helm prints them.
 //! - [`coalesce`]`(&Chart, &user) -> Result<Coalesced>`: Helm's
-//!   `CoalesceValues`, the top-level `.Values` tree (file numbers are f64,
-//!   `--set` integers i64), plus the warnings Helm logs.
+//!   `CoalesceValues` alone: the top-level `.Values` tree (file and JSON
+//!   numbers are f64, `--set` integers i64; a subchart's values are under
+//!   its name or alias, `global` copied in), plus the warnings Helm logs.
 //! - [`schema::validate`]`(&Chart, &values)`: Helm's `ValidateAgainstSchema`
-//!   over the chart and every subchart.
-//! - [`prepare`]: everything `helm template`/`install` does between loading
-//!   the chart and rendering, in Helm's order.
+//!   over the chart and every subchart, with Helm 4's message.
 //! - [`files::load_values`] reads a values document stream like Helm;
 //!   [`strvals`] is the `--set` grammar.
+//!
+//! Warnings are [`chart::Warning`]s; `to_string()` gives the line Helm 4
+//! prints to stderr (`level=INFO msg="..."`).
 
 pub(crate) mod coalesce;
 pub mod files;
@@ -107,7 +117,8 @@ impl UserValues {
         self
     }
 
-    /// Helm's `MergeValues`, reading files from disk and `-` from `stdin`.
+    /// Helm's `MergeValues`, reading files from disk and `-` from `stdin`
+    /// (the process's standard input, or any reader in tests).
     pub fn merge(&self, stdin: &mut dyn Read) -> Result<Map<String, Value>, ValuesError> {
         let mut read = |path: &str| -> Result<Vec<u8>, String> {
             if path.trim() == "-" {
@@ -218,15 +229,32 @@ pub struct PrepareOptions {
 /// 6. values are validated against the schemas (unless skipped).
 ///
 /// `user` is the result of [`UserValues::merge`] (which Helm does before
-/// loading the chart). The chart is changed by step 4, as in Helm.
+/// loading the chart).
+/// The chart is changed by step 4, as in Helm. The returned warnings
+/// include step 2's, in the order Helm logs them; use [`prepare_with_log`]
+/// to also get the ones logged before a failure.
 pub fn prepare(chart: &mut Chart, user: &Map<String, Value>, opts: PrepareOptions) -> Result<Coalesced, ValuesError> {
+    let mut warnings = Vec::new();
+    let values = prepare_with_log(chart, user, opts, &mut warnings)?;
+    Ok(Coalesced { values, warnings })
+}
+
+/// [`prepare`], appending what Helm logs to `log` as it goes, so the
+/// lines logged before a failure are kept (Helm prints them, then
+/// `level=ERROR msg="chart dependencies processing failed" ...` when that
+/// step fails, then the error).
+pub fn prepare_with_log(
+    chart: &mut Chart,
+    user: &Map<String, Value>,
+    opts: PrepareOptions,
+    log: &mut Vec<Warning>,
+) -> Result<Value, ValuesError> {
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
         other => return Err(ChartError::NotInstallable(other.to_string()).into()),
     }
-    let mut warnings = Vec::new();
     if chart.metadata.deprecated {
-        warnings.push(Warning::warn("this chart is deprecated"));
+        log.push(Warning::warn("this chart is deprecated"));
     }
     if !chart.metadata.dependencies.is_empty() {
         chart::dependencies::check(chart).map_err(|e| {
@@ -235,16 +263,16 @@ pub fn prepare(chart: &mut Chart, user: &Map<String, Value>, opts: PrepareOption
             ))
         })?;
     }
-    let dep_warnings = chart::dependencies::process(chart, user)
-        .map_err(|e| ChartError::Other(format!("chart dependencies processing failed: {e}")))?;
-    warnings.extend(dep_warnings);
+    if let Err(e) = chart::dependencies::process_with_log(chart, user, log) {
+        log.push(Warning::error("chart dependencies processing failed").with("error", e.to_string()));
+        return Err(ChartError::Other(format!("chart dependencies processing failed: {e}")).into());
+    }
     let mut coalesced = coalesce(chart, user)?;
-    warnings.append(&mut coalesced.warnings);
-    coalesced.warnings = warnings;
+    log.append(&mut coalesced.warnings);
     if !opts.skip_schema_validation {
         schema::validate(chart, &coalesced.values)?;
     }
-    Ok(coalesced)
+    Ok(coalesced.values)
 }
 
 #[cfg(test)]
@@ -333,6 +361,18 @@ mod tests {
         c.dependencies = vec![sub];
         c.metadata.deprecated = true;
         let user = json!({"global": {"g": "user"}, "sub": {"port": 8080}}).as_object().unwrap().clone();
+        let mut log = Vec::new();
+        let mut bad = c.clone();
+        let bad_user = json!({"sub": 5}).as_object().unwrap().clone();
+        let e = prepare_with_log(&mut bad, &bad_user, PrepareOptions::default(), &mut log).unwrap_err();
+        assert_eq!(e.to_string(), "chart dependencies processing failed: type mismatch on sub: %!t(int64=5)");
+        assert_eq!(
+            log.iter().map(|w| w.to_slog_line()).collect::<Vec<_>>(),
+            [
+                "level=WARN msg=\"this chart is deprecated\"",
+                "level=ERROR msg=\"chart dependencies processing failed\" error=\"type mismatch on sub: %!t(int64=5)\""
+            ]
+        );
         let e = prepare(&mut c.clone(), &user, PrepareOptions::default()).unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -71,7 +71,7 @@ pub fn validate_single(values: &Value, schema_json: &[u8]) -> Result<(), String>
     if errors.is_empty() {
         return Ok(());
     }
-    let items = render_scope(&errors, &[], "");
+    let items = render_scope(&errors, &[], "", &schema);
     let mut out = String::new();
     for item in &items {
         item.display(&mut out, 1);
@@ -86,6 +86,10 @@ struct Flat {
     /// Evaluation path segments (`properties`, `age`, `minimum`).
     path: Vec<String>,
     instance_path: String,
+    /// The schema location of the keyword (no `$ref` hops), a pointer into
+    /// the root schema for local references.
+    schema_path: String,
+    /// The failing value, kept for array-form `dependencies`.
     instance: Value,
     kind: Kind,
 }
@@ -113,7 +117,8 @@ impl From<&ValidationError<'_>> for Flat {
         let instance_path = e.instance_path().as_str().to_string();
         let instance = e.instance().clone().into_owned();
         let kind = kind_of(e.kind(), &instance);
-        Flat { path, instance_path, instance, kind }
+        let schema_path = e.schema_path().as_str().to_string();
+        Flat { path, instance_path, schema_path, instance, kind }
     }
 }
 
@@ -267,7 +272,7 @@ fn kind_of(k: &ValidationErrorKind, instance: &Value) -> Kind {
         K::Enum { options } => {
             let opts = options.as_array().cloned().unwrap_or_default();
             if opts.iter().any(|o| o.is_array() || o.is_object()) {
-                leaf("enum failed".into())
+                leaf("'enum' failed".into())
             } else if opts.len() == 1 {
                 leaf(format!("value must be {}", display(&opts[0])))
             } else {
@@ -275,15 +280,18 @@ fn kind_of(k: &ValidationErrorKind, instance: &Value) -> Kind {
             }
         }
         K::Constant { expected_value } => match &**expected_value {
-            Value::Array(_) | Value::Object(_) => leaf("const failed".into()),
+            Value::Array(_) | Value::Object(_) => leaf("'const' failed".into()),
             v => leaf(format!("value must be {}", display(v))),
         },
         K::Pattern { pattern } => {
             leaf(format!("{} does not match pattern {}", quote(instance.as_str().unwrap_or_default()), quote(pattern)))
         }
-        K::Format { format } => leaf(format!("{} is not valid {format}", display(instance))),
+        K::Format { format } => match format_reason(format, instance.as_str().unwrap_or_default()) {
+            Some(reason) => leaf(format!("{} is not valid {format}: {reason}", display(instance))),
+            None => leaf(format!("{} is not valid {format}", display(instance))),
+        },
         K::FalseSchema => leaf("false schema".into()),
-        K::Not { .. } => leaf("not failed".into()),
+        K::Not { .. } => leaf("'not' failed".into()),
         K::Contains => leaf("no items match contains schema".into()),
         K::ContentEncoding { content_encoding } => leaf(format!("value is not {} encoded", quote(content_encoding))),
         K::ContentMediaType { content_media_type } => {
@@ -295,21 +303,114 @@ fn kind_of(k: &ValidationErrorKind, instance: &Value) -> Kind {
         }
         K::AnyOf { context } => Kind::Branches {
             keyword: "anyOf",
-            message: "anyOf failed".into(),
+            message: "'anyOf' failed".into(),
             context: context.iter().map(|c| c.iter().map(Flat::from).collect()).collect(),
         },
         K::OneOfNotValid { context } => Kind::Branches {
             keyword: "oneOf",
-            message: "oneOf failed, none matched".into(),
+            message: "'oneOf' failed, none matched".into(),
             context: context.iter().map(|c| c.iter().map(Flat::from).collect()).collect(),
         },
         K::OneOfMultipleValid { context } => {
             let valid: Vec<usize> = context.iter().enumerate().filter(|(_, c)| c.is_empty()).map(|(i, _)| i).collect();
             let (a, b) = (valid.first().copied().unwrap_or(0), valid.get(1).copied().unwrap_or(1));
-            leaf(format!("oneOf failed, subschemas {a}, {b} matched"))
+            leaf(format!("'oneOf' failed, subschemas {a}, {b} matched"))
         }
         other => leaf(other_message(other)),
     }
+}
+
+/// Why a string is not of a format, in the words of the v6 library
+/// (format.go) for the formats ported here.
+fn format_reason(format: &str, s: &str) -> Option<String> {
+    let go_q = |c: char| crate::chart::gostr::quote(&c.to_string()).replace('"', "'");
+    match format {
+        "ipv4" => {
+            let groups: Vec<&str> = s.split('.').collect();
+            if groups.len() != 4 {
+                return Some("expected four decimals".into());
+            }
+            for g in groups {
+                if g.len() > 1 && g.starts_with('0') {
+                    return Some("leading zeros".into());
+                }
+                match g.parse::<i64>() {
+                    Err(_) => return Some(format!("strconv.Atoi: parsing {}: invalid syntax", crate::chart::gostr::quote(g))),
+                    Ok(n) if !(0..=255).contains(&n) => return Some("decimal must be between 0 and 255".into()),
+                    Ok(_) => {}
+                }
+            }
+            None
+        }
+        "hostname" => hostname_reason(s),
+        "email" => {
+            if s.len() > 254 {
+                return Some("more than 255 characters long".into());
+            }
+            let Some(at) = s.rfind('@') else { return Some("missing @".into()) };
+            let (local, domain) = (&s[..at], &s[at + 1..]);
+            if local.len() > 64 {
+                return Some("local part more than 64 characters long".into());
+            }
+            if !(local.len() > 1 && local.starts_with('"')) {
+                if local.starts_with('.') {
+                    return Some("starts with dot".into());
+                }
+                if local.ends_with('.') {
+                    return Some("ends with dot".into());
+                }
+                if local.contains("..") {
+                    return Some("consecutive dots".into());
+                }
+                if let Some(c) = local.chars().find(|c| !c.is_ascii_alphanumeric() && !".!#$%&'*+-/=?^_`{|}~".contains(*c)) {
+                    return Some(format!("invalid character {}", go_q(c)));
+                }
+            }
+            if domain.starts_with('[') && domain.ends_with(']') {
+                return None;
+            }
+            hostname_reason(domain).map(|r| format!("invalid domain: {r}"))
+        }
+        "uuid" => {
+            let groups: Vec<&str> = s.split('-').collect();
+            let want = [8, 4, 4, 4, 12];
+            if groups.len() != want.len() {
+                return Some("must have 5 elements".into());
+            }
+            for (i, g) in groups.iter().enumerate() {
+                if g.len() != want[i] {
+                    return Some(format!("element {} must be {} characters long", i + 1, want[i]));
+                }
+                if let Some(c) = g.chars().find(|c| !c.is_ascii_hexdigit()) {
+                    return Some(format!("non-hex character {}", go_q(c)));
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn hostname_reason(s: &str) -> Option<String> {
+    let s = s.strip_suffix('.').unwrap_or(s);
+    if s.len() > 253 {
+        return Some("more than 253 characters long".into());
+    }
+    for label in s.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Some("label must be 1 to 63 characters long".into());
+        }
+        if label.starts_with('-') {
+            return Some("label starts with hyphen".into());
+        }
+        if label.ends_with('-') {
+            return Some("label ends with hyphen".into());
+        }
+        if let Some(c) = label.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '-') {
+            return Some(format!("invalid character {}", crate::chart::gostr::quote(&c.to_string()).replace('"', "'")));
+        }
+    }
+    None
 }
 
 fn other_message(k: &ValidationErrorKind) -> String {
@@ -424,18 +525,23 @@ fn collapse(instance_path: &str, mut items: Vec<Item>) -> Option<Item> {
 
 /// Render the errors of one schema scope (errors whose evaluation path
 /// starts with `prefix`) at `instance_path`, in v6's order.
-fn render_scope(errors: &[Flat], prefix: &[String], instance_path: &str) -> Vec<Item> {
+fn render_scope(errors: &[Flat], prefix: &[String], instance_path: &str, schema: &Value) -> Vec<Item> {
     // (rank, sort key) -> item, built per keyword group.
     let mut out: Vec<((u32, String), Item)> = Vec::new();
     let mut groups: BTreeMap<(u32, String, String), Vec<Flat>> = BTreeMap::new();
     let mut required: Vec<String> = Vec::new();
     let mut early: Option<(u32, Item)> = None;
+    // Array-form `dependencies` / `dependentRequired`, reported per keyword.
+    let mut dependents: BTreeMap<String, &Flat> = BTreeMap::new();
 
     for e in errors {
         let rest = &e.path[prefix.len().min(e.path.len())..];
         let Some(kw) = rest.first() else { continue };
         let rank = keyword_rank(kw);
         match &e.kind {
+            Kind::Required(_) if rest.len() == 1 && matches!(kw.as_str(), "dependencies" | "dependentRequired") => {
+                dependents.entry(kw.clone()).or_insert(e);
+            }
             Kind::Required(p) if rest.len() == 1 => required.push(p.clone()),
             Kind::Leaf(msg) if rest.len() == 1 => {
                 let item = Item { instance_path: e.instance_path.clone(), message: msg.clone(), causes: vec![] };
@@ -474,7 +580,7 @@ fn render_scope(errors: &[Flat], prefix: &[String], instance_path: &str) -> Vec<
                     let mut p = prefix.to_vec();
                     p.push(keyword.to_string());
                     p.push(i.to_string());
-                    let items = render_scope(branch, &p, &e.instance_path);
+                    let items = render_scope(branch, &p, &e.instance_path, schema);
                     causes.extend(collapse(&e.instance_path, items));
                 }
                 out.push((
@@ -505,12 +611,19 @@ fn render_scope(errors: &[Flat], prefix: &[String], instance_path: &str) -> Vec<
         out.push(((12, String::new()), Item { instance_path: instance_path.to_string(), message, causes: vec![] }));
     }
 
+    for (kw, e) in dependents {
+        let rank = keyword_rank(&kw);
+        for item in dependent_items(e, schema) {
+            out.push(((rank, String::new()), item));
+        }
+    }
+
     // allOf collects its failing subschemas under one item.
     let mut all_of: Vec<Item> = Vec::new();
     for ((rank, sub_path, sub_instance), errs) in groups {
         let mut p = prefix.to_vec();
         p.extend(sub_path.split('/').map(str::to_string));
-        let items = render_scope(&errs, &p, &sub_instance);
+        let items = render_scope(&errs, &p, &sub_instance, schema);
         let Some(item) = collapse(&sub_instance, items) else { continue };
         if sub_path.starts_with("allOf/") {
             all_of.push(item);
@@ -521,11 +634,32 @@ fn render_scope(errors: &[Flat], prefix: &[String], instance_path: &str) -> Vec<
     if !all_of.is_empty() {
         out.push((
             (61, String::new()),
-            Item { instance_path: instance_path.to_string(), message: "allOf failed".into(), causes: all_of },
+            Item { instance_path: instance_path.to_string(), message: "'allOf' failed".into(), causes: all_of },
         ));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.into_iter().map(|(_, i)| i).collect()
+}
+
+/// v6's Dependency / DependentRequired errors: one per present property
+/// whose required companions are missing, found from the keyword's value.
+fn dependent_items(e: &Flat, schema: &Value) -> Vec<Item> {
+    let Some(Value::Object(deps)) = schema.pointer(&e.schema_path) else { return Vec::new() };
+    let Value::Object(obj) = &e.instance else { return Vec::new() };
+    let mut items = Vec::new();
+    for (prop, req) in deps {
+        let (Some(req), true) = (req.as_array(), obj.contains_key(prop)) else { continue };
+        let missing: Vec<String> =
+            req.iter().filter_map(Value::as_str).filter(|r| !obj.contains_key(*r)).map(str::to_string).collect();
+        if !missing.is_empty() {
+            items.push(Item {
+                instance_path: e.instance_path.clone(),
+                message: format!("properties {} required, if {} exists", join_quoted(&missing), quote(prop)),
+                causes: vec![],
+            });
+        }
+    }
+    items
 }
 
 /// The location one pointer segment below `scope` on the way to `at`.
@@ -589,13 +723,23 @@ mod tests {
     }
 
     #[test]
+    fn dependencies_name_the_property() {
+        let s = json!({"$schema": "http://json-schema.org/draft-07/schema#",
+            "dependencies": {"a": ["b", "c"], "x": {"required": ["y"]}}});
+        assert_eq!(
+            report(s, json!({"a": 1, "x": 2})),
+            "- at '': properties 'b', 'c' required, if 'a' exists\n- at '': missing property 'y'\n"
+        );
+    }
+
+    #[test]
     fn nested_objects_and_combinators() {
         let s = json!({"properties": {"a": {"properties": {"b": {"type": "boolean"}}}},
             "anyOf": [{"required": ["x"]}, {"required": ["y"]}]});
         let v = json!({"a": {"b": 1}});
         assert_eq!(
             report(s, v),
-            "- at '/a/b': got number, want boolean\n- at '': anyOf failed\n  - at '': missing property 'x'\n  - at '': missing property 'y'\n"
+            "- at '/a/b': got number, want boolean\n- at '': 'anyOf' failed\n  - at '': missing property 'x'\n  - at '': missing property 'y'\n"
         );
     }
 
@@ -623,6 +767,29 @@ mod tests {
             "subchart-with-schema:\ninvalid type for values: expected object (map), got string\n"
         );
         assert!(validate(&top, &json!({"firstname": "x", "lastname": "y"})).is_ok());
+    }
+
+    #[test]
+    fn one_of_names_the_matching_subschemas() {
+        let s = json!({"oneOf": [{"type": "string"}, {"type": "number"}, {"minimum": 0}]});
+        assert_eq!(report(s, json!(5)), "- at '': 'oneOf' failed, subschemas 1, 2 matched\n");
+        let s = json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]});
+        assert_eq!(
+            report(s, json!(5)),
+            "- at '': 'oneOf' failed, none matched\n  - at '': got number, want string\n  - at '': got number, want boolean\n"
+        );
+    }
+
+    #[test]
+    fn format_messages_give_the_reason() {
+        let s = json!({"$schema": "http://json-schema.org/draft-04/schema#",
+            "properties": {"ip": {"format": "ipv4"}, "mail": {"format": "email"}}});
+        // Helm 4.1.4: `'999.1.1.1' is not valid ipv4: decimal must be between 0 and 255`.
+        assert_eq!(
+            report(s, json!({"ip": "999.1.1.1", "mail": "notanemail"})),
+            "- at '/ip': '999.1.1.1' is not valid ipv4: decimal must be between 0 and 255\n\
+             - at '/mail': 'notanemail' is not valid email: missing @\n"
+        );
     }
 
     #[test]

@@ -47,13 +47,6 @@ impl Node {
         matches!(self, Node::Null)
     }
 
-    pub fn as_map(&self) -> Option<&MapRef> {
-        match self {
-            Node::Map(m) => Some(m),
-            _ => None,
-        }
-    }
-
     /// Go's `copystructure.Copy`: new maps all the way down.
     pub fn deep_copy(&self) -> Node {
         match self {
