@@ -54,7 +54,10 @@ pub struct RenderedRelease {
     pub warnings: Vec<String>,
 }
 
-/// Load, coalesce, validate and render a chart for a release.
+/// Load, coalesce, validate and render a chart for a release. The log
+/// lines Helm would print come back in `warnings`; when the render fails
+/// they are printed to stderr before the error is returned, as Helm logs
+/// them as it goes.
 pub fn render_release(
     chart_path: &Path,
     user: &values::UserValues,
@@ -64,19 +67,58 @@ pub fn render_release(
     skip_schema_validation: bool,
     sub_notes: bool,
 ) -> anyhow::Result<RenderedRelease> {
+    let mut warnings = Vec::new();
+    let result = render_release_logged(
+        chart_path,
+        user,
+        release,
+        kube_version,
+        api_versions,
+        skip_schema_validation,
+        sub_notes,
+        &mut warnings,
+    );
+    match result {
+        Ok(mut r) => {
+            r.warnings = warnings;
+            Ok(r)
+        }
+        Err(e) => {
+            for w in &warnings {
+                eprintln!("{w}");
+            }
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_release_logged(
+    chart_path: &Path,
+    user: &values::UserValues,
+    release: ReleaseInfo,
+    kube_version: Option<&str>,
+    api_versions: &[String],
+    skip_schema_validation: bool,
+    sub_notes: bool,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<RenderedRelease> {
     // Helm merges the user's values before it loads the chart.
     let config = user.merge(&mut std::io::stdin().lock())?;
     let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
-    let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
+    warnings.extend(loaded.warnings.iter().map(|w| w.to_slog_line()));
     let mut chart = loaded.chart;
     let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), api_versions)
         .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
-    let coalesced = values::prepare(
+    let mut log = Vec::new();
+    let prepared = values::prepare_with_log(
         &mut chart,
         &config,
         values::PrepareOptions { skip_schema_validation },
-    )?;
-    warnings.extend(coalesced.warnings.iter().map(|w| w.to_slog_line()));
+        &mut log,
+    );
+    warnings.extend(log.iter().map(|w| w.to_slog_line()));
+    let coalesced_values = prepared?;
     if !chart.metadata.kube_version.is_empty()
         && !chart::version::is_compatible_range(&chart.metadata.kube_version, &capabilities.kube_version_normalized)
     {
@@ -87,7 +129,7 @@ pub fn render_release(
         );
     }
     let opts = RenderOptions { release, capabilities };
-    let mut files = render::render(&chart, &coalesced.values, &opts)
+    let mut files = render::render(&chart, &coalesced_values, &opts)
         .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
 
     // NOTES.txt files are not manifests: keep the root chart's (and the
@@ -114,7 +156,7 @@ pub fn render_release(
         manifests: sorted.manifests,
         hooks: sorted.hooks,
         notes,
-        warnings,
+        warnings: Vec::new(),
     })
 }
 
