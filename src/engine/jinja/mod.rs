@@ -140,6 +140,9 @@ fn environment(
     library: &HashMap<&'static str, Func>,
 ) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
+    // Keep minijinja's expression details in errors ("`values.b` is
+    // undefined") in release builds too; by default they are debug-only.
+    env.set_debug(true);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_syntax(
