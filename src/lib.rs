@@ -6,5 +6,6 @@
 pub mod chart;
 pub mod codec;
 pub mod engine;
+pub mod kustomize;
 pub mod manifest;
 pub mod values;

@@ -1,0 +1,65 @@
+//! Kustomize conformance ratchet: builds every case of the shared corpus
+//! (`../shared/corpus/kustomize`) with `capstan::kustomize::build` and
+//! compares the output byte for byte with what `kubectl kustomize`
+//! (kustomize v5.7.1) printed. Fails when a case listed in
+//! `tests/kustomize-passing.txt` no longer passes; prints the pass count.
+//! Skips (loudly) when the corpus is not there.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/kustomize")
+}
+
+fn ratchet() -> BTreeSet<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kustomize-passing.txt");
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// The first line where two texts differ, for the failure report.
+fn first_difference(want: &str, got: &str) -> String {
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            return format!("line {}: want {:?}, got {:?}", i + 1, w, g);
+        }
+    }
+    format!("lengths differ: want {} lines, got {}", want.lines().count(), got.lines().count())
+}
+
+#[test]
+fn kustomize_corpus_ratchet() {
+    let dir = corpus_dir();
+    let Ok(text) = std::fs::read_to_string(dir.join("cases.json")) else {
+        eprintln!("SKIPPED: kustomize corpus not found at {}", dir.display());
+        return;
+    };
+    let cases: serde_json::Value = serde_json::from_str(&text).expect("cases.json parses");
+    let must_pass = ratchet();
+    let mut passed = BTreeSet::new();
+    let mut report = Vec::new();
+    for c in cases.as_array().expect("a list of cases") {
+        let name = c["case"].as_str().unwrap().to_string();
+        let case_dir = dir.join(c["dir"].as_str().unwrap());
+        let want = std::fs::read_to_string(dir.join(c["expect"].as_str().unwrap())).expect("golden file");
+        match capstan::kustomize::build(&case_dir) {
+            Ok(got) if got == want => {
+                passed.insert(name);
+            }
+            Ok(got) => report.push(format!("{name}: {}", first_difference(&want, &got))),
+            Err(e) => report.push(format!("{name}: error: {e}")),
+        }
+    }
+    for r in &report {
+        eprintln!("FAIL {r}");
+    }
+    eprintln!("kustomize conformance: {} passed, {} failed", passed.len(), report.len());
+    let regressed: Vec<&String> = must_pass.difference(&passed).collect();
+    assert!(regressed.is_empty(), "cases in tests/kustomize-passing.txt regressed: {regressed:?}");
+}
