@@ -382,9 +382,13 @@ fn element_set(list: &mut Node, element: Option<Node>, keys: &[String], values: 
             out.push(elem);
             continue;
         }
+        // kyaml keeps the last match result for keys without a value.
         let mut found = true;
+        let mut ok = false;
         for (j, k) in keys.iter().enumerate() {
-            let ok = if j < values.len() { field_matches(&elem, k, &values[j])? } else { false };
+            if j < values.len() {
+                ok = field_matches(&elem, k, &values[j])?;
+            }
             if !ok {
                 found = false;
                 break;
