@@ -63,3 +63,45 @@ fn kustomize_corpus_ratchet() {
     let regressed: Vec<&String> = must_pass.difference(&passed).collect();
     assert!(regressed.is_empty(), "cases in tests/kustomize-passing.txt regressed: {regressed:?}");
 }
+
+/// Cases from kustomize's own tests (src/kustomize/testdata/krusty), with
+/// kubectl's output: same bytes on success, an error where kubectl failed.
+#[test]
+fn kustomize_krusty_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kustomize/testdata/krusty");
+    let text = std::fs::read_to_string(dir.join("cases.json")).expect("krusty cases.json");
+    let cases: serde_json::Value = serde_json::from_str(&text).expect("cases.json parses");
+    let must_pass: BTreeSet<String> = std::fs::read_to_string(dir.join("passing.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let mut passed = BTreeSet::new();
+    let mut report = Vec::new();
+    for c in cases.as_array().expect("list") {
+        let name = c["case"].as_str().unwrap().to_string();
+        let case_dir = dir.join(&name);
+        let build_dir = case_dir.join(c["dir"].as_str().unwrap());
+        let rc = c["rc"].as_i64().unwrap_or(0);
+        let want = std::fs::read_to_string(case_dir.join("expected.yaml")).unwrap_or_default();
+        match (capstan::kustomize::build(&build_dir), rc) {
+            (Ok(got), 0) if got == want => {
+                passed.insert(name);
+            }
+            (Ok(got), 0) => report.push(format!("{name}: {}", first_difference(&want, &got))),
+            (Err(e), 0) => report.push(format!("{name}: error: {e}")),
+            (Err(_), _) => {
+                passed.insert(name);
+            }
+            (Ok(_), _) => report.push(format!("{name}: built, but kubectl failed")),
+        }
+    }
+    for r in &report {
+        eprintln!("FAIL {r}");
+    }
+    eprintln!("krusty cases: {} passed, {} failed", passed.len(), report.len());
+    let regressed: Vec<&String> = must_pass.difference(&passed).collect();
+    assert!(regressed.is_empty(), "krusty cases in passing.txt regressed: {regressed:?}");
+}
