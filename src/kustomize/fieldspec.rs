@@ -25,8 +25,11 @@ impl FieldSpec {
         FieldSpec { gvk: Gvk::default(), path: path.to_string(), create }
     }
 
+    /// FieldSpec.effectivelyEquals: `o`'s GVK selects this one, same path.
+    /// (Not symmetric: an existing spec for a kind swallows a later
+    /// kind-less spec for the same path, as in kustomize.)
     fn effectively_equals(&self, o: &FieldSpec) -> bool {
-        o.gvk.is_selected(&self.gvk) && self.path == o.path
+        self.gvk.is_selected(&o.gvk) && self.path == o.path
     }
 
     fn from_json(v: &Json) -> Result<FieldSpec, KustomizeError> {

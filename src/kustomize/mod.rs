@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod parse;
 pub mod patch;
 pub mod paths;
+pub mod plugins;
 pub mod refvar;
 pub mod replacement;
 pub mod resmap;

@@ -14,6 +14,7 @@ use super::node::Node;
 use super::parse::parse_documents;
 use super::resmap::ResMap;
 use super::resource::Resource;
+use super::plugins::Plugin;
 use super::{generators, patch, replacement, transformers};
 
 /// Reads files for a kustomization (kustomize's FileLoader).
@@ -243,8 +244,8 @@ impl Target {
         if self.k.helm {
             return Err(KustomizeError::Unsupported("helmCharts (kustomize --enable-helm)".into()));
         }
-        if !self.k.generators.is_empty() || !self.k.transformers.is_empty() || !self.k.validators.is_empty() {
-            return Err(KustomizeError::Unsupported("generator, transformer and validator plugins".into()));
+        if !self.k.validators.is_empty() {
+            return Err(KustomizeError::Unsupported("validators".into()));
         }
         let mut ra = self.accumulate_resources(ra, &self.k.resources, ctx).map_err(|e| e.wrap("accumulating resources"))?;
         let mut tconfig = TransformerConfig::default_config();
@@ -263,9 +264,9 @@ impl Target {
                 .map_err(|e| e.wrap(format!("loading CRDs {:?}", self.k.crds)))?;
             ra.merge_config(&crd_config)?;
         }
-        self.run_generators(&mut ra)?;
+        self.run_generators(&mut ra, ctx)?;
         let mut ra = self.accumulate_components(ra, ctx).map_err(|e| e.wrap("accumulating components"))?;
-        self.run_transformers(&mut ra)?;
+        self.run_transformers(&mut ra, ctx)?;
         if let Some(vars) = &self.k.vars {
             ra.merge_vars(vars).map_err(|e| e.wrap("merging vars"))?;
         }
@@ -356,8 +357,28 @@ impl Target {
         Ok(base)
     }
 
-    /// runGenerators: ConfigMaps, then Secrets, each absorbed per its behavior.
-    fn run_generators(&self, ra: &mut Accumulator) -> Result<(), KustomizeError> {
+    /// configureExternalGenerators / configureExternalTransformers: plugin
+    /// configs given inline, or as files or kustomization directories.
+    fn plugin_configs(&self, entries: &[String], ctx: &mut Context) -> Result<Vec<Resource>, KustomizeError> {
+        let mut ra = Accumulator::default();
+        let mut paths = Vec::new();
+        for p in entries {
+            match resources_from_bytes(p.as_bytes()) {
+                Ok(rs) => {
+                    for r in rs {
+                        ra.resmap.append(r)?;
+                    }
+                }
+                Err(_) => paths.push(p.clone()),
+            }
+        }
+        let ra = self.accumulate_resources(ra, &paths, ctx)?;
+        Ok(ra.resmap.list)
+    }
+
+    /// runGenerators: ConfigMaps, then Secrets, then generator plugins, each
+    /// result absorbed per its behavior.
+    fn run_generators(&self, ra: &mut Accumulator, ctx: &mut Context) -> Result<(), KustomizeError> {
         let opts = self.k.generator_options.as_ref();
         for (args, secret) in self
             .k
@@ -373,12 +394,27 @@ impl Target {
             m.append(res)?;
             ra.resmap.absorb_all(m).map_err(|e| e.wrap("merging from generator"))?;
         }
+        if !self.k.generators.is_empty() {
+            let configs = self.plugin_configs(&self.k.generators, ctx).map_err(|e| e.wrap("loading generator plugins"))?;
+            let mut plugins = Vec::new();
+            for c in &configs {
+                let p = Plugin::configure(&self.ldr, c).map_err(|e| e.wrap("failed to load generator"))?;
+                if !p.is_generator() {
+                    return Err(KustomizeError::msg(format!("failed to load generator: plugin {} not a generator", c.org_id())));
+                }
+                plugins.push(p);
+            }
+            for p in plugins {
+                let m = p.generate(&self.ldr)?;
+                ra.resmap.absorb_all(m).map_err(|e| e.wrap("merging from generator"))?;
+            }
+        }
         Ok(())
     }
 
     /// runTransformers: the built-in transformers in kustomize's order,
     /// dropping emptied resources after each.
-    fn run_transformers(&self, ra: &mut Accumulator) -> Result<(), KustomizeError> {
+    fn run_transformers(&self, ra: &mut Accumulator, ctx: &mut Context) -> Result<(), KustomizeError> {
         let tc = ra.tconfig.clone();
         let k = &self.k;
         let mut steps: Vec<Box<dyn FnOnce(&mut ResMap) -> Result<(), KustomizeError> + '_>> = Vec::new();
@@ -404,12 +440,12 @@ impl Target {
         if !k.name_prefix.is_empty() {
             let specs = tc.name_prefix.clone();
             let p = k.name_prefix.clone();
-            steps.push(Box::new(move |m| transformers::prefix_suffix(m, &p, "", &specs)));
+            steps.push(Box::new(move |m| transformers::prefix_suffix(m, &p, true, &specs)));
         }
         if !k.name_suffix.is_empty() {
             let specs = tc.name_suffix.clone();
             let s = k.name_suffix.clone();
-            steps.push(Box::new(move |m| transformers::prefix_suffix(m, "", &s, &specs)));
+            steps.push(Box::new(move |m| transformers::prefix_suffix(m, &s, false, &specs)));
         }
         // LabelTransformer: one per `labels:` entry, then commonLabels.
         if !k.labels.is_empty() || k.common_labels.as_ref().map(|c| !c.is_empty()).unwrap_or(false) {
@@ -458,6 +494,15 @@ impl Target {
         if !k.replacements.is_empty() {
             let reps = replacement::configure(&self.ldr, &k.replacements)?;
             steps.push(Box::new(move |m| replacement::apply(m, &reps)));
+        }
+        if !k.transformers.is_empty() {
+            for c in self.plugin_configs(&k.transformers, ctx)? {
+                let p = Plugin::configure(&self.ldr, &c)?;
+                if p.is_generator() {
+                    return Err(KustomizeError::msg(format!("plugin {} not a transformer", c.org_id())));
+                }
+                steps.push(Box::new(move |m| p.transform(m)));
+            }
         }
         for step in steps {
             step(&mut ra.resmap)?;

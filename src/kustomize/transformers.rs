@@ -35,8 +35,34 @@ fn set_entry(node: &mut Node, key: &str, value: &str, tag: Tag) -> Result<(), Ku
     Ok(())
 }
 
-/// NamespaceTransformer (filters/namespace).
+/// How the namespace transformer treats (Cluster)RoleBinding subjects.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum SubjectMode {
+    /// Subjects named `default` (kustomize's default).
+    #[default]
+    DefaultOnly,
+    AllServiceAccounts,
+    None,
+}
+
+/// NamespaceTransformer (filters/namespace) as the `namespace:` field runs it.
 pub fn namespace(m: &mut ResMap, ns: &str, specs: &[FieldSpec]) -> Result<(), KustomizeError> {
+    namespace_with(m, ns, specs, false, SubjectMode::DefaultOnly)
+}
+
+/// NamespaceTransformer with its plugin options (`unsetOnly`,
+/// `setRoleBindingSubjects`).
+pub fn namespace_with(m: &mut ResMap, ns: &str, specs: &[FieldSpec], unset_only: bool, mode: SubjectMode) -> Result<(), KustomizeError> {
+    if ns.is_empty() {
+        return Ok(());
+    }
+    let setter = |n: &mut Node| -> Result<(), KustomizeError> {
+        // SetEntryIfEmpty skips scalars that already have a value.
+        if unset_only && !n.is_null() && matches!(n, Node::Scalar(_)) && !n.get_value().is_empty() {
+            return Ok(());
+        }
+        set_scalar(n, ns, Tag::Str)
+    };
     for i in 0..m.list.len() {
         if m.list[i].is_nil_or_empty() {
             continue;
@@ -54,35 +80,39 @@ pub fn namespace(m: &mut ResMap, ns: &str, specs: &[FieldSpec]) -> Result<(), Ku
         // metaNamespaceHack: namespaced kinds get metadata.namespace.
         if !gvk.is_cluster_scoped() {
             let fs = FieldSpec::new("metadata/namespace", true);
-            apply_fieldspec(&mut r.node, &fs, CreateKind::Scalar, Tag::None, &mut |n: &mut Node| set_scalar(n, ns, Tag::Str))?;
+            apply_fieldspec(&mut r.node, &fs, CreateKind::Scalar, Tag::None, &mut |n: &mut Node| setter(n))?;
         }
         if gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding" {
             fss.retain(|f| !((f.gvk.kind == "RoleBinding" || f.gvk.kind == "ClusterRoleBinding") && f.path == "subjects/namespace"));
-            // roleBindingHack (default mode): subjects named "default" get the namespace.
-            if let Some(Node::Seq(subjects)) = r.node.get_mut("subjects") {
-                for s in subjects.iter_mut() {
-                    let is_default = s.get("name").map(|n| n.value() == "default").unwrap_or(false);
-                    if !is_default || !matches!(s, Node::Map(_)) {
-                        continue;
-                    }
-                    if s.get("namespace").is_none() {
-                        s.set("namespace", Node::plain(""));
-                    }
-                    if let Some(n) = s.get_mut("namespace") {
-                        set_scalar(n, ns, Tag::Str)?;
+            // roleBindingHack.
+            if mode != SubjectMode::None {
+                if let Some(Node::Seq(subjects)) = r.node.get_mut("subjects") {
+                    for s in subjects.iter_mut() {
+                        let wanted = match mode {
+                            SubjectMode::DefaultOnly => s.get("name").map(|n| n.value() == "default").unwrap_or(false),
+                            _ => s.get("kind").map(|n| n.value() == "ServiceAccount").unwrap_or(false),
+                        };
+                        if !wanted || !matches!(s, Node::Map(_)) {
+                            continue;
+                        }
+                        if s.get("namespace").is_none() {
+                            s.set("namespace", Node::plain(""));
+                        }
+                        if let Some(n) = s.get_mut("namespace") {
+                            setter(n)?;
+                        }
                     }
                 }
             }
         }
         for fs in &fss {
-            apply_fieldspec(&mut r.node, fs, CreateKind::Scalar, Tag::Str, &mut |n: &mut Node| set_scalar(n, ns, Tag::Str))
-                .map_err(|e| {
-                    if e.to_string().contains("wrong node kind") {
-                        e.wrap("namespace field specs must target scalar nodes")
-                    } else {
-                        e.wrap("namespace transformation failed")
-                    }
-                })?;
+            apply_fieldspec(&mut r.node, fs, CreateKind::Scalar, Tag::Str, &mut |n: &mut Node| setter(n)).map_err(|e| {
+                if e.to_string().contains("wrong node kind") {
+                    e.wrap("namespace field specs must target scalar nodes")
+                } else {
+                    e.wrap("namespace transformation failed")
+                }
+            })?;
         }
         let id = m.list[i].cur_id();
         let matches = m.indexes_by_current_id(|x| id.equals(x));
@@ -96,8 +126,8 @@ pub fn namespace(m: &mut ResMap, ns: &str, specs: &[FieldSpec]) -> Result<(), Ku
     Ok(())
 }
 
-/// PrefixTransformer / SuffixTransformer (one of `prefix`, `suffix` is empty).
-pub fn prefix_suffix(m: &mut ResMap, prefix: &str, suffix: &str, specs: &[FieldSpec]) -> Result<(), KustomizeError> {
+/// PrefixTransformer (`is_prefix`) or SuffixTransformer.
+pub fn prefix_suffix(m: &mut ResMap, value: &str, is_prefix: bool, specs: &[FieldSpec]) -> Result<(), KustomizeError> {
     let skip = [Gvk::from_kind("CustomResourceDefinition"), Gvk::new("apiregistration.k8s.io", "", "APIService"), Gvk::from_kind("Namespace")];
     for r in m.list.iter_mut() {
         let id = r.org_id();
@@ -109,18 +139,17 @@ pub fn prefix_suffix(m: &mut ResMap, prefix: &str, suffix: &str, specs: &[FieldS
                 continue;
             }
             if fs.path == "metadata/name" {
-                if !prefix.is_empty() {
-                    r.add_name_prefix(prefix);
-                    r.store_previous_id();
+                if is_prefix {
+                    r.add_name_prefix(value);
                 } else {
-                    r.add_name_suffix(suffix);
-                    if !suffix.is_empty() {
-                        r.store_previous_id();
-                    }
+                    r.add_name_suffix(value);
+                }
+                if !value.is_empty() {
+                    r.store_previous_id();
                 }
             }
             apply_fieldspec(&mut r.node, fs, CreateKind::Scalar, Tag::Str, &mut |n: &mut Node| {
-                let v = format!("{prefix}{}{suffix}", n.value());
+                let v = if is_prefix { format!("{value}{}", n.value()) } else { format!("{}{value}", n.value()) };
                 set_scalar(n, &v, Tag::None)
             })?;
         }
