@@ -18,6 +18,7 @@ pub mod merge;
 pub mod nameref;
 pub mod node;
 pub mod openapi;
+pub mod origin;
 pub mod parse;
 pub mod patch;
 pub mod paths;
@@ -64,15 +65,15 @@ pub fn build(dir: &Path) -> Result<String, KustomizeError> {
 pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
     let mut ctx = Context::default();
     let ldr = Loader::new(dir, !opts.load_restrictions_none)?;
-    let t = Target::load(ldr, &mut ctx)?;
+    let mut t = Target::load(ldr, &mut ctx)?;
     if !t.k.openapi.is_empty() {
         return Err(KustomizeError::Unsupported("openapi (custom schema)".into()));
     }
-    for m in &t.k.build_metadata {
-        if m == "originAnnotations" || m == "transformerAnnotations" {
-            return Err(KustomizeError::Unsupported(format!("buildMetadata: [{m}]")));
-        }
+    if !t.k.build_metadata.is_empty() {
+        t.origin = Some(origin::Origin::default());
     }
+    let keep_origins = t.k.build_metadata.iter().any(|m| m == "originAnnotations");
+    let keep_transformations = t.k.build_metadata.iter().any(|m| m == "transformerAnnotations");
     let mut ra = t.accumulate(&mut ctx)?;
     // makeCustomizedResMap: hashes, name references, vars, local configs.
     generators::add_hashes(&mut ra.resmap)?;
@@ -94,9 +95,11 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
     for (i, r) in ra.resmap.list.iter_mut().enumerate() {
         r.remove_build_annotations();
         // RemoveOriginAnnotations / RemoveTransformerAnnotations.
-        let mut a = r.annotations();
-        if a.contains_key(resource::ORIGIN) || a.contains_key(resource::TRANSFORMATIONS) {
-            a.remove(resource::ORIGIN);
+        if !keep_origins {
+            r.set_origin(None);
+        }
+        if !keep_transformations {
+            let mut a = r.annotations();
             a.remove(resource::TRANSFORMATIONS);
             r.set_annotations(&a);
         }

@@ -567,6 +567,39 @@ impl Resource {
         self.node.set(field, Node::Map(entries));
     }
 
+    /// Resource.GetOrigin.
+    pub fn origin(&self) -> Option<super::origin::Origin> {
+        self.annotations().get(ORIGIN).and_then(|t| super::origin::Origin::parse(t))
+    }
+
+    /// Resource.SetOrigin.
+    pub fn set_origin(&mut self, o: Option<&super::origin::Origin>) {
+        let mut a = self.annotations();
+        match o {
+            Some(o) => {
+                a.insert(ORIGIN.to_string(), o.to_yaml());
+            }
+            None => {
+                a.remove(ORIGIN);
+            }
+        }
+        self.set_annotations(&a);
+    }
+
+    /// resWrangler.AddTransformerAnnotation for one resource: the origin if
+    /// it has none, else one more transformation.
+    pub fn add_transformer_annotation(&mut self, o: &super::origin::Origin) {
+        if self.origin().is_none() {
+            self.set_origin(Some(o));
+            return;
+        }
+        let mut a = self.annotations();
+        let mut list = a.get(TRANSFORMATIONS).map(|t| super::origin::parse_transformations(t)).unwrap_or_default();
+        list.push(o.clone());
+        a.insert(TRANSFORMATIONS.to_string(), super::origin::transformations_to_yaml(&list));
+        self.set_annotations(&a);
+    }
+
     /// Empty or null node (kyaml IsNilOrEmpty).
     pub fn is_nil_or_empty(&self) -> bool {
         self.node.is_nil_or_empty()

@@ -14,6 +14,7 @@ use super::node::Node;
 use super::parse::parse_documents;
 use super::resmap::ResMap;
 use super::resource::Resource;
+use super::origin::{join_clean, ConfiguredBy, Origin};
 use super::plugins::Plugin;
 use super::{generators, patch, replacement, transformers};
 
@@ -204,6 +205,10 @@ impl Accumulator {
 pub struct Target {
     pub ldr: Loader,
     pub k: Kustomization,
+    /// The kustomization file's name (kustomization.yaml, ...).
+    pub kust_file: String,
+    /// Where this kustomization sits, when origins are tracked (buildMetadata).
+    pub origin: Option<Origin>,
 }
 
 impl Target {
@@ -230,7 +235,20 @@ impl Target {
         let (k, warnings) = Kustomization::parse(&String::from_utf8_lossy(&text))?;
         ctx.warnings.extend(warnings);
         k.validate(&ldr.root_str())?;
-        Ok(Target { ldr, k })
+        let kust_file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(Target { ldr, k, kust_file, origin: None })
+    }
+
+    /// The origin of something configured in this kustomization file by a
+    /// built-in plugin of `kind`.
+    fn builtin_origin(&self, kind: &str) -> Option<Origin> {
+        self.origin.as_ref().map(|o| Origin {
+            repo: o.repo.clone(),
+            ref_: o.ref_.clone(),
+            configured_in: join_clean(&o.path, &self.kust_file),
+            configured_by: ConfiguredBy { api_version: "builtin".into(), kind: kind.into(), ..ConfiguredBy::default() },
+            ..Origin::default()
+        })
     }
 
     /// KustTarget.AccumulateTarget with a fresh accumulator.
@@ -293,8 +311,9 @@ impl Target {
                             return Err(dir_err.wrap(format!("accumulation err='{file_err}'")));
                         }
                     };
+                    let origin = self.origin.as_ref().map(|o| o.append(path));
                     ra = self
-                        .accumulate_directory(ra, child, false, ctx)
+                        .accumulate_directory(ra, child, false, origin, ctx)
                         .map_err(|e| e.wrap(format!("accumulation err='{file_err}'")))?;
                 }
             }
@@ -304,8 +323,22 @@ impl Target {
 
     fn accumulate_file(&self, ra: &mut Accumulator, path: &str) -> Result<(), KustomizeError> {
         let data = self.ldr.load(path).map_err(|e| e.wrap(format!("accumulating resources from '{path}'")))?;
-        let resources = resources_from_bytes(&data)
+        let mut resources = resources_from_bytes(&data)
             .map_err(|e| e.wrap(format!("accumulating resources from '{path}'")))?;
+        if let Some(o) = &self.origin {
+            // AnnotateAll with the origin's YAML.
+            let anno = o.append(path).to_yaml();
+            for r in resources.iter_mut() {
+                if let Some(meta) = r.node.entry_map("metadata") {
+                    if meta.get("annotations").map(|a| a.is_null()).unwrap_or(false) {
+                        meta.remove("annotations");
+                    }
+                    if let Some(annos) = meta.entry_map("annotations") {
+                        annos.set(super::resource::ORIGIN, Node::string(anno.clone()));
+                    }
+                }
+            }
+        }
         let mut m = ResMap::new();
         for r in resources {
             m.append(r).map_err(|e| e.wrap(format!("accumulating resources from '{path}'")))?;
@@ -316,8 +349,9 @@ impl Target {
     fn accumulate_components(&self, mut ra: Accumulator, ctx: &mut Context) -> Result<Accumulator, KustomizeError> {
         for path in &self.k.components {
             let child = self.ldr.child(path).map_err(|e| KustomizeError::msg(format!("loader.New {:?}", e.to_string())))?;
+            let origin = self.origin.as_ref().map(|o| o.append(path));
             ra = self
-                .accumulate_directory(ra, child, true, ctx)
+                .accumulate_directory(ra, child, true, origin, ctx)
                 .map_err(|e| KustomizeError::msg(format!("accumulateDirectory: {:?}", e.to_string())))?;
         }
         Ok(ra)
@@ -328,11 +362,13 @@ impl Target {
         ra: Accumulator,
         ldr: Loader,
         is_component: bool,
+        origin: Option<Origin>,
         ctx: &mut Context,
     ) -> Result<Accumulator, KustomizeError> {
         let root = ldr.root_str();
         let mut sub = Target::load(ldr, ctx).map_err(|e| e.wrap(format!("couldn't make target for path '{root}'")))?;
         sub.k.build_metadata = self.k.build_metadata.clone();
+        sub.origin = origin;
         if !sub.k.openapi.is_empty() {
             return Err(KustomizeError::Unsupported("openapi (custom schema)".into()));
         }
@@ -365,7 +401,10 @@ impl Target {
         for p in entries {
             match resources_from_bytes(p.as_bytes()) {
                 Ok(rs) => {
-                    for r in rs {
+                    for mut r in rs {
+                        if let Some(o) = &self.origin {
+                            r.set_origin(Some(&o.append(&self.kust_file)));
+                        }
                         ra.resmap.append(r)?;
                     }
                 }
@@ -389,7 +428,12 @@ impl Target {
         {
             let mut args = args.clone();
             args.options = super::kustomization::GeneratorOptions::merge_global(args.options.take(), opts);
-            let res = generators::generate(&self.ldr, &args, secret)?;
+            let mut res = generators::generate(&self.ldr, &args, secret)?;
+            if let Some(o) = self.builtin_origin(if secret { "SecretGenerator" } else { "ConfigMapGenerator" }) {
+                if res.origin().is_none() {
+                    res.set_origin(Some(&o));
+                }
+            }
             let mut m = ResMap::new();
             m.append(res)?;
             ra.resmap.absorb_all(m).map_err(|e| e.wrap("merging from generator"))?;
@@ -404,8 +448,15 @@ impl Target {
                 }
                 plugins.push(p);
             }
-            for p in plugins {
-                let m = p.generate(&self.ldr)?;
+            for (p, c) in plugins.into_iter().zip(configs.iter()) {
+                let mut m = p.generate(&self.ldr)?;
+                if let Some(o) = plugin_origin(c) {
+                    for r in m.list.iter_mut() {
+                        if r.origin().is_none() {
+                            r.set_origin(Some(&o));
+                        }
+                    }
+                }
                 ra.resmap.absorb_all(m).map_err(|e| e.wrap("merging from generator"))?;
             }
         }
@@ -417,35 +468,36 @@ impl Target {
     fn run_transformers(&self, ra: &mut Accumulator, ctx: &mut Context) -> Result<(), KustomizeError> {
         let tc = ra.tconfig.clone();
         let k = &self.k;
-        let mut steps: Vec<Box<dyn FnOnce(&mut ResMap) -> Result<(), KustomizeError> + '_>> = Vec::new();
+        type Step<'a> = Box<dyn FnOnce(&mut ResMap) -> Result<(), KustomizeError> + 'a>;
+        let mut steps: Vec<(Option<Origin>, Step<'_>)> = Vec::new();
 
         // PatchStrategicMergeTransformer.
         if let Some(paths) = &k.patches_strategic_merge {
             if !paths.is_empty() {
                 let p = patch::StrategicMergePatches::configure(&self.ldr, paths)?;
-                steps.push(Box::new(move |m| p.transform(m)));
+                steps.push((self.builtin_origin("PatchStrategicMergeTransformer"), Box::new(move |m| p.transform(m))));
             }
         }
         // PatchTransformer.
         for pc in &k.patches {
             let p = patch::PatchTransformer::configure(&self.ldr, pc)?;
-            steps.push(Box::new(move |m| p.transform(m)));
+            steps.push((self.builtin_origin("PatchTransformer"), Box::new(move |m| p.transform(m))));
         }
         // NamespaceTransformer.
         if !k.namespace.is_empty() {
             let ns = k.namespace.clone();
             let specs = tc.namespace.clone();
-            steps.push(Box::new(move |m| transformers::namespace(m, &ns, &specs)));
+            steps.push((self.builtin_origin("NamespaceTransformer"), Box::new(move |m| transformers::namespace(m, &ns, &specs))));
         }
         if !k.name_prefix.is_empty() {
             let specs = tc.name_prefix.clone();
             let p = k.name_prefix.clone();
-            steps.push(Box::new(move |m| transformers::prefix_suffix(m, &p, true, &specs)));
+            steps.push((self.builtin_origin("PrefixTransformer"), Box::new(move |m| transformers::prefix_suffix(m, &p, true, &specs))));
         }
         if !k.name_suffix.is_empty() {
             let specs = tc.name_suffix.clone();
             let s = k.name_suffix.clone();
-            steps.push(Box::new(move |m| transformers::prefix_suffix(m, &s, false, &specs)));
+            steps.push((self.builtin_origin("SuffixTransformer"), Box::new(move |m| transformers::prefix_suffix(m, &s, false, &specs))));
         }
         // LabelTransformer: one per `labels:` entry, then commonLabels.
         if !k.labels.is_empty() || k.common_labels.as_ref().map(|c| !c.is_empty()).unwrap_or(false) {
@@ -463,53 +515,77 @@ impl Target {
                         .map_err(|e| e.wrap("failed to merge labels"))?;
                 }
                 let pairs = label.pairs.clone();
-                steps.push(Box::new(move |m| transformers::labels(m, &pairs, &fss)));
+                steps.push((self.builtin_origin("LabelTransformer"), Box::new(move |m| transformers::labels(m, &pairs, &fss))));
             }
             let pairs = k.common_labels.clone().unwrap_or_default();
             let specs = tc.common_labels.clone();
-            steps.push(Box::new(move |m| transformers::labels(m, &pairs, &specs)));
+            steps.push((self.builtin_origin("LabelTransformer"), Box::new(move |m| transformers::labels(m, &pairs, &specs))));
         }
         if !k.common_annotations.is_empty() {
             let annos = k.common_annotations.clone();
             let specs = tc.common_annotations.clone();
-            steps.push(Box::new(move |m| transformers::annotations(m, &annos, &specs)));
+            steps.push((self.builtin_origin("AnnotationsTransformer"), Box::new(move |m| transformers::annotations(m, &annos, &specs))));
         }
         // PatchJson6902Transformer.
         if let Some(list) = &k.patches_json6902 {
             for pc in list {
                 let p = patch::Json6902Transformer::configure(&self.ldr, pc)?;
-                steps.push(Box::new(move |m| p.transform(m)));
+                steps.push((self.builtin_origin("PatchJson6902Transformer"), Box::new(move |m| p.transform(m))));
             }
         }
         for r in &k.replicas {
             let r = r.clone();
             let specs = tc.replicas.clone();
-            steps.push(Box::new(move |m| transformers::replicas(m, &r, &specs)));
+            steps.push((self.builtin_origin("ReplicaCountTransformer"), Box::new(move |m| transformers::replicas(m, &r, &specs))));
         }
         for img in &k.images {
             let img = img.clone();
             let specs = tc.images.clone();
-            steps.push(Box::new(move |m| transformers::image_tag(m, &img, &specs)));
+            steps.push((self.builtin_origin("ImageTagTransformer"), Box::new(move |m| transformers::image_tag(m, &img, &specs))));
         }
         if !k.replacements.is_empty() {
             let reps = replacement::configure(&self.ldr, &k.replacements)?;
-            steps.push(Box::new(move |m| replacement::apply(m, &reps)));
+            steps.push((self.builtin_origin("ReplacementTransformer"), Box::new(move |m| replacement::apply(m, &reps))));
         }
         if !k.transformers.is_empty() {
             for c in self.plugin_configs(&k.transformers, ctx)? {
                 let p = Plugin::configure(&self.ldr, &c)?;
+                let origin = plugin_origin(&c);
                 if p.is_generator() {
                     return Err(KustomizeError::msg(format!("plugin {} not a transformer", c.org_id())));
                 }
-                steps.push(Box::new(move |m| p.transform(m)));
+                steps.push((origin, Box::new(move |m| p.transform(m))));
             }
         }
-        for step in steps {
+        for (origin, step) in steps {
             step(&mut ra.resmap)?;
+            if let Some(o) = origin {
+                for r in ra.resmap.list.iter_mut() {
+                    r.add_transformer_annotation(&o);
+                }
+            }
             ra.resmap.drop_empties();
         }
         Ok(())
     }
+}
+
+/// resource.OriginFromCustomPlugin: a plugin config's own origin makes the
+/// origin of what it generates or transforms.
+fn plugin_origin(config: &Resource) -> Option<Origin> {
+    let o = config.origin()?;
+    Some(Origin {
+        repo: o.repo,
+        ref_: o.ref_,
+        configured_in: o.path,
+        configured_by: ConfiguredBy {
+            api_version: config.api_version(),
+            kind: config.kind(),
+            name: config.name(),
+            namespace: config.namespace(),
+        },
+        ..Origin::default()
+    })
 }
 
 /// ResourceFactory.SliceFromBytes: documents to resources, with kustomize's
