@@ -64,11 +64,21 @@ fn kustomize_corpus_ratchet() {
     assert!(regressed.is_empty(), "cases in tests/kustomize-passing.txt regressed: {regressed:?}");
 }
 
-/// Cases from kustomize's own tests (src/kustomize/testdata/krusty), with
-/// kubectl's output: same bytes on success, an error where kubectl failed.
+/// Cases from kustomize's own tests (src/kustomize/testdata/krusty: end to
+/// end tests; plugins: built-in plugin and filter tests), with kubectl's
+/// output: same bytes on success, an error where kubectl failed.
 #[test]
 fn kustomize_krusty_cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kustomize/testdata/krusty");
+    run_case_set("krusty");
+}
+
+#[test]
+fn kustomize_plugin_and_filter_cases() {
+    run_case_set("plugins");
+}
+
+fn run_case_set(set: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kustomize/testdata").join(set);
     let text = std::fs::read_to_string(dir.join("cases.json")).expect("krusty cases.json");
     let cases: serde_json::Value = serde_json::from_str(&text).expect("cases.json parses");
     let must_pass: BTreeSet<String> = std::fs::read_to_string(dir.join("passing.txt"))
@@ -101,7 +111,7 @@ fn kustomize_krusty_cases() {
     for r in &report {
         eprintln!("FAIL {r}");
     }
-    eprintln!("krusty cases: {} passed, {} failed", passed.len(), report.len());
+    eprintln!("{set} cases: {} passed, {} failed", passed.len(), report.len());
     let regressed: Vec<&String> = must_pass.difference(&passed).collect();
-    assert!(regressed.is_empty(), "krusty cases in passing.txt regressed: {regressed:?}");
+    assert!(regressed.is_empty(), "{set} cases in passing.txt regressed: {regressed:?}");
 }

@@ -249,16 +249,32 @@ fn walk_map(
             walk(dest_field, origin_field.as_mut(), field_schema, path)?
         };
         path.pop();
+        // A new key takes the patch key's style (FieldSetter AppendKeyStyle).
+        let key_quoted = origin
+            .as_deref()
+            .and_then(|o| o.as_map())
+            .and_then(|m| m.iter().find(|(k, _)| k.value == key))
+            .map(|(k, _)| k.quoted)
+            .unwrap_or(false);
+        let mut put = |target: &mut Node, n: Node| {
+            if target.get(&key).is_none() {
+                if let Node::Map(m) = target {
+                    m.push((Scalar { value: key.clone(), tag: Tag::None, quoted: key_quoted }, n));
+                }
+            } else {
+                target.set_keep_null(&key, n);
+            }
+        };
         match outcome {
             Outcome::Dest => {}
             Outcome::New(n) => {
                 if n.is_null() {
                     target.remove(&key);
                 } else {
-                    target.set_keep_null(&key, n);
+                    put(target, n);
                 }
             }
-            Outcome::KeepNull(v) => target.set_keep_null(&key, Node::Scalar(Scalar::new(v, Tag::Null))),
+            Outcome::KeepNull(v) => put(target, Node::Scalar(Scalar::new(v, Tag::Null))),
             Outcome::Clear => {
                 target.remove(&key);
             }

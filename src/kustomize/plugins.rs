@@ -120,6 +120,7 @@ pub enum Plugin {
     StrategicMerge(patch::StrategicMergePatches),
     Json6902(patch::Json6902Transformer),
     Replacements(Vec<replacement::Replacement>),
+    Hash,
 }
 
 impl Plugin {
@@ -211,7 +212,8 @@ impl Plugin {
                 let list: Vec<Json> = get(&v, "replacements").and_then(|x| x.as_array()).cloned().unwrap_or_default();
                 Plugin::Replacements(replacement::configure(ldr, &list).map_err(wrap)?)
             }
-            "HelmChartInflationGenerator" | "IAMPolicyGenerator" | "ValueAddTransformer" | "HashTransformer" => {
+            "HashTransformer" => Plugin::Hash,
+            "HelmChartInflationGenerator" | "IAMPolicyGenerator" | "ValueAddTransformer" => {
                 return Err(KustomizeError::Unsupported(format!("the built-in plugin {}", gvk.kind)))
             }
             other => return Err(KustomizeError::msg(format!("unable to load builtin {}", Gvk::new("", "builtin", other)))),
@@ -253,6 +255,7 @@ impl Plugin {
             Plugin::StrategicMerge(p) => p.transform(m),
             Plugin::Json6902(p) => p.transform(m),
             Plugin::Replacements(r) => replacement::apply(m, r),
+            Plugin::Hash => generators::add_hashes(m),
         }
     }
 }
