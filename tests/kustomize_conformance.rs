@@ -115,3 +115,23 @@ fn run_case_set(set: &str) {
     let regressed: Vec<&String> = must_pass.difference(&passed).collect();
     assert!(regressed.is_empty(), "{set} cases in passing.txt regressed: {regressed:?}");
 }
+
+/// Timing of the whole corpus (run with `--release -- --ignored`), for the
+/// side-by-side comparison with `kubectl kustomize`.
+#[test]
+#[ignore]
+fn kustomize_corpus_timing() {
+    let dir = corpus_dir();
+    let Ok(text) = std::fs::read_to_string(dir.join("cases.json")) else {
+        eprintln!("SKIPPED: kustomize corpus not found at {}", dir.display());
+        return;
+    };
+    let cases: serde_json::Value = serde_json::from_str(&text).expect("cases.json parses");
+    let start = std::time::Instant::now();
+    for c in cases.as_array().expect("list") {
+        let t = std::time::Instant::now();
+        let out = capstan::kustomize::build(&dir.join(c["dir"].as_str().unwrap()));
+        eprintln!("{:>8.1} ms  {} ({} bytes)", t.elapsed().as_secs_f64() * 1000.0, c["case"].as_str().unwrap(), out.map(|o| o.len()).unwrap_or(0));
+    }
+    eprintln!("total {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+}

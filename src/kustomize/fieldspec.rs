@@ -268,9 +268,17 @@ pub fn apply_fieldspec(
         return Ok(());
     }
     let path = split_path(&fs.path);
-    let id = resid_of(obj);
-    walk(obj, &path, fs.create, create_kind, &create_tag, set)
-        .map_err(|e| e.wrap(format!("considering field '{}' of object {}", fs.path, id)))
+    // The id for the error message, taken before the walk changes the object.
+    let kind = obj.get("kind").map(|k| k.value().to_string()).unwrap_or_default();
+    let api_version = obj.get("apiVersion").map(|k| k.value().to_string()).unwrap_or_default();
+    let meta = |f: &str| {
+        obj.get("metadata").and_then(|m| m.get(f)).filter(|v| !v.is_nil_or_empty()).map(|v| v.value().to_string()).unwrap_or_default()
+    };
+    let (name, namespace) = (meta("name"), meta("namespace"));
+    walk(obj, &path, fs.create, create_kind, &create_tag, set).map_err(|e| {
+        let id = ResId::new(Gvk::from_api_version(&api_version, &kind), name, namespace);
+        e.wrap(format!("considering field '{}' of object {}", fs.path, id))
+    })
 }
 
 /// resid.FromRNode.

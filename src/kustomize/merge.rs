@@ -256,7 +256,7 @@ fn walk_map(
             .and_then(|m| m.iter().find(|(k, _)| k.value == key))
             .map(|(k, _)| k.quoted)
             .unwrap_or(false);
-        let mut put = |target: &mut Node, n: Node| {
+        let put = |target: &mut Node, n: Node| {
             if target.get(&key).is_none() {
                 if let Node::Map(m) = target {
                     m.push((Scalar { value: key.clone(), tag: Tag::None, quoted: key_quoted }, n));

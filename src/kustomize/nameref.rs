@@ -16,47 +16,94 @@ struct Filter {
     target: Gvk,
 }
 
+/// What selection needs to know about each resource; names and ids do not
+/// change while references are fixed, so this is read once.
+struct Info {
+    name: String,
+    namespace: String,
+    kind: String,
+    cur_id: ResId,
+    org_id: ResId,
+    prev_ids: Vec<ResId>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+impl Info {
+    fn of(r: &Resource) -> Info {
+        Info {
+            name: r.name(),
+            namespace: r.namespace(),
+            kind: r.kind(),
+            cur_id: r.cur_id(),
+            org_id: r.org_id(),
+            prev_ids: r.prev_ids(),
+            prefixes: r.name_prefixes(),
+            suffixes: r.name_suffixes(),
+        }
+    }
+
+    /// Resource.PrefixesSuffixesEquals.
+    fn prefixes_suffixes_equals(&self, o: &Info, allow_empty: bool) -> bool {
+        let same = |a: &[String], b: &[String]| {
+            let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+            if short.is_empty() {
+                return long.is_empty();
+            }
+            long[long.len() - short.len()..] == *short
+        };
+        if allow_empty {
+            (self.prefixes.is_empty() || o.prefixes.is_empty() || same(&self.prefixes, &o.prefixes))
+                && (self.suffixes.is_empty() || o.suffixes.is_empty() || same(&self.suffixes, &o.suffixes))
+        } else {
+            same(&self.prefixes, &o.prefixes) && same(&self.suffixes, &o.suffixes)
+        }
+    }
+}
+
 /// nameReferenceTransformer.Transform.
 pub fn fix(m: &mut ResMap, backrefs: &[NameBackReferences]) -> Result<(), KustomizeError> {
-    let org_ids: Vec<ResId> = m.list.iter().map(|r| r.org_id()).collect();
+    let infos: Vec<Info> = m.list.iter().map(Info::of).collect();
     // determineFilters: per resource, in backref/referrer order.
     let mut filters: Vec<Vec<Filter>> = (0..m.list.len()).map(|_| Vec::new()).collect();
     for br in backrefs {
         for spec in &br.referrers {
-            for (i, id) in org_ids.iter().enumerate() {
-                if id.gvk.is_selected(&spec.gvk) {
+            for (i, info) in infos.iter().enumerate() {
+                if info.org_id.gvk.is_selected(&spec.gvk) {
                     filters[i].push(Filter { field: spec.clone(), target: br.gvk.clone() });
                 }
             }
         }
     }
+    let mut ref_by: Vec<Vec<ResId>> = (0..m.list.len()).map(|_| Vec::new()).collect();
     for (i, flist) in filters.into_iter().enumerate() {
         if flist.is_empty() {
             continue;
         }
-        let candidates = subset_referable_by(m, i)?;
+        let candidates = subset_referable_by(m, &infos, i);
+        let role_ref = role_ref_gvk(&m.list[i]);
+        let gvk = m.list[i].gvk();
+        let mut node = std::mem::replace(&mut m.list[i].node, Node::null());
+        let mut result = Ok(());
         for f in flist {
-            let mut node = m.list[i].node.clone();
             let mut refs: Vec<usize> = Vec::new();
-            {
-                let referrer = &m.list[i];
-                let mut fs = f.field.clone();
-                fs.gvk = referrer.gvk();
-                let ctx = Ctx { m, referrer, referrer_idx: i, field: &f.field, target: &f.target, candidates: &candidates };
-                apply_fieldspec(&mut node, &fs, CreateKind::None, Tag::None, &mut |n: &mut Node| ctx.set(n, &mut refs))
-                    .map_err(|e| {
-                        e.wrap(format!(
-                            "updating name reference in '{}' field of '{}'",
-                            f.field.path,
-                            referrer.cur_id()
-                        ))
-                    })?;
+            let mut fs = f.field.clone();
+            fs.gvk = gvk.clone();
+            let ctx = Ctx { infos: &infos, referrer: &infos[i], role_ref: role_ref.as_ref(), field: &f.field, target: &f.target, candidates: &candidates };
+            if let Err(e) = apply_fieldspec(&mut node, &fs, CreateKind::None, Tag::None, &mut |n: &mut Node| ctx.set(n, &mut refs)) {
+                result = Err(e.wrap(format!("updating name reference in '{}' field of '{}'", f.field.path, infos[i].cur_id)));
+                break;
             }
-            let referrer_id = m.list[i].cur_id();
-            m.list[i].node = node;
             for r in refs {
-                m.list[r].append_ref_by(&referrer_id);
+                ref_by[r].push(infos[i].cur_id.clone());
             }
+        }
+        m.list[i].node = node;
+        result?;
+    }
+    for (r, ids) in ref_by.into_iter().enumerate() {
+        for id in ids {
+            m.list[r].append_ref_by(&id);
         }
     }
     Ok(())
@@ -64,15 +111,14 @@ pub fn fix(m: &mut ResMap, backrefs: &[NameBackReferences]) -> Result<(), Kustom
 
 /// SubsetThatCouldBeReferencedByResource: cluster-scoped resources, the
 /// referrer's namespace, and for RoleBindings their subjects' namespaces.
-fn subset_referable_by(m: &ResMap, i: usize) -> Result<Vec<usize>, KustomizeError> {
-    let referrer = &m.list[i];
-    let rid = referrer.cur_id();
+fn subset_referable_by(m: &ResMap, infos: &[Info], i: usize) -> Vec<usize> {
+    let rid = &infos[i].cur_id;
     if rid.is_cluster_scoped() {
-        return Ok((0..m.list.len()).collect());
+        return (0..infos.len()).collect();
     }
     let mut rb_namespaces: Vec<String> = Vec::new();
-    if referrer.kind() == "RoleBinding" {
-        if let Some(Node::Seq(subjects)) = referrer.node.get("subjects") {
+    if infos[i].kind == "RoleBinding" {
+        if let Some(Node::Seq(subjects)) = m.list[i].node.get("subjects") {
             for s in subjects {
                 if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) {
                     if kind.value() == "ServiceAccount" {
@@ -82,19 +128,19 @@ fn subset_referable_by(m: &ResMap, i: usize) -> Result<Vec<usize>, KustomizeErro
             }
         }
     }
-    Ok((0..m.list.len())
+    let rns = rid.effective_namespace();
+    (0..infos.len())
         .filter(|&j| {
-            let id = m.list[j].cur_id();
-            id.is_cluster_scoped() || id.is_ns_equals(&rid) || rb_namespaces.contains(&m.list[j].namespace())
+            let id = &infos[j].cur_id;
+            id.is_cluster_scoped() || id.effective_namespace() == rns || rb_namespaces.contains(&infos[j].namespace)
         })
-        .collect())
+        .collect()
 }
 
 struct Ctx<'a> {
-    m: &'a ResMap,
-    referrer: &'a Resource,
-    #[allow(dead_code)]
-    referrer_idx: usize,
+    infos: &'a [Info],
+    referrer: &'a Info,
+    role_ref: Option<&'a Gvk>,
     field: &'a FieldSpec,
     target: &'a Gvk,
     candidates: &'a [usize],
@@ -134,11 +180,11 @@ impl Ctx<'_> {
         let old = node.value().to_string();
         let Some(r) = self.select_referral(&old, self.candidates, false)? else { return Ok(()) };
         refs.push(r);
-        let new = self.m.list[r].name();
-        if new == old {
+        let new = &self.infos[r].name;
+        if *new == old {
             return Ok(());
         }
-        node.set_scalar(Node::plain(new));
+        node.set_scalar(Node::plain(new.clone()));
         Ok(())
     }
 
@@ -152,26 +198,25 @@ impl Ctx<'_> {
             Some(ns) => {
                 let ns = ns.value().to_string();
                 let by_org: Vec<usize> =
-                    self.candidates.iter().copied().filter(|&j| self.m.list[j].org_id().effective_namespace() == ns).collect();
+                    self.candidates.iter().copied().filter(|&j| self.infos[j].org_id.effective_namespace() == ns).collect();
                 if !by_org.is_empty() {
                     by_org
                 } else {
-                    self.candidates.iter().copied().filter(|&j| self.m.list[j].cur_id().effective_namespace() == ns).collect()
+                    self.candidates.iter().copied().filter(|&j| self.infos[j].cur_id.effective_namespace() == ns).collect()
                 }
             }
         };
         let Some(r) = self.select_referral(&old, &candidates, true)? else { return Ok(()) };
         refs.push(r);
-        let referral = &self.m.list[r];
-        let (new_name, new_ns) = (referral.name(), referral.namespace());
-        if new_name == old && new_ns.is_empty() {
+        let referral = &self.infos[r];
+        if referral.name == old && referral.namespace.is_empty() {
             return Ok(());
         }
-        node.set("name", Node::plain(new_name));
-        if new_ns.is_empty() {
+        node.set("name", Node::plain(referral.name.clone()));
+        if referral.namespace.is_empty() {
             return Ok(());
         }
-        node.set("namespace", Node::plain(new_ns));
+        node.set("namespace", Node::plain(referral.namespace.clone()));
         Ok(())
     }
 
@@ -179,40 +224,38 @@ impl Ctx<'_> {
     /// name, of the target kind, narrowed by roleRef kind, namespace and
     /// prefixes/suffixes.
     fn select_referral(&self, old: &str, candidates: &[usize], check_ns: bool) -> Result<Option<usize>, KustomizeError> {
-        let list = &self.m.list;
-        let mut c: Vec<usize> = candidates.iter().copied().filter(|&j| list[j].prev_ids().iter().any(|id| id.name == old)).collect();
-        c.retain(|&j| list[j].prev_ids().iter().any(|id| id.gvk.is_selected(self.target)));
+        let infos = self.infos;
+        let mut c: Vec<usize> = candidates.iter().copied().filter(|&j| infos[j].prev_ids.iter().any(|id| id.name == old)).collect();
+        c.retain(|&j| infos[j].prev_ids.iter().any(|id| id.gvk.is_selected(self.target)));
         if self.field.path.ends_with("roleRef/name") {
-            if let Some(gvk) = role_ref_gvk(self.referrer) {
-                c.retain(|&j| list[j].prev_ids().iter().any(|id| id.gvk.is_selected(&gvk)));
+            if let Some(gvk) = self.role_ref {
+                c.retain(|&j| infos[j].prev_ids.iter().any(|id| id.gvk.is_selected(gvk)));
             }
         }
-        let rid = self.referrer.cur_id();
+        let rid = &self.referrer.cur_id;
         if !rid.is_cluster_scoped() {
             c.retain(|&j| {
-                let id = list[j].cur_id();
-                id.is_cluster_scoped() || list[j].kind() == "ServiceAccount" || rid.is_ns_equals(&id)
+                let id = &infos[j].cur_id;
+                id.is_cluster_scoped() || infos[j].kind == "ServiceAccount" || rid.is_ns_equals(id)
             });
         }
         if c.len() == 1 {
             return Ok(Some(c[0]));
         }
-        c.retain(|&j| list[j].prefixes_suffixes_equals(self.referrer, true));
+        c.retain(|&j| infos[j].prefixes_suffixes_equals(self.referrer, true));
         if c.len() > 1 {
-            c.retain(|&j| list[j].prefixes_suffixes_equals(self.referrer, false));
+            c.retain(|&j| infos[j].prefixes_suffixes_equals(self.referrer, false));
         }
         match c.len() {
             0 => Ok(None),
             1 => Ok(Some(c[0])),
             _ => {
-                let first = &list[c[0]];
-                let identical = c.iter().all(|&j| {
-                    list[j].name() == first.name() && (!check_ns || list[j].namespace() == first.namespace())
-                });
+                let first = &infos[c[0]];
+                let identical = c.iter().all(|&j| infos[j].name == first.name && (!check_ns || infos[j].namespace == first.namespace));
                 if identical {
                     return Ok(Some(c[0]));
                 }
-                let ids: Vec<String> = c.iter().map(|&j| list[j].cur_id().to_string()).collect();
+                let ids: Vec<String> = c.iter().map(|&j| infos[j].cur_id.to_string()).collect();
                 Err(KustomizeError::msg(format!("found multiple possible referrals: {}", ids.join(", "))))
             }
         }

@@ -8,7 +8,7 @@
 //! embeds (see the scripts next to it); only fields that lead to objects or
 //! carry a patch strategy are kept, which is all the merge walker reads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("data/k8s_schema.txt");
@@ -36,8 +36,8 @@ pub struct Field {
 struct Schema {
     defs: HashMap<String, HashMap<String, Field>>,
     by_type: HashMap<(String, String), String>,
-    cluster_scoped: HashSet<(String, String)>,
-    namespaced: HashSet<(String, String)>,
+    /// apiVersion → kind → namespaced (borrowed from the table, no allocation on lookup).
+    scope: HashMap<&'static str, HashMap<&'static str, bool>>,
 }
 
 fn parse_type(s: &str) -> TypeRef {
@@ -63,8 +63,7 @@ fn schema() -> &'static Schema {
         let mut s = Schema {
             defs: HashMap::new(),
             by_type: HashMap::new(),
-            cluster_scoped: HashSet::new(),
-            namespaced: HashSet::new(),
+            scope: HashMap::new(),
         };
         let mut current: Option<String> = None;
         for line in TABLE.lines() {
@@ -82,8 +81,12 @@ fn schema() -> &'static Schema {
                     s.defs.entry(name.clone()).or_default();
                     current = Some(name);
                 }
-                "C" => s.cluster_scoped.extend(parts.map(split_type_meta)),
-                "N" => s.namespaced.extend(parts.map(split_type_meta)),
+                "C" | "N" => {
+                    for tm in parts {
+                        let (av, kind) = tm.split_once('|').unwrap_or((tm, ""));
+                        s.scope.entry(av).or_default().insert(kind, head == "N");
+                    }
+                }
                 field => {
                     let ty = parse_type(parts.next().unwrap_or("_"));
                     let strategy = parts.next().map(str::to_string);
@@ -104,15 +107,7 @@ fn schema() -> &'static Schema {
 /// openapi.IsNamespaceScoped: `Some(true)` for namespaced kinds, `Some(false)`
 /// for cluster-scoped ones, `None` for kinds the schema does not know.
 pub fn is_namespace_scoped(api_version: &str, kind: &str) -> Option<bool> {
-    let s = schema();
-    let key = (api_version.to_string(), kind.to_string());
-    if s.namespaced.contains(&key) {
-        Some(true)
-    } else if s.cluster_scoped.contains(&key) {
-        Some(false)
-    } else {
-        None
-    }
+    schema().scope.get(api_version)?.get(kind).copied()
 }
 
 /// openapi.IsCertainlyClusterScoped.

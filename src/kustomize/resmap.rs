@@ -27,7 +27,7 @@ impl ResMap {
     /// resWrangler.Append: refuses a second resource with the same current id.
     pub fn append(&mut self, res: Resource) -> Result<(), KustomizeError> {
         let id = res.cur_id();
-        if self.list.iter().any(|r| r.cur_id().equals(&id)) {
+        if self.list.iter().any(|r| r.cur_id_equals(&id)) {
             return Err(KustomizeError::msg(format!("may not add resource with an already registered id: {id}")));
         }
         self.list.push(res);

@@ -96,9 +96,16 @@ impl Gvk {
             && (selector.kind.is_empty() || self.kind == selector.kind)
     }
 
-    fn stable_sort_string(&self) -> String {
-        let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
-        format!("{}_{}_{}", or(&self.group, "~G"), or(&self.version, "~V"), or(&self.kind, "~K"))
+    /// The bytes of Gvk.stableSortString (`group_version_kind` with `~G`,
+    /// `~V`, `~K` for empty parts), without building the string.
+    fn stable_sort_bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        let or = |s: &'_ str, d: &'static str| if s.is_empty() { d.as_bytes().to_vec() } else { s.as_bytes().to_vec() };
+        or(&self.group, "~G")
+            .into_iter()
+            .chain(std::iter::once(b'_'))
+            .chain(or(&self.version, "~V"))
+            .chain(std::iter::once(b'_'))
+            .chain(or(&self.kind, "~K"))
     }
 
     /// Gvk.IsLessThan: kustomize's legacy kind order, then group/version/kind.
@@ -107,7 +114,7 @@ impl Gvk {
         if a != b {
             return a < b;
         }
-        self.stable_sort_string() < o.stable_sort_string()
+        self.stable_sort_bytes().lt(o.stable_sort_bytes())
     }
 }
 
@@ -461,6 +468,35 @@ impl Resource {
         let mut a = self.annotations();
         a.insert(GEN_BEHAVIOR.to_string(), b.to_string());
         self.set_annotations(&a);
+    }
+
+    fn meta_str(&self, field: &str) -> &str {
+        match self.metadata().and_then(|m| m.get(field)) {
+            Some(v) if !v.is_nil_or_empty() => v.value(),
+            _ => "",
+        }
+    }
+
+    /// `self.cur_id().equals(id)` without building the id.
+    pub fn cur_id_equals(&self, id: &ResId) -> bool {
+        let kind = self.node.get("kind").map(|k| k.value()).unwrap_or("");
+        if kind != id.gvk.kind || self.meta_str("name") != id.name {
+            return false;
+        }
+        let av = self.node.get("apiVersion").map(|k| k.value()).unwrap_or("");
+        let (g, v) = match av.find('/') {
+            Some(i) => (&av[..i], &av[i + 1..]),
+            None => ("", av),
+        };
+        if g != id.gvk.group || v != id.gvk.version {
+            return false;
+        }
+        // Same GVK, so the same cluster scope.
+        if id.gvk.is_cluster_scoped() {
+            return true;
+        }
+        let eff = |ns: &str| -> String { if ns.is_empty() { DEFAULT_NAMESPACE.to_string() } else { ns.to_string() } };
+        eff(self.meta_str("namespace")) == eff(&id.namespace)
     }
 
     /// Resource.CurId.

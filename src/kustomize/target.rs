@@ -646,20 +646,23 @@ fn nodes_to_resources(nodes: Vec<Node>) -> Result<Vec<Resource>, KustomizeError>
 
 /// RNode.GetValidatedMetadata.
 fn validate_metadata(n: &Node) -> Result<(), KustomizeError> {
-    let r = Resource::new(n.clone());
-    let kind = r.kind();
-    let meta = || format!("{{{{{} {}}} {{{{{} {}}} map[] map[]}}}}", r.api_version(), kind, r.name(), r.namespace());
     if n.as_map().is_none() {
         return Err(KustomizeError::msg("missing Resource metadata"));
     }
+    let top = |k: &str| n.get(k).filter(|v| !v.is_nil_or_empty()).map(|v| v.get_value()).unwrap_or("");
+    let meta = |k: &str| {
+        n.get("metadata").and_then(|m| m.get(k)).filter(|v| !v.is_nil_or_empty()).map(|v| v.value()).unwrap_or("")
+    };
+    let kind = top("kind");
+    let describe = || format!("{{{{{} {}}} {{{{{} {}}} map[] map[]}}}}", top("apiVersion"), kind, meta("name"), meta("namespace"));
     if kind.is_empty() {
-        return Err(KustomizeError::msg(format!("missing kind in object {}", meta())));
+        return Err(KustomizeError::msg(format!("missing kind in object {}", describe())));
     }
     if kind.ends_with("List") {
         return Ok(());
     }
-    if r.name().is_empty() {
-        return Err(KustomizeError::msg(format!("missing metadata.name in object {}", meta())));
+    if meta("name").is_empty() {
+        return Err(KustomizeError::msg(format!("missing metadata.name in object {}", describe())));
     }
     Ok(())
 }

@@ -115,7 +115,7 @@ pub fn namespace_with(m: &mut ResMap, ns: &str, specs: &[FieldSpec], unset_only:
             })?;
         }
         let id = m.list[i].cur_id();
-        let matches = m.indexes_by_current_id(|x| id.equals(x));
+        let matches: Vec<usize> = (0..m.list.len()).filter(|&j| m.list[j].cur_id_equals(&id)).collect();
         if matches.len() != 1 {
             return Err(KustomizeError::msg(format!(
                 "namespace transformation produces ID conflict: {}",
