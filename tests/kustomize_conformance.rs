@@ -77,6 +77,13 @@ fn kustomize_plugin_and_filter_cases() {
     run_case_set("plugins");
 }
 
+/// capstan's own cases (src/kustomize/testdata/extra): many fields at once,
+/// scalar quoting, generators, sort options, error cases.
+#[test]
+fn kustomize_extra_cases() {
+    run_case_set("extra");
+}
+
 fn run_case_set(set: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kustomize/testdata").join(set);
     let text = std::fs::read_to_string(dir.join("cases.json")).expect("krusty cases.json");

@@ -439,7 +439,9 @@ fn scalar_to_json(s: &Scalar) -> Result<Json, NodeError> {
     let tag = s.effective_tag();
     match tag {
         Tag::Null => Ok(Json::Null),
-        Tag::Str | Tag::Timestamp | Tag::Merge | Tag::Other(_) => Ok(Json::String(s.value.clone())),
+        // A time.Time, which encoding/json writes in RFC 3339.
+        Tag::Timestamp => Ok(Json::String(timestamp_json(&s.value).unwrap_or_else(|| s.value.clone()))),
+        Tag::Str | Tag::Merge | Tag::Other(_) => Ok(Json::String(s.value.clone())),
         Tag::Binary => {
             use base64::Engine;
             let cleaned: String = s.value.chars().filter(|c| !c.is_whitespace()).collect();
@@ -676,19 +678,31 @@ pub fn resolve(text: &str) -> Tag {
     Tag::Str
 }
 
+/// A timestamp's parts, as Go's time.Parse reads go-yaml's layouts.
+struct Timestamp {
+    year: i32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    min: u32,
+    sec: u32,
+    /// Fractional seconds as written (digits only).
+    frac: String,
+    /// Zone offset in minutes; `None` for UTC written as `Z` or absent.
+    offset: Option<i32>,
+}
+
 /// go-yaml v3 parseTimestamp: `YYYY-M-D`, optionally with a time
 /// (`T`/`t`/space separated, fractional seconds, zone).
-fn is_timestamp(s: &str) -> bool {
+fn parse_timestamp(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() && b[i].is_ascii_digit() {
         i += 1;
     }
     if i != 4 || i == b.len() || b[i] != b'-' {
-        return false;
+        return None;
     }
-    // Go time.Parse with "2006-1-2..." layouts.
-    let mut c = i + 1;
     let num = |c: &mut usize, max: usize| -> Option<u32> {
         let start = *c;
         while *c < b.len() && b[*c].is_ascii_digit() && *c - start < max {
@@ -700,16 +714,14 @@ fn is_timestamp(s: &str) -> bool {
             s[start..*c].parse().ok()
         }
     };
-    let Some(month) = num(&mut c, 2) else { return false };
+    let year: i32 = s[..4].parse().ok()?;
+    let mut c = i + 1;
+    let month = num(&mut c, 2)?;
     if !(1..=12).contains(&month) || c >= b.len() || b[c] != b'-' {
-        return false;
+        return None;
     }
     c += 1;
-    let Some(day) = num(&mut c, 2) else { return false };
-    if !(1..=31).contains(&day) {
-        return false;
-    }
-    let year: i32 = s[..4].parse().unwrap_or(0);
+    let day = num(&mut c, 2)?;
     let days_in_month = match month {
         2 => {
             if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
@@ -721,30 +733,31 @@ fn is_timestamp(s: &str) -> bool {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     };
-    if day > days_in_month {
-        return false;
+    if day < 1 || day > days_in_month {
+        return None;
     }
+    let mut t = Timestamp { year, month, day, hour: 0, min: 0, sec: 0, frac: String::new(), offset: None };
     if c == b.len() {
-        return true;
+        return Some(t);
     }
     let sep = b[c];
     if sep != b'T' && sep != b't' && sep != b' ' {
-        return false;
+        return None;
     }
     c += 1;
-    let Some(h) = num(&mut c, 2) else { return false };
-    if h > 23 || c >= b.len() || b[c] != b':' {
-        return false;
+    t.hour = num(&mut c, 2)?;
+    if t.hour > 23 || c >= b.len() || b[c] != b':' {
+        return None;
     }
     c += 1;
-    let Some(m) = num(&mut c, 2) else { return false };
-    if m > 59 || c >= b.len() || b[c] != b':' {
-        return false;
+    t.min = num(&mut c, 2)?;
+    if t.min > 59 || c >= b.len() || b[c] != b':' {
+        return None;
     }
     c += 1;
-    let Some(sec) = num(&mut c, 2) else { return false };
-    if sec > 59 {
-        return false;
+    t.sec = num(&mut c, 2)?;
+    if t.sec > 59 {
+        return None;
     }
     if c < b.len() && b[c] == b'.' {
         let start = c + 1;
@@ -753,30 +766,60 @@ fn is_timestamp(s: &str) -> bool {
             c += 1;
         }
         if c == start {
-            return false;
+            return None;
         }
+        t.frac = s[start..c].to_string();
     }
     if sep == b' ' {
-        return c == b.len();
+        return (c == b.len()).then_some(t);
     }
-    // Zone: Z or ±hh:mm.
     if c == b.len() {
-        return false;
+        return None;
     }
     if b[c] == b'Z' {
-        return c + 1 == b.len();
+        return (c + 1 == b.len()).then_some(t);
     }
     if b[c] == b'+' || b[c] == b'-' {
         let z = &s[c + 1..];
         let zb = z.as_bytes();
-        return zb.len() == 5
-            && zb[0].is_ascii_digit()
-            && zb[1].is_ascii_digit()
-            && zb[2] == b':'
-            && zb[3].is_ascii_digit()
-            && zb[4].is_ascii_digit();
+        if zb.len() == 5 && zb[0].is_ascii_digit() && zb[1].is_ascii_digit() && zb[2] == b':' && zb[3].is_ascii_digit() && zb[4].is_ascii_digit() {
+            let h: i32 = z[..2].parse().ok()?;
+            let m: i32 = z[3..].parse().ok()?;
+            let sign = if b[c] == b'-' { -1 } else { 1 };
+            t.offset = Some(sign * (h * 60 + m));
+            return Some(t);
+        }
     }
-    false
+    None
+}
+
+fn is_timestamp(s: &str) -> bool {
+    parse_timestamp(s).is_some()
+}
+
+/// encoding/json of the time.Time go-yaml decodes: RFC 3339 with
+/// nanoseconds, trailing zeros dropped, `Z` for a zero offset.
+fn timestamp_json(s: &str) -> Option<String> {
+    let t = parse_timestamp(s)?;
+    let mut frac: String = t.frac.chars().take(9).collect();
+    while frac.ends_with('0') {
+        frac.pop();
+    }
+    let zone = match t.offset {
+        None | Some(0) => "Z".to_string(),
+        Some(o) => format!("{}{:02}:{:02}", if o < 0 { '-' } else { '+' }, o.abs() / 60, o.abs() % 60),
+    };
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{}",
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.min,
+        t.sec,
+        if frac.is_empty() { String::new() } else { format!(".{frac}") },
+        zone
+    ))
 }
 
 #[cfg(test)]
@@ -809,7 +852,10 @@ mod tests {
         assert_eq!(j("0755"), Json::from(493));
         assert_eq!(j("0o17"), Json::from(15));
         assert_eq!(j("18446744073709551615"), Json::from(u64::MAX));
-        assert_eq!(j("2001-12-14"), Json::from("2001-12-14"));
+        // Timestamps decode to time.Time, which encoding/json writes in RFC 3339.
+        assert_eq!(j("2001-12-14"), Json::from("2001-12-14T00:00:00Z"));
+        assert_eq!(j("2001-12-14t21:59:43.10-05:00"), Json::from("2001-12-14T21:59:43.1-05:00"));
+        assert_eq!(j("2001-12-14 21:59:43.10"), Json::from("2001-12-14T21:59:43.1Z"));
         assert!(Node::plain(".inf").to_json().is_err());
     }
 
