@@ -66,9 +66,8 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
     let mut ctx = Context::default();
     let ldr = Loader::new(dir, !opts.load_restrictions_none)?;
     let mut t = Target::load(ldr, &mut ctx)?;
-    if !t.k.openapi.is_empty() {
-        return Err(KustomizeError::Unsupported("openapi (custom schema)".into()));
-    }
+    openapi::reset_schema();
+    t.apply_openapi(true)?;
     if !t.k.build_metadata.is_empty() {
         t.origin = Some(origin::Origin::default());
     }

@@ -239,6 +239,15 @@ impl Target {
         Ok(Target { ldr, k, kust_file, origin: None })
     }
 
+    /// The kustomization's `openapi:` field (openapi.SetSchema).
+    pub fn apply_openapi(&self, reset: bool) -> Result<(), KustomizeError> {
+        let bytes = match self.k.openapi.get("path") {
+            Some(p) => Some(self.ldr.load(p)?),
+            None => None,
+        };
+        super::openapi::set_schema(self.k.openapi.get("version").map(String::as_str), bytes.as_deref(), reset)
+    }
+
     /// The origin of something configured in this kustomization file by a
     /// built-in plugin of `kind`.
     fn builtin_origin(&self, kind: &str) -> Option<Origin> {
@@ -369,9 +378,7 @@ impl Target {
         let mut sub = Target::load(ldr, ctx).map_err(|e| e.wrap(format!("couldn't make target for path '{root}'")))?;
         sub.k.build_metadata = self.k.build_metadata.clone();
         sub.origin = origin;
-        if !sub.k.openapi.is_empty() {
-            return Err(KustomizeError::Unsupported("openapi (custom schema)".into()));
-        }
+        sub.apply_openapi(false)?;
         if is_component && sub.k.kind != COMPONENT_KIND {
             return Err(KustomizeError::msg(format!(
                 "expected kind '{COMPONENT_KIND}' for path '{root}' but got '{}'",
