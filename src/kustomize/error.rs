@@ -7,11 +7,12 @@ pub enum KustomizeError {
     /// Any build failure, with kustomize-like text.
     #[error("{0}")]
     Msg(String),
-    /// Remote bases and resources (URLs, git) need the network.
-    #[error("{0}: remote resources are not supported offline")]
+    /// Remote bases and resources (URLs, git) need the network; the text
+    /// names the URL and where it was referenced.
+    #[error("{0}")]
     Remote(String),
     /// A feature kustomize has that capstan does not implement.
-    #[error("{0} is not supported")]
+    #[error("{0}")]
     Unsupported(String),
 }
 
@@ -20,11 +21,23 @@ impl KustomizeError {
         KustomizeError::Msg(m.into())
     }
 
-    /// kyaml errors.WrapPrefixf: `prefix: err`.
+    /// A remote resource or base that cannot be fetched offline.
+    pub fn remote(url: &str) -> KustomizeError {
+        KustomizeError::Remote(format!("{url}: remote resources are not supported offline"))
+    }
+
+    /// A kustomize feature capstan does not implement.
+    pub fn unsupported(what: &str) -> KustomizeError {
+        KustomizeError::unsupported(&format!("{what} is not supported"))
+    }
+
+    /// kyaml errors.WrapPrefixf: `prefix: err`, keeping the kind of error.
     pub fn wrap(self, prefix: impl AsRef<str>) -> KustomizeError {
+        let p = prefix.as_ref();
         match self {
-            KustomizeError::Msg(m) => KustomizeError::Msg(format!("{}: {m}", prefix.as_ref())),
-            other => KustomizeError::Msg(format!("{}: {other}", prefix.as_ref())),
+            KustomizeError::Msg(m) => KustomizeError::Msg(format!("{p}: {m}")),
+            KustomizeError::Remote(m) => KustomizeError::Remote(format!("{p}: {m}")),
+            KustomizeError::Unsupported(m) => KustomizeError::unsupported(&format!("{p}: {m}")),
         }
     }
 }

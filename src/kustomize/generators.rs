@@ -316,7 +316,7 @@ pub fn hash(r: &Resource) -> Result<String, KustomizeError> {
             crate::codec::json::to_json(&serde_json::Value::Object(m))
         }
         _ => {
-            return Err(KustomizeError::Unsupported(format!("content hash of kind {kind}")));
+            return Err(KustomizeError::unsupported(&format!("content hash of kind {kind}")));
         }
     };
     Ok(encode_hash(&sha256_hex(&encoded)))

@@ -214,7 +214,7 @@ impl Plugin {
             }
             "HashTransformer" => Plugin::Hash,
             "HelmChartInflationGenerator" | "IAMPolicyGenerator" | "ValueAddTransformer" => {
-                return Err(KustomizeError::Unsupported(format!("the built-in plugin {}", gvk.kind)))
+                return Err(KustomizeError::unsupported(&format!("the built-in plugin {}", gvk.kind)))
             }
             other => return Err(KustomizeError::msg(format!("unable to load builtin {}", Gvk::new("", "builtin", other)))),
         })

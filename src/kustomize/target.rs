@@ -27,6 +27,9 @@ pub struct Loader {
     pub restrict: bool,
     /// Roots of the kustomizations that led here (cycle detection).
     referrers: Vec<PathBuf>,
+    /// An in-memory file (absolute path, content), e.g. a chart's rendered
+    /// manifests given to an overlay.
+    virtual_file: Option<std::sync::Arc<(PathBuf, Vec<u8>)>>,
 }
 
 /// git.NewRepoSpecFromURL accepts these; we cannot fetch them offline.
@@ -56,7 +59,13 @@ impl Loader {
                 dir.display()
             )));
         }
-        Ok(Loader { root, restrict, referrers: Vec::new() })
+        Ok(Loader { root, restrict, referrers: Vec::new(), virtual_file: None })
+    }
+
+    /// Serve `content` as the file `name` in this (top) directory.
+    pub fn with_virtual_file(mut self, name: &str, content: Vec<u8>) -> Loader {
+        self.virtual_file = Some(std::sync::Arc::new((self.root.join(name), content)));
+        self
     }
 
     pub fn root_str(&self) -> String {
@@ -66,9 +75,14 @@ impl Loader {
     /// FileLoader.Load: a file relative to the root.
     pub fn load(&self, path: &str) -> Result<Vec<u8>, KustomizeError> {
         if path.starts_with("http://") || path.starts_with("https://") {
-            return Err(KustomizeError::Remote(path.to_string()));
+            return Err(KustomizeError::remote(path));
         }
         let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.root.join(path) };
+        if let Some(v) = &self.virtual_file {
+            if lexical_clean(&full) == v.0 {
+                return Ok(v.1.clone());
+            }
+        }
         let target = if self.restrict {
             let resolved = std::fs::canonicalize(&full).map_err(|e| {
                 KustomizeError::msg(format!("evalsymlink failure on '{}' : {}", full.display(), io_text(&e)))
@@ -96,7 +110,7 @@ impl Loader {
             return Err(KustomizeError::msg("new root cannot be empty"));
         }
         if is_remote(path) {
-            return Err(KustomizeError::Remote(path.to_string()));
+            return Err(KustomizeError::remote(path));
         }
         if Path::new(path).is_absolute() {
             return Err(KustomizeError::msg(format!("new root '{path}' cannot be absolute")));
@@ -124,8 +138,23 @@ impl Loader {
         }
         let mut referrers = self.referrers.clone();
         referrers.push(self.root.clone());
-        Ok(Loader { root, restrict: self.restrict, referrers })
+        Ok(Loader { root, restrict: self.restrict, referrers, virtual_file: self.virtual_file.clone() })
     }
+}
+
+/// A path with `.` and `..` removed without touching the file system.
+fn lexical_clean(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Go's text for common I/O errors.
@@ -269,10 +298,10 @@ impl Target {
     /// components, transformers, vars.
     fn accumulate_into(&self, ra: Accumulator, ctx: &mut Context) -> Result<Accumulator, KustomizeError> {
         if self.k.helm {
-            return Err(KustomizeError::Unsupported("helmCharts (kustomize --enable-helm)".into()));
+            return Err(KustomizeError::unsupported("helmCharts (kustomize --enable-helm)"));
         }
         if !self.k.validators.is_empty() {
-            return Err(KustomizeError::Unsupported("validators".into()));
+            return Err(KustomizeError::unsupported("validators"));
         }
         let mut ra = self.accumulate_resources(ra, &self.k.resources, ctx).map_err(|e| e.wrap("accumulating resources"))?;
         let mut tconfig = TransformerConfig::default_config();
