@@ -142,3 +142,37 @@ fn kustomize_corpus_timing() {
     }
     eprintln!("total {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
 }
+
+/// Differential run over arbitrary directories (run with `-- --ignored`):
+/// `KUSTOMIZE_DIFF_LIST` names a JSON list of `{"dir", "expected", "rc"}`
+/// where `expected` is a file with kubectl's output and `rc` its exit code.
+#[test]
+#[ignore]
+fn kustomize_diff_dirs() {
+    let Some(list) = std::env::var_os("KUSTOMIZE_DIFF_LIST") else {
+        eprintln!("SKIPPED: set KUSTOMIZE_DIFF_LIST");
+        return;
+    };
+    let cases: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(list).expect("list")).expect("json");
+    let (mut pass, mut fail) = (0, 0);
+    for c in cases.as_array().expect("list") {
+        let dir = PathBuf::from(c["dir"].as_str().unwrap());
+        let rc = c["rc"].as_i64().unwrap_or(0);
+        let want = std::fs::read_to_string(c["expected"].as_str().unwrap()).unwrap_or_default();
+        let verdict = match (capstan::kustomize::build(&dir), rc) {
+            (Ok(got), 0) if got == want => None,
+            (Ok(got), 0) => Some(first_difference(&want, &got)),
+            (Err(e), 0) => Some(format!("error: {e}")),
+            (Err(_), _) => None,
+            (Ok(_), _) => Some("built, but kubectl failed".to_string()),
+        };
+        match verdict {
+            None => pass += 1,
+            Some(v) => {
+                fail += 1;
+                eprintln!("FAIL {}: {v}", dir.display());
+            }
+        }
+    }
+    eprintln!("diff dirs: {pass} passed, {fail} failed");
+}

@@ -59,7 +59,7 @@ pub fn load_config_from_crds(ldr: &Loader, paths: &[String]) -> Result<Transform
         let v: Json = if text.starts_with('{') {
             serde_json::from_str(&text).map_err(|e| KustomizeError::msg(e.to_string()))
         } else {
-            crate::codec::yaml_read::from_str(&text).map_err(|e| KustomizeError::msg(e.message))
+            crate::kustomize::parse::yaml_to_json(&text).map_err(|e| KustomizeError::msg(e.message))
         }
         .map_err(|e| e.wrap(format!("unable to parse open API definition from '{path}'")))?;
         let Some(defs) = v.as_object() else { continue };

@@ -120,7 +120,7 @@ impl TransformerConfig {
 
     /// makeTransformerConfigFromBytes: strict YAML (sigs.k8s.io/yaml) into the config, sorted.
     pub fn from_yaml(text: &str) -> Result<TransformerConfig, KustomizeError> {
-        let v = crate::codec::yaml_read::from_str(text).map_err(|e| KustomizeError::msg(e.message))?;
+        let v = crate::kustomize::parse::yaml_to_json(text).map_err(|e| KustomizeError::msg(e.message))?;
         let mut t = TransformerConfig::default();
         let Some(obj) = v.as_object() else {
             if v.is_null() {

@@ -445,7 +445,7 @@ impl Kustomization {
     /// Kustomization.Unmarshal plus FixKustomization; returns the file and
     /// the deprecation warnings kustomize prints for it.
     pub fn parse(text: &str) -> Result<(Kustomization, Vec<String>), KustomizeError> {
-        let v = crate::codec::yaml_read::from_str(text)
+        let v = crate::kustomize::parse::yaml_to_json(text)
             .map_err(|e| KustomizeError::msg(format!("invalid Kustomization: {}", e.message)))?;
         let k = Kustomization::decode(&v).map_err(|e| e.wrap("invalid Kustomization"))?;
         let warnings = k.deprecation_warnings();

@@ -12,6 +12,7 @@
 pub mod crds;
 pub mod error;
 pub mod fieldspec;
+pub mod json6902;
 pub mod generators;
 pub mod kustomization;
 pub mod merge;

@@ -106,11 +106,11 @@ impl Node {
         matches!(self, Node::Scalar(s) if s.tag == Tag::Null)
     }
 
-    /// kyaml IsYNodeNilOrEmpty: null, an empty collection, or an empty
-    /// scalar value.
+    /// kyaml IsYNodeNilOrEmpty: null or an empty collection (an empty
+    /// string is a value).
     pub fn is_nil_or_empty(&self) -> bool {
         match self {
-            Node::Scalar(s) => s.tag == Tag::Null || s.value.is_empty(),
+            Node::Scalar(s) => s.tag == Tag::Null,
             Node::Seq(items) => items.is_empty(),
             Node::Map(entries) => entries.is_empty(),
         }

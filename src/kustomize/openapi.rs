@@ -182,7 +182,7 @@ fn parse_custom(bytes: &[u8]) -> Result<Schema, KustomizeError> {
     let v: Json = if text.trim_start().starts_with('{') {
         serde_json::from_str(&text).map_err(|e| KustomizeError::msg(e.to_string()))?
     } else {
-        crate::codec::yaml_read::from_str(&text).map_err(|e| KustomizeError::msg(e.message))?
+        crate::kustomize::parse::yaml_to_json(&text).map_err(|e| KustomizeError::msg(e.message))?
     };
     let mut s = Schema { defs: HashMap::new(), by_type: HashMap::new(), scope: HashMap::new() };
     if let Some(defs) = v.get("definitions").and_then(|d| d.as_object()) {

@@ -80,6 +80,111 @@ fn split_documents(s: &str) -> Result<Vec<&str>, ParseError> {
 /// Parses a single YAML document (the first in `text`); `None` when the
 /// stream has no document.
 pub fn parse_first_document(text: &str) -> Result<Option<Node>, ParseError> {
+    // libyaml-safer panics on a block scalar that runs to the end of input
+    // without a line break; parse with one added and take it back off that
+    // scalar afterwards (libyaml gives such a scalar no final newline).
+    if !text.is_empty() && !text.ends_with('\n') {
+        let padded = format!("{text}\n");
+        let (node, last_block_end) = parse_padded(&padded)?;
+        let mut node = node;
+        if let (Some(n), Some(end)) = (node.as_mut(), last_block_end) {
+            if end >= text.len() {
+                strip_last_scalar_newline(n);
+            }
+        }
+        return Ok(node);
+    }
+    Ok(parse_padded(text)?.0)
+}
+
+/// sigs.k8s.io/yaml's YAML-to-JSON reading (the codec's Helm-exact reader),
+/// which kustomize uses for kustomization files and JSON patches. Input
+/// ending inside a block scalar without a line break is read with one
+/// added (libyaml-safer would panic), and that scalar's value then loses
+/// its final newline again, as go-yaml reads it.
+pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, crate::codec::yaml_read::YamlError> {
+    if !text.is_empty() && !text.ends_with('\n') {
+        let padded = format!("{text}\n");
+        if let Ok((Some(node), Some(end))) = parse_padded(&padded) {
+            if end >= text.len() {
+                let mut json = crate::codec::yaml_read::from_str(&padded)?;
+                strip_json_at(&mut json, &rightmost_path(&node));
+                return Ok(json);
+            }
+        }
+    }
+    crate::codec::yaml_read::from_str(text)
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn rightmost_path(n: &Node) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut cur = n;
+    loop {
+        match cur {
+            Node::Map(e) if !e.is_empty() => {
+                let (k, v) = e.last().expect("non-empty");
+                out.push(Step::Key(k.value.clone()));
+                cur = v;
+            }
+            Node::Seq(items) if !items.is_empty() => {
+                out.push(Step::Index(items.len() - 1));
+                cur = items.last().expect("non-empty");
+            }
+            _ => return out,
+        }
+    }
+}
+
+fn strip_json_at(v: &mut serde_json::Value, path: &[Step]) {
+    let mut cur = v;
+    for s in path {
+        let next = match (s, cur) {
+            (Step::Key(k), serde_json::Value::Object(m)) => m.get_mut(k),
+            (Step::Index(i), serde_json::Value::Array(a)) => a.get_mut(*i),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
+    if let serde_json::Value::String(s) = cur {
+        if s.ends_with('\n') {
+            s.pop();
+        }
+    }
+}
+
+/// The rightmost (last in document order) scalar loses one trailing newline.
+fn strip_last_scalar_newline(n: &mut Node) {
+    match n {
+        Node::Scalar(s) => {
+            if s.value.ends_with('\n') {
+                s.value.pop();
+            }
+        }
+        Node::Seq(items) => {
+            if let Some(last) = items.last_mut() {
+                strip_last_scalar_newline(last);
+            }
+        }
+        Node::Map(entries) => {
+            if let Some((_, last)) = entries.last_mut() {
+                strip_last_scalar_newline(last);
+            }
+        }
+    }
+}
+
+/// The document, and where the last block (literal/folded) scalar ended if
+/// it was the last scalar.
+fn parse_padded(text: &str) -> Result<(Option<Node>, Option<usize>), ParseError> {
+    let mut last_block_end: Option<usize> = None;
     let mut parser = Parser::new();
     let bytes = text.as_bytes();
     parser.set_input(bytes);
@@ -90,7 +195,7 @@ pub fn parse_first_document(text: &str) -> Result<Option<Node>, ParseError> {
     }
     let ev = next()?;
     match ev.data {
-        EventData::StreamEnd => return Ok(None),
+        EventData::StreamEnd => return Ok((None, None)),
         EventData::DocumentStart { .. } => {}
         _ => return Err(ParseError("yaml: expected DOCUMENT-START".into())),
     }
@@ -104,8 +209,10 @@ pub fn parse_first_document(text: &str) -> Result<Option<Node>, ParseError> {
     let mut stack: Vec<Open> = Vec::new();
     let root = loop {
         let ev = next()?;
+        let end = ev.end_mark.index as usize;
         let done: Option<(Node, Option<String>)> = match ev.data {
             EventData::Scalar { anchor, tag, value, style, .. } => {
+                last_block_end = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded).then_some(end);
                 let tag = scalar_tag(tag.as_deref(), &value, style);
                 let quoted = style != ScalarStyle::Plain;
                 Some((Node::Scalar(Scalar { value, tag, quoted }), anchor))
@@ -155,7 +262,7 @@ pub fn parse_first_document(text: &str) -> Result<Option<Node>, ParseError> {
             },
         }
     };
-    Ok(Some(root))
+    Ok((Some(root), last_block_end))
 }
 
 /// go-yaml v3 parser.node: explicit tags win (except `!`), quoted scalars
@@ -290,8 +397,43 @@ mod tests {
     }
 
     #[test]
+    fn block_scalar_at_end_of_input_without_newline() {
+        // kubectl keeps no final newline for such a scalar.
+        let docs = parse_documents("a: |\n  x\n  y").unwrap();
+        assert_eq!(docs[0].get("a").unwrap().value(), "x\ny");
+        let docs = parse_documents("a: |\n  x\n").unwrap();
+        assert_eq!(docs[0].get("a").unwrap().value(), "x\n");
+        let docs = parse_documents("a: >\n  x\n  y").unwrap();
+        assert_eq!(docs[0].get("a").unwrap().value(), "x y");
+    }
+
+    #[test]
+    fn yaml_to_json_keeps_go_yaml_block_endings() {
+        let v = yaml_to_json("- op: add\n  path: /a\n  value: |\n    x\n    y").unwrap();
+        assert_eq!(v[0]["value"], "x\ny");
+        let v = yaml_to_json("a: |\n  x\n").unwrap();
+        assert_eq!(v["a"], "x\n");
+    }
+
+    #[test]
     fn unwraps_a_single_list() {
         let docs = parse_documents("kind: List\nitems:\n- kind: A\n- kind: B\n").unwrap();
         assert_eq!(docs.len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod files {
+    /// Parses the files named in `KUSTOMIZE_PARSE_FILES` (debugging aid).
+    #[test]
+    #[ignore]
+    fn parse_listed_files() {
+        let Ok(list) = std::env::var("KUSTOMIZE_PARSE_FILES") else { return };
+        for f in list.split(':') {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            eprintln!("parsing {f}");
+            let r = super::parse_documents(&text);
+            eprintln!("  {}", if r.is_ok() { "ok".to_string() } else { format!("{:?}", r.err()) });
+        }
     }
 }

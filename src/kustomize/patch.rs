@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::error::KustomizeError;
 use super::kustomization::Patch;
-use super::merge;
+use super::{json6902, merge};
 use super::node::Node;
 use super::resmap::ResMap;
 use super::resource::Resource;
@@ -72,27 +72,21 @@ fn sm_patches_from(text: &str) -> Result<Vec<Resource>, KustomizeError> {
 }
 
 /// jsonPatchFromBytes: a JSON array, or YAML read as JSON (sigs.k8s.io/yaml).
-fn json_patch_from(text: &str) -> Result<json_patch::Patch, KustomizeError> {
+fn json_patch_from(text: &str) -> Result<Vec<json6902::Operation>, KustomizeError> {
     if text.is_empty() {
         return Err(KustomizeError::msg("empty json patch operations"));
     }
     let v: Json = if text.starts_with('[') {
         serde_json::from_str(text).map_err(|e| KustomizeError::msg(e.to_string()))?
     } else {
-        crate::codec::yaml_read::from_str(text).map_err(|e| KustomizeError::msg(e.message))?
+        crate::kustomize::parse::yaml_to_json(text).map_err(|e| KustomizeError::msg(e.message))?
     };
-    if !v.is_array() {
-        return Err(KustomizeError::msg(format!(
-            "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
-            if v.is_object() { "object" } else { "value" }
-        )));
-    }
-    serde_json::from_value(v).map_err(|e| KustomizeError::msg(format!("Unexpected kind: {e}")))
+    json6902::decode(&v)
 }
 
 /// Apply JSON 6902 operations to one resource (filters/patchjson6902): the
 /// node as JSON, patched, read back.
-fn apply_json_patch(r: &mut Resource, ops: &json_patch::Patch) -> Result<(), KustomizeError> {
+fn apply_json_patch(r: &mut Resource, ops: &[json6902::Operation]) -> Result<(), KustomizeError> {
     // kioutil.GetInternalAnnotations: kept across the JSON round trip.
     let internal: Vec<(String, String)> = r
         .annotations()
@@ -105,7 +99,7 @@ fn apply_json_patch(r: &mut Resource, ops: &json_patch::Patch) -> Result<(), Kus
         })
         .collect();
     let mut doc = r.node.to_json()?;
-    json_patch::patch(&mut doc, ops).map_err(|e| KustomizeError::msg(json_patch_error_text(&e)))?;
+    json6902::apply(&mut doc, ops)?;
     r.node = Node::from_json(&doc);
     let mut annos = r.annotations();
     for (k, v) in internal {
@@ -115,14 +109,10 @@ fn apply_json_patch(r: &mut Resource, ops: &json_patch::Patch) -> Result<(), Kus
     Ok(())
 }
 
-fn json_patch_error_text(e: &json_patch::PatchError) -> String {
-    e.to_string()
-}
-
 /// One `patches:` entry, configured.
 pub struct PatchTransformer {
     sm: Option<Vec<Resource>>,
-    json: Option<json_patch::Patch>,
+    json: Option<Vec<json6902::Operation>>,
     source: String,
     target: Option<Selector>,
 }
@@ -147,7 +137,7 @@ impl PatchTransformer {
         let sm = sm_patches_from(&text);
         let json = json_patch_from(&text);
         match (&sm, &json) {
-            (Ok(s), Ok(j)) if !s.is_empty() && !j.0.is_empty() => {
+            (Ok(s), Ok(j)) if !s.is_empty() && !j.is_empty() => {
                 return Err(KustomizeError::msg(format!("illegally qualifies as both an SM and JSON patch: {source}")))
             }
             (Err(_), Err(_)) => return Err(KustomizeError::msg(format!("unable to parse SM or JSON patch from {source}"))),
@@ -202,7 +192,7 @@ impl PatchTransformer {
         let Some(target) = &self.target else {
             return Err(KustomizeError::msg(format!("must specify a target for JSON patch {}", self.source)));
         };
-        let ops = self.json.clone().unwrap_or(json_patch::Patch(Vec::new()));
+        let ops = self.json.clone().unwrap_or_default();
         for i in m.select(target)? {
             m.list[i].store_previous_id();
             apply_json_patch(&mut m.list[i], &ops)?;
@@ -260,7 +250,7 @@ impl StrategicMergePatches {
 /// `patchesJson6902:` entries (PatchJson6902Transformer).
 pub struct Json6902Transformer {
     target: Selector,
-    ops: json_patch::Patch,
+    ops: Vec<json6902::Operation>,
 }
 
 impl Json6902Transformer {
@@ -288,7 +278,7 @@ impl Json6902Transformer {
             p.patch.clone()
         };
         let ops = json_patch_from(&text).map_err(|e| e.wrap(format!("decoding {text}")))?;
-        if ops.0.is_empty() {
+        if ops.is_empty() {
             return Err(KustomizeError::msg(format!("patch appears to be empty; file={}, JsonOp={text}", p.path)));
         }
         Ok(Json6902Transformer { target, ops })

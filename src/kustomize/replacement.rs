@@ -106,7 +106,7 @@ pub fn configure(ldr: &Loader, list: &[Json]) -> Result<Vec<Replacement>, Kustom
             continue;
         }
         let data = ldr.load(&path)?;
-        let v = crate::codec::yaml_read::from_str(&String::from_utf8_lossy(&data)).map_err(|e| KustomizeError::msg(e.message))?;
+        let v = crate::kustomize::parse::yaml_to_json(&String::from_utf8_lossy(&data)).map_err(|e| KustomizeError::msg(e.message))?;
         match &v {
             Json::Array(items) => {
                 for i in items {
