@@ -176,3 +176,22 @@ fn kustomize_diff_dirs() {
     }
     eprintln!("diff dirs: {pass} passed, {fail} failed");
 }
+
+/// Prints capstan's and kubectl's error texts side by side for the error
+/// cases of a case set (`KUSTOMIZE_ERR_SET=extra`, run with `--ignored`).
+#[test]
+#[ignore]
+fn kustomize_error_texts() {
+    let set = std::env::var("KUSTOMIZE_ERR_SET").unwrap_or_else(|_| "extra".into());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kustomize/testdata").join(&set);
+    let cases: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
+    for c in cases.as_array().unwrap() {
+        if c["rc"].as_i64().unwrap_or(0) == 0 {
+            continue;
+        }
+        let name = c["case"].as_str().unwrap();
+        let got = capstan::kustomize::build(&dir.join(name).join(c["dir"].as_str().unwrap()));
+        let want = std::fs::read_to_string(dir.join(name).join("expected.err")).unwrap_or_default();
+        eprintln!("== {name}\n kubectl: {}\n capstan: {:?}", want.lines().last().unwrap_or(""), got.err().map(|e| e.to_string()));
+    }
+}

@@ -77,15 +77,15 @@ impl Loader {
         if path.starts_with("http://") || path.starts_with("https://") {
             return Err(KustomizeError::remote(path));
         }
-        let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.root.join(path) };
+        let full = lexical_clean(&if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.root.join(path) });
         if let Some(v) = &self.virtual_file {
-            if lexical_clean(&full) == v.0 {
+            if full == v.0 {
                 return Ok(v.1.clone());
             }
         }
         let target = if self.restrict {
             let resolved = std::fs::canonicalize(&full).map_err(|e| {
-                KustomizeError::msg(format!("evalsymlink failure on '{}' : {}", full.display(), io_text(&e)))
+                KustomizeError::msg(format!("evalsymlink failure on '{}' : {}", full.display(), lstat_text(&full, &e)))
             })?;
             if resolved.is_dir() {
                 return Err(KustomizeError::msg(format!("'{}' must resolve to a file", full.display())));
@@ -115,12 +115,12 @@ impl Loader {
         if Path::new(path).is_absolute() {
             return Err(KustomizeError::msg(format!("new root '{path}' cannot be absolute")));
         }
-        let joined = self.root.join(path);
+        let joined = lexical_clean(&self.root.join(path));
         let root = std::fs::canonicalize(&joined).map_err(|e| {
             KustomizeError::msg(format!(
                 "must build at directory: not a valid directory: evalsymlink failure on '{}' : {}",
                 joined.display(),
-                io_text(&e)
+                lstat_text(&joined, &e)
             ))
         })?;
         if !root.is_dir() {
@@ -155,6 +155,23 @@ fn lexical_clean(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// filepath.EvalSymlinks' error: `lstat PATH: ...` for the first missing part.
+fn lstat_text(p: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        let mut missing = p.to_path_buf();
+        let mut cur = p.to_path_buf();
+        while let Some(parent) = cur.parent() {
+            if parent.exists() {
+                missing = cur.clone();
+                break;
+            }
+            cur = parent.to_path_buf();
+        }
+        return format!("lstat {}: no such file or directory", missing.display());
+    }
+    io_text(e)
 }
 
 /// Go's text for common I/O errors.
