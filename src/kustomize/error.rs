@@ -28,7 +28,7 @@ impl KustomizeError {
 
     /// A kustomize feature capstan does not implement.
     pub fn unsupported(what: &str) -> KustomizeError {
-        KustomizeError::unsupported(&format!("{what} is not supported"))
+        KustomizeError::Unsupported(format!("{what} is not supported"))
     }
 
     /// kyaml errors.WrapPrefixf: `prefix: err`, keeping the kind of error.

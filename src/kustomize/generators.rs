@@ -279,26 +279,31 @@ fn sha256_hex(s: &str) -> String {
 /// hashes as "".
 pub fn hash(r: &Resource) -> Result<String, KustomizeError> {
     let kind = r.kind();
+    // getNodeValues: missing fields are "", scalars their text, mappings
+    // their data; a list fails to decode into a map and leaves a nil map.
     let node_values = |paths: &[&str]| -> Result<BTreeMap<String, serde_json::Value>, KustomizeError> {
         let mut out = BTreeMap::new();
         for p in paths {
             let v = match r.node.get(p) {
                 None => serde_json::Value::String(String::new()),
                 Some(Node::Scalar(s)) => serde_json::Value::String(s.value.clone()),
+                Some(Node::Seq(_)) => serde_json::Value::Null,
                 Some(n) => n.to_json()?,
             };
             out.insert(p.to_string(), v);
         }
         Ok(out)
     };
+    // `.(map[string]interface{})` holds for decoded maps, nil ones included.
+    let is_map = |p: &str| matches!(r.node.get(p), Some(Node::Map(_)) | Some(Node::Seq(_)));
     let encoded = match kind.as_str() {
         "ConfigMap" => {
             let v = node_values(&["metadata/name", "data", "binaryData"])?;
             let mut m = serde_json::Map::new();
             m.insert("kind".into(), "ConfigMap".into());
             m.insert("name".into(), v["metadata/name"].clone());
-            m.insert("data".into(), nil_if_not_map(&v["data"]));
-            if v["binaryData"].is_object() {
+            m.insert("data".into(), v["data"].clone());
+            if is_map("binaryData") {
                 m.insert("binaryData".into(), v["binaryData"].clone());
             }
             crate::codec::json::to_json(&serde_json::Value::Object(m))
@@ -309,8 +314,8 @@ pub fn hash(r: &Resource) -> Result<String, KustomizeError> {
             m.insert("kind".into(), "Secret".into());
             m.insert("type".into(), v["type"].clone());
             m.insert("name".into(), v["metadata/name"].clone());
-            m.insert("data".into(), nil_if_not_map(&v["data"]));
-            if v["stringData"].is_object() {
+            m.insert("data".into(), v["data"].clone());
+            if is_map("stringData") {
                 m.insert("stringData".into(), v["stringData"].clone());
             }
             crate::codec::json::to_json(&serde_json::Value::Object(m))
@@ -320,11 +325,6 @@ pub fn hash(r: &Resource) -> Result<String, KustomizeError> {
         }
     };
     Ok(encode_hash(&sha256_hex(&encoded)))
-}
-
-/// A data map that json.Unmarshal could not read as a map stays as decoded.
-fn nil_if_not_map(v: &serde_json::Value) -> serde_json::Value {
-    v.clone()
 }
 
 /// HashTransformer: `name-<hash>` for every generated resource that wants it.

@@ -49,7 +49,7 @@ impl Operation {
         match self.fields.get(name) {
             Some(Json::String(s)) => Ok(s.clone()),
             Some(Json::Null) | None => Err(KustomizeError::msg(format!("operation missing {what} field: missing value"))),
-            Some(_) => Err(KustomizeError::msg(format!("json: cannot unmarshal value into Go value of type string"))),
+            Some(_) => Err(KustomizeError::msg("json: cannot unmarshal value into Go value of type string")),
         }
     }
 

@@ -262,7 +262,7 @@ impl<'a> Dec<'a> {
                         Json::Null => {
                             out.insert(k.clone(), String::new());
                         }
-                        other => return Err(type_err(other, self.ty, &format!("{field}"), "string")),
+                        other => return Err(type_err(other, self.ty, field, "string")),
                     }
                 }
                 Ok(Some(out))

@@ -548,7 +548,7 @@ fn walk_assoc_seq(
         }
         (prim, vec![String::new()])
     };
-    set_assoc_elements(values, keys, dest_node, origin.as_deref_mut(), schema, path)?;
+    set_assoc_elements(values, keys, dest_node, origin, schema, path)?;
     if dest_node.is_null() {
         return Ok(Outcome::Clear);
     }
@@ -600,10 +600,8 @@ fn set_assoc_elements(
             Outcome::Clear => (None, false),
         };
         // Write back the patch side's element (kyaml elides directives in place).
-        if let (Some(o), Some(i), Some(e)) = (origin.as_deref_mut(), oi, origin_elem) {
-            if let Node::Seq(items) = o {
-                items[i] = e;
-            }
+        if let (Some(Node::Seq(items)), Some(i), Some(e)) = (origin.as_deref_mut(), oi, origin_elem) {
+            items[i] = e;
         }
         let removed = match &val {
             None => true,

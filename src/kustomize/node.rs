@@ -380,7 +380,7 @@ pub fn format_float_g(f: f64) -> String {
     let exp: i32 = exp.parse().unwrap_or(0);
     let neg = mant.starts_with('-');
     let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let mut out = String::new();
         if neg {
             out.push('-');
@@ -551,7 +551,7 @@ fn go_parse_int_base0(s: &str) -> Option<i64> {
     let mag = go_parse_uint_base0_body(body)?;
     if neg {
         if mag <= (i64::MAX as u64) + 1 {
-            Some((mag as i128 * -1) as i64)
+            Some((-(mag as i128)) as i64)
         } else {
             None
         }
@@ -658,11 +658,7 @@ pub fn resolve(text: &str) -> Tag {
     }
     let first = text.as_bytes()[0];
     match first {
-        b'.' => {
-            if go_parse_float(text).is_some() {
-                return Tag::Float;
-            }
-        }
+        b'.' if go_parse_float(text).is_some() => return Tag::Float,
         b'0'..=b'9' | b'+' | b'-' => {
             if is_timestamp(text) {
                 return Tag::Timestamp;

@@ -190,7 +190,7 @@ mod tests {
         };
         assert_eq!(o.to_yaml(), "configuredIn: kustomization.yaml\nconfiguredBy:\n  apiVersion: builtin\n  kind: PrefixTransformer\n");
         assert_eq!(
-            transformations_to_yaml(&[o.clone()]),
+            transformations_to_yaml(std::slice::from_ref(&o)),
             "- configuredIn: kustomization.yaml\n  configuredBy:\n    apiVersion: builtin\n    kind: PrefixTransformer\n"
         );
         assert_eq!(Origin::parse(&o.to_yaml()), Some(o));

@@ -22,12 +22,9 @@ fn apply_sm_patch_to(r: &mut Resource, patch: &Resource) -> Result<bool, Kustomi
     if patch.name_change_allowed() || patch.kind_change_allowed() {
         r.store_previous_id();
     }
-    match merge::merge(&mut r.node, &patch.node)? {
-        None => {
-            r.node = Node::null();
-            return Ok(false);
-        }
-        Some(()) => {}
+    if merge::merge(&mut r.node, &patch.node)?.is_none() {
+        r.node = Node::null();
+        return Ok(false);
     }
     if r.is_nil_or_empty() {
         return Ok(true);
@@ -227,7 +224,7 @@ impl StrategicMergePatches {
                 Ok(p) => patches.extend(p),
                 Err(_) => {
                     let data = ldr.load(path)?;
-                    let p = sm_patches_from(&String::from_utf8_lossy(&data)).map_err(|e| e.wrap(path.to_string()))?;
+                    let p = sm_patches_from(&String::from_utf8_lossy(&data)).map_err(|e| e.wrap(path))?;
                     patches.extend(p);
                 }
             }
