@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 use super::error::KustomizeError;
 use super::fieldspec::FieldSpec;
 use super::kustomization::{GeneratorArgs, GeneratorOptions, Image, Patch, Replica};
+use super::node::Node;
 use super::resmap::ResMap;
 use super::resource::{Gvk, Resource};
 use super::selector::Selector;
@@ -110,6 +111,8 @@ fn patch_from(v: &Json) -> Patch {
 /// A configured built-in plugin.
 pub enum Plugin {
     Generator { args: GeneratorArgs, secret: bool },
+    /// IAMPolicyGenerator: a GKE workload-identity ServiceAccount.
+    IamPolicy { cloud: String, service: String, namespace: String, account: String, project: String },
     Namespace { ns: String, specs: Vec<FieldSpec>, unset_only: bool, mode: SubjectMode },
     PrefixSuffix { prefix: Option<String>, suffix: Option<String>, specs: Vec<FieldSpec> },
     Labels { labels: BTreeMap<String, String>, specs: Vec<FieldSpec> },
@@ -213,7 +216,18 @@ impl Plugin {
                 Plugin::Replacements(replacement::configure(ldr, &list).map_err(wrap)?)
             }
             "HashTransformer" => Plugin::Hash,
-            "HelmChartInflationGenerator" | "IAMPolicyGenerator" | "ValueAddTransformer" => {
+            "IAMPolicyGenerator" => {
+                let ks = get(&v, "kubernetesService").cloned().unwrap_or(Json::Null);
+                let sa = get(&v, "serviceAccount").cloned().unwrap_or(Json::Null);
+                Plugin::IamPolicy {
+                    cloud: string(&v, "cloud"),
+                    service: string(&ks, "name"),
+                    namespace: string(&ks, "namespace"),
+                    account: string(&sa, "name"),
+                    project: string(&sa, "projectId"),
+                }
+            }
+            "HelmChartInflationGenerator" | "ValueAddTransformer" => {
                 return Err(KustomizeError::unsupported(&format!("the built-in plugin {}", gvk.kind)))
             }
             other => return Err(KustomizeError::msg(format!("unable to load builtin {}", Gvk::new("", "builtin", other)))),
@@ -221,14 +235,29 @@ impl Plugin {
     }
 
     pub fn is_generator(&self) -> bool {
-        matches!(self, Plugin::Generator { .. })
+        matches!(self, Plugin::Generator { .. } | Plugin::IamPolicy { .. })
     }
 
     /// Generator.Generate.
     pub fn generate(&self, ldr: &Loader) -> Result<ResMap, KustomizeError> {
         let mut m = ResMap::new();
-        if let Plugin::Generator { args, secret } = self {
-            m.append(generators::generate(ldr, args, *secret)?)?;
+        match self {
+            Plugin::Generator { args, secret } => m.append(generators::generate(ldr, args, *secret)?)?,
+            Plugin::IamPolicy { cloud, service, namespace, account, project } => {
+                if cloud != "gke" {
+                    return Err(KustomizeError::msg(format!("cloud provider {cloud} not supported yet")));
+                }
+                // filters/iampolicygenerator: the object is written as YAML and parsed.
+                let mut text = format!(
+                    "\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    iam.gke.io/gcp-service-account: {account}@{project}.iam.gserviceaccount.com\n  name: {service}\n"
+                );
+                if !namespace.is_empty() {
+                    text.push_str(&format!("\n  namespace: {namespace}"));
+                }
+                let node = super::parse::parse_first_document(&text)?.unwrap_or_else(Node::null);
+                m.append(Resource::new(node))?;
+            }
+            _ => {}
         }
         Ok(m)
     }
@@ -236,7 +265,7 @@ impl Plugin {
     /// Transformer.Transform.
     pub fn transform(&self, m: &mut ResMap) -> Result<(), KustomizeError> {
         match self {
-            Plugin::Generator { .. } => Err(KustomizeError::msg("plugin is not a transformer")),
+            Plugin::Generator { .. } | Plugin::IamPolicy { .. } => Err(KustomizeError::msg("plugin is not a transformer")),
             Plugin::Namespace { ns, specs, unset_only, mode } => transformers::namespace_with(m, ns, specs, *unset_only, *mode),
             Plugin::PrefixSuffix { prefix, suffix, specs } => {
                 if let Some(p) = prefix {
