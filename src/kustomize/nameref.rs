@@ -80,7 +80,7 @@ pub fn fix(m: &mut ResMap, backrefs: &[NameBackReferences]) -> Result<(), Kustom
         if flist.is_empty() {
             continue;
         }
-        let candidates = subset_referable_by(m, &infos, i);
+        let candidates = subset_referable_by(m, &infos, i)?;
         let role_ref = role_ref_gvk(&m.list[i]);
         let gvk = m.list[i].gvk();
         let mut node = std::mem::replace(&mut m.list[i].node, Node::null());
@@ -111,30 +111,40 @@ pub fn fix(m: &mut ResMap, backrefs: &[NameBackReferences]) -> Result<(), Kustom
 
 /// SubsetThatCouldBeReferencedByResource: cluster-scoped resources, the
 /// referrer's namespace, and for RoleBindings their subjects' namespaces.
-fn subset_referable_by(m: &ResMap, infos: &[Info], i: usize) -> Vec<usize> {
+fn subset_referable_by(m: &ResMap, infos: &[Info], i: usize) -> Result<Vec<usize>, KustomizeError> {
     let rid = &infos[i].cur_id;
     if rid.is_cluster_scoped() {
-        return (0..infos.len()).collect();
+        return Ok((0..infos.len()).collect());
     }
+    // getNamespacesForRoleBinding: ServiceAccount subjects' namespaces,
+    // which must be strings when given.
     let mut rb_namespaces: Vec<String> = Vec::new();
     if infos[i].kind == "RoleBinding" {
         if let Some(Node::Seq(subjects)) = m.list[i].node.get("subjects") {
             for s in subjects {
                 if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) {
                     if kind.value() == "ServiceAccount" {
-                        rb_namespaces.push(ns.value().to_string());
+                        match ns {
+                            Node::Scalar(sc) if sc.effective_tag() == Tag::Str => rb_namespaces.push(sc.value.clone()),
+                            _ => {
+                                return Err(KustomizeError::msg(format!(
+                                    "Invalid Input: namespace is blank for resource {:?}\n",
+                                    rid.to_string()
+                                )))
+                            }
+                        }
                     }
                 }
             }
         }
     }
     let rns = rid.effective_namespace();
-    (0..infos.len())
+    Ok((0..infos.len())
         .filter(|&j| {
             let id = &infos[j].cur_id;
             id.is_cluster_scoped() || id.effective_namespace() == rns || rb_namespaces.contains(&infos[j].namespace)
         })
-        .collect()
+        .collect())
 }
 
 struct Ctx<'a> {
