@@ -186,22 +186,33 @@ pub struct Kustomization {
     pub non_empty: bool,
 }
 
-/// Strict decoding context: the Go type path for error messages.
+/// Strict decoding context: the Go struct type and the JSON field path
+/// from the root, as encoding/json names them in errors.
 struct Dec<'a> {
     obj: &'a Map<String, Json>,
     ty: &'a str,
+    prefix: String,
     used: Vec<String>,
 }
 
 impl<'a> Dec<'a> {
-    fn new(v: &'a Json, ty: &'a str) -> Result<Dec<'a>, KustomizeError> {
+    fn new(v: &'a Json, ty: &'a str, prefix: &str) -> Result<Dec<'a>, KustomizeError> {
         match v.as_object() {
-            Some(obj) => Ok(Dec { obj, ty, used: Vec::new() }),
-            None => Err(KustomizeError::msg(format!(
-                "json: cannot unmarshal {} into Go value of type {}",
-                json_kind(v),
-                ty
+            Some(obj) => Ok(Dec { obj, ty, prefix: prefix.to_string(), used: Vec::new() }),
+            None if prefix.is_empty() => Err(KustomizeError::msg(format!(
+                "json: cannot unmarshal {} into Go value of type types.{ty}",
+                json_kind(v)
             ))),
+            None => Err(type_err(v, ty, prefix, &format!("types.{ty}"))),
+        }
+    }
+
+    /// The JSON path of a field, for errors.
+    fn path(&self, field: &str) -> String {
+        if self.prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.prefix)
         }
     }
 
@@ -221,7 +232,7 @@ impl<'a> Dec<'a> {
         match self.get(field) {
             None => Ok(String::new()),
             Some(Json::String(s)) => Ok(s.clone()),
-            Some(v) => Err(type_err(v, self.ty, field, "string")),
+            Some(v) => Err(type_err(v, self.ty, &self.path(field), "string")),
         }
     }
 
@@ -229,7 +240,7 @@ impl<'a> Dec<'a> {
         match self.get(field) {
             None => Ok(false),
             Some(Json::Bool(b)) => Ok(*b),
-            Some(v) => Err(type_err(v, self.ty, field, "bool")),
+            Some(v) => Err(type_err(v, self.ty, &self.path(field), "bool")),
         }
     }
 
@@ -241,11 +252,11 @@ impl<'a> Dec<'a> {
                 .map(|x| match x {
                     Json::String(s) => Ok(s.clone()),
                     Json::Null => Ok(String::new()),
-                    other => Err(type_err(other, self.ty, field, "string")),
+                    other => Err(type_err(other, self.ty, &self.path(field), "string")),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(v) => Err(type_err(v, self.ty, field, "[]string")),
+            Some(v) => Err(type_err(v, self.ty, &self.path(field), "[]string")),
         }
     }
 
@@ -262,12 +273,12 @@ impl<'a> Dec<'a> {
                         Json::Null => {
                             out.insert(k.clone(), String::new());
                         }
-                        other => return Err(type_err(other, self.ty, field, "string")),
+                        other => return Err(type_err(other, self.ty, &self.path(field), "string")),
                     }
                 }
                 Ok(Some(out))
             }
-            Some(v) => Err(type_err(v, self.ty, field, "map[string]string")),
+            Some(v) => Err(type_err(v, self.ty, &self.path(field), "map[string]string")),
         }
     }
 
@@ -275,7 +286,7 @@ impl<'a> Dec<'a> {
         match self.get(field) {
             None => Ok(Vec::new()),
             Some(Json::Array(items)) => Ok(items.iter().collect()),
-            Some(v) => Err(type_err(v, self.ty, field, "array")),
+            Some(v) => Err(type_err(v, self.ty, &self.path(field), "array")),
         }
     }
 
@@ -311,8 +322,8 @@ fn type_err(v: &Json, ty: &str, field: &str, want: &str) -> KustomizeError {
     ))
 }
 
-fn selector(v: &Json) -> Result<Selector, KustomizeError> {
-    let mut d = Dec::new(v, "Selector")?;
+fn selector(v: &Json, prefix: &str) -> Result<Selector, KustomizeError> {
+    let mut d = Dec::new(v, "Selector", prefix)?;
     let s = Selector {
         id: super::resource::ResId::new(
             Gvk::new(d.string("group")?, d.string("version")?, d.string("kind")?),
@@ -326,16 +337,16 @@ fn selector(v: &Json) -> Result<Selector, KustomizeError> {
     Ok(s)
 }
 
-fn patch(v: &Json) -> Result<Patch, KustomizeError> {
-    let mut d = Dec::new(v, "Patch")?;
+fn patch(v: &Json, prefix: &str) -> Result<Patch, KustomizeError> {
+    let mut d = Dec::new(v, "Patch", prefix)?;
     let mut p = Patch { path: d.string("path")?, patch: d.string("patch")?, ..Patch::default() };
     if let Some(t) = d.get("target") {
-        p.target = Some(selector(t)?);
+        p.target = Some(selector(t, &d.path("target"))?);
     }
     if let Some(o) = d.get("options") {
-        let obj = o.as_object().ok_or_else(|| type_err(o, "Patch", "options", "map[string]bool"))?;
+        let obj = o.as_object().ok_or_else(|| type_err(o, "Patch", &d.path("options"), "map[string]bool"))?;
         for (k, b) in obj {
-            let b = b.as_bool().ok_or_else(|| type_err(b, "Patch", "options", "bool"))?;
+            let b = b.as_bool().ok_or_else(|| type_err(b, "Patch", &d.path("options"), "bool"))?;
             p.options.insert(k.clone(), b);
         }
     }
@@ -343,8 +354,8 @@ fn patch(v: &Json) -> Result<Patch, KustomizeError> {
     Ok(p)
 }
 
-fn image(v: &Json) -> Result<Image, KustomizeError> {
-    let mut d = Dec::new(v, "Image")?;
+fn image(v: &Json, prefix: &str) -> Result<Image, KustomizeError> {
+    let mut d = Dec::new(v, "Image", prefix)?;
     let i = Image {
         name: d.string("name")?,
         new_name: d.string("newName")?,
@@ -356,8 +367,8 @@ fn image(v: &Json) -> Result<Image, KustomizeError> {
     Ok(i)
 }
 
-fn field_spec(v: &Json) -> Result<FieldSpec, KustomizeError> {
-    let mut d = Dec::new(v, "FieldSpec")?;
+fn field_spec(v: &Json, prefix: &str) -> Result<FieldSpec, KustomizeError> {
+    let mut d = Dec::new(v, "FieldSpec", prefix)?;
     let f = FieldSpec {
         gvk: Gvk::new(d.string("group")?, d.string("version")?, d.string("kind")?),
         path: d.string("path")?,
@@ -367,8 +378,8 @@ fn field_spec(v: &Json) -> Result<FieldSpec, KustomizeError> {
     Ok(f)
 }
 
-fn generator_options(v: &Json) -> Result<GeneratorOptions, KustomizeError> {
-    let mut d = Dec::new(v, "GeneratorOptions")?;
+fn generator_options(v: &Json, prefix: &str) -> Result<GeneratorOptions, KustomizeError> {
+    let mut d = Dec::new(v, "GeneratorOptions", prefix)?;
     let o = GeneratorOptions {
         labels: d.string_map("labels")?,
         annotations: d.string_map("annotations")?,
@@ -380,7 +391,8 @@ fn generator_options(v: &Json) -> Result<GeneratorOptions, KustomizeError> {
 }
 
 fn generator(v: &Json, secret: bool) -> Result<GeneratorArgs, KustomizeError> {
-    let mut d = Dec::new(v, if secret { "SecretArgs" } else { "ConfigMapArgs" })?;
+    let prefix = if secret { "secretGenerator" } else { "configMapGenerator" };
+    let mut d = Dec::new(v, if secret { "SecretArgs" } else { "ConfigMapArgs" }, prefix)?;
     let mut g = GeneratorArgs {
         namespace: d.string("namespace")?,
         name: d.string("name")?,
@@ -396,7 +408,7 @@ fn generator(v: &Json, secret: bool) -> Result<GeneratorArgs, KustomizeError> {
         g.envs.push(env);
     }
     if let Some(o) = d.get("options") {
-        g.options = Some(generator_options(o)?);
+        g.options = Some(generator_options(o, &d.path("options"))?);
     }
     if secret {
         g.type_ = d.string("type")?;
@@ -406,11 +418,11 @@ fn generator(v: &Json, secret: bool) -> Result<GeneratorArgs, KustomizeError> {
 }
 
 fn var(v: &Json) -> Result<Var, KustomizeError> {
-    let mut d = Dec::new(v, "Var")?;
+    let mut d = Dec::new(v, "Var", "vars")?;
     let name = d.string("name")?;
     let mut out = Var { name, ..Var::default() };
     if let Some(o) = d.get("objref") {
-        let mut od = Dec::new(o, "Target")?;
+        let mut od = Dec::new(o, "Target", "vars.objref")?;
         let api_version = od.string("apiVersion")?;
         let mut gvk = Gvk::new(od.string("group")?, od.string("version")?, od.string("kind")?);
         // Target.GVK: apiVersion, when given, sets group and version.
@@ -429,7 +441,7 @@ fn var(v: &Json) -> Result<Var, KustomizeError> {
         od.finish()?;
     }
     if let Some(f) = d.get("fieldref") {
-        let mut fd = Dec::new(f, "FieldSelector")?;
+        let mut fd = Dec::new(f, "FieldSelector", "vars.fieldref")?;
         out.field_path = fd.string("fieldPath")?;
         fd.finish()?;
     }
@@ -456,7 +468,7 @@ impl Kustomization {
         if v.is_null() {
             return Ok(Kustomization::default());
         }
-        let mut d = Dec::new(v, "types.Kustomization")?;
+        let mut d = Dec::new(v, "Kustomization", "")?;
         let mut k = Kustomization {
             api_version: d.string("apiVersion")?,
             kind: d.string("kind")?,
@@ -470,12 +482,12 @@ impl Kustomization {
         k.namespace = d.string("namespace")?;
         k.common_labels = d.string_map("commonLabels")?;
         for l in d.list("labels")? {
-            let mut ld = Dec::new(l, "Label")?;
+            let mut ld = Dec::new(l, "Label", "labels")?;
             let label = Label {
                 pairs: ld.string_map("pairs")?.unwrap_or_default(),
                 include_selectors: ld.bool("includeSelectors")?,
                 include_templates: ld.bool("includeTemplates")?,
-                fields: ld.list("fields")?.into_iter().map(field_spec).collect::<Result<_, _>>()?,
+                fields: ld.list("fields")?.into_iter().map(|f| field_spec(f, "labels.fields")).collect::<Result<_, _>>()?,
             };
             ld.finish()?;
             k.labels.push(label);
@@ -483,24 +495,24 @@ impl Kustomization {
         k.common_annotations = d.string_map("commonAnnotations")?.unwrap_or_default();
         k.patches_strategic_merge = d.strings("patchesStrategicMerge")?;
         if d.get("patchesJson6902").is_some() {
-            k.patches_json6902 = Some(d.list("patchesJson6902")?.into_iter().map(patch).collect::<Result<_, _>>()?);
+            k.patches_json6902 = Some(d.list("patchesJson6902")?.into_iter().map(|p| patch(p, "patchesJson6902")).collect::<Result<_, _>>()?);
         }
-        k.patches = d.list("patches")?.into_iter().map(patch).collect::<Result<_, _>>()?;
-        k.images = d.list("images")?.into_iter().map(image).collect::<Result<_, _>>()?;
+        k.patches = d.list("patches")?.into_iter().map(|p| patch(p, "patches")).collect::<Result<_, _>>()?;
+        k.images = d.list("images")?.into_iter().map(|i| image(i, "images")).collect::<Result<_, _>>()?;
         if d.get("imageTags").is_some() {
-            k.image_tags = Some(d.list("imageTags")?.into_iter().map(image).collect::<Result<_, _>>()?);
+            k.image_tags = Some(d.list("imageTags")?.into_iter().map(|i| image(i, "imageTags")).collect::<Result<_, _>>()?);
         }
         k.replacements = d.list("replacements")?.into_iter().cloned().collect();
         for r in d.list("replicas")? {
-            let mut rd = Dec::new(r, "Replica")?;
+            let mut rd = Dec::new(r, "Replica", "replicas")?;
             let name = rd.string("name")?;
             let count = match rd.get("count") {
                 None => 0,
                 Some(Json::Number(n)) => match n.as_f64() {
                     Some(f) if f.fract() == 0.0 => f as i64,
-                    _ => return Err(type_err(&Json::Number(n.clone()), "Replica", "count", "int64")),
+                    _ => return Err(type_err(&Json::Number(n.clone()), "Replica", "replicas.count", "int64")),
                 },
-                Some(other) => return Err(type_err(other, "Replica", "count", "int64")),
+                Some(other) => return Err(type_err(other, "Replica", "replicas.count", "int64")),
             };
             rd.finish()?;
             k.replicas.push(Replica { name, count });
@@ -509,10 +521,10 @@ impl Kustomization {
             k.vars = Some(d.list("vars")?.into_iter().map(var).collect::<Result<_, _>>()?);
         }
         if let Some(so) = d.get("sortOptions") {
-            let mut sd = Dec::new(so, "SortOptions")?;
+            let mut sd = Dec::new(so, "SortOptions", "sortOptions")?;
             let mut s = SortOptions { order: sd.string("order")?, ..SortOptions::default() };
             if let Some(lo) = sd.get("legacySortOptions") {
-                let mut ld = Dec::new(lo, "LegacySortOptions")?;
+                let mut ld = Dec::new(lo, "LegacySortOptions", "sortOptions.legacySortOptions")?;
                 s.has_legacy_options = true;
                 s.order_first = ld.strings("orderFirst")?;
                 s.order_last = ld.strings("orderLast")?;
@@ -529,7 +541,7 @@ impl Kustomization {
             d.list("configMapGenerator")?.into_iter().map(|g| generator(g, false)).collect::<Result<_, _>>()?;
         k.secret_generator = d.list("secretGenerator")?.into_iter().map(|g| generator(g, true)).collect::<Result<_, _>>()?;
         if let Some(o) = d.get("generatorOptions") {
-            k.generator_options = Some(generator_options(o)?);
+            k.generator_options = Some(generator_options(o, "generatorOptions")?);
         }
         k.configurations = d.strings("configurations")?.unwrap_or_default();
         k.generators = d.strings("generators")?.unwrap_or_default();

@@ -116,9 +116,8 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
     if !unused.is_empty() {
         ctx.warnings.push(format!("well-defined vars that were never replaced: {}", unused.join(",")));
     }
-    ra.resmap.list.retain(|r| {
-        r.is_nil_or_empty() || r.annotations().get(LOCAL_CONFIG).map(|v| v == "false").unwrap_or(true)
-    });
+    // IgnoreLocal (DropLocalNodes): empty objects and local configs go.
+    ra.resmap.list.retain(|r| !r.is_nil_or_empty() && r.annotations().get(LOCAL_CONFIG).map(|v| v == "false").unwrap_or(true));
     sort::apply_sort_options(&mut ra.resmap, t.k.sort_options.as_ref())?;
     if t.k.build_metadata.iter().any(|m| m == "managedByLabel") {
         let mut labels = std::collections::BTreeMap::new();
