@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod completion;
 pub mod create;
+pub mod kustomize;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -40,6 +41,9 @@ pub enum Command {
     Show(show::ShowCommand),
     /// Create a new chart with the given name
     Create(create::CreateArgs),
+    /// Build a kustomization directory, like `kubectl kustomize`
+    #[command(alias = "build")]
+    Kustomize(kustomize::KustomizeArgs),
     /// Print the version information
     Version(version::VersionArgs),
     /// Generate autocompletion scripts for the specified shell
@@ -97,6 +101,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Template(args) => template::run(&cli.global, args),
         Command::Show(cmd) => show::run(cmd),
         Command::Create(args) => create::run(args),
+        Command::Kustomize(args) => kustomize::run(args),
         Command::Version(args) => version::run(args),
         Command::Completion(args) => completion::run(args),
     };
