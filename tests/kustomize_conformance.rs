@@ -77,6 +77,12 @@ fn kustomize_plugin_and_filter_cases() {
     run_case_set("plugins");
 }
 
+/// Randomly combined kustomizations (src/kustomize/testdata/fuzz).
+#[test]
+fn kustomize_fuzz_cases() {
+    run_case_set("fuzz");
+}
+
 /// capstan's own cases (src/kustomize/testdata/extra): many fields at once,
 /// scalar quoting, generators, sort options, error cases.
 #[test]

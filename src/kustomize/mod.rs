@@ -8,6 +8,12 @@
 //! add content hashes to generated names, fix name references, resolve
 //! vars, sort, drop build annotations, and write YAML the way kustomize
 //! does (JSON through go-yaml v2: sorted keys).
+//!
+//! Entry points: [`build`] (what `kubectl kustomize DIR` prints) and
+//! [`build_with`] ([`Options`]: load restrictions, in-memory input for
+//! overlays; [`Build`] carries the warnings kustomize prints on stderr).
+//! Not supported (clear errors): remote resources and bases (no network),
+//! helm chart inflation, exec/Go/function plugins and validators.
 
 pub mod crds;
 pub mod error;
@@ -99,19 +105,10 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
     }
     let keep_origins = t.k.build_metadata.iter().any(|m| m == "originAnnotations");
     let keep_transformations = t.k.build_metadata.iter().any(|m| m == "transformerAnnotations");
-    let timing = std::env::var_os("CAPSTAN_KUSTOMIZE_TIMING").is_some();
-    let t0 = std::time::Instant::now();
     let mut ra = t.accumulate(&mut ctx)?;
-    if timing {
-        eprintln!("accumulate {:?}", t0.elapsed());
-    }
     // makeCustomizedResMap: hashes, name references, vars, local configs.
     generators::add_hashes(&mut ra.resmap)?;
-    let t1 = std::time::Instant::now();
     nameref::fix(&mut ra.resmap, &ra.tconfig.name_reference)?;
-    if timing {
-        eprintln!("nameref {:?}", t1.elapsed());
-    }
     let unused = refvar::resolve(&mut ra.resmap, &ra.vars, &ra.tconfig.var_reference)?;
     if !unused.is_empty() {
         ctx.warnings.push(format!("well-defined vars that were never replaced: {}", unused.join(",")));
@@ -124,7 +121,6 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
         labels.insert("app.kubernetes.io/managed-by".to_string(), "kustomize-v5.7.1".to_string());
         transformers::labels(&mut ra.resmap, &labels, &[fieldspec::FieldSpec::new("metadata/labels", true)])?;
     }
-    let t2 = std::time::Instant::now();
     let mut out = String::new();
     for (i, r) in ra.resmap.list.iter_mut().enumerate() {
         r.remove_build_annotations();
@@ -143,9 +139,6 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
         let json = r.node.to_json()?;
         let yaml = crate::codec::yaml_write::try_to_yaml(&json).map_err(|e| KustomizeError::msg(e.message))?;
         out.push_str(&yaml);
-    }
-    if timing {
-        eprintln!("output {:?}", t2.elapsed());
     }
     Ok(Build { yaml: out, warnings: ctx.warnings })
 }

@@ -327,7 +327,8 @@ impl Node {
                 let f = n.as_f64().unwrap_or(0.0);
                 Node::Scalar(Scalar::new(format_float_g(f), Tag::Float))
             }
-            Json::String(s) => Node::string(s.clone()),
+            // go-yaml v3 quotes what would not read back as this string.
+            Json::String(s) => Node::Scalar(Scalar { value: s.clone(), tag: Tag::Str, quoted: !v3_plain_string(s) }),
             Json::Array(items) => Node::Seq(items.iter().map(Node::from_json).collect()),
             Json::Object(m) => {
                 let mut keys: Vec<&String> = m.keys().collect();
@@ -356,9 +357,48 @@ impl Node {
                 keys.sort();
                 Node::Map(keys.into_iter().map(|k| (Scalar::plain(k.clone()), Node::from_json_typed(&m[k]))).collect())
             }
+            // JSON text read as YAML: every string is double-quoted.
+            Json::String(s) => Node::Scalar(Scalar { value: s.clone(), tag: Tag::Str, quoted: true }),
             other => Node::from_json(other),
         }
     }
+}
+
+/// Whether go-yaml v3 writes this string as a plain scalar (libyaml's
+/// emitter analysis for block context, plus the check that it reads back
+/// as a string).
+pub fn v3_plain_string(s: &str) -> bool {
+    if s.is_empty() || resolve(s) != Tag::Str || s.contains('\n') {
+        return false;
+    }
+    if s.starts_with("---") || s.starts_with("...") {
+        return false;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let first = chars[0];
+    let last = chars[chars.len() - 1];
+    if first == ' ' || first == '\t' || last == ' ' || last == '\t' {
+        return false;
+    }
+    if "#,[]{}&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if (first == '-' || first == '?' || first == ':') && (chars.len() == 1 || chars[1] == ' ' || chars[1] == '\t') {
+        return false;
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        if c == ':' && (next.is_none() || next == Some(' ') || next == Some('\t')) {
+            return false;
+        }
+        if c == '#' && i > 0 && (chars[i - 1] == ' ' || chars[i - 1] == '\t') {
+            return false;
+        }
+        if (c as u32) < 0x20 && c != '\t' || c == '\u{7f}' || c == '\u{feff}' {
+            return false;
+        }
+    }
+    true
 }
 
 /// Go strconv.FormatFloat(f, 'g', -1, 64) as go-yaml v3 writes floats
@@ -853,6 +893,18 @@ mod tests {
         assert_eq!(j("2001-12-14t21:59:43.10-05:00"), Json::from("2001-12-14T21:59:43.1-05:00"));
         assert_eq!(j("2001-12-14 21:59:43.10"), Json::from("2001-12-14T21:59:43.1Z"));
         assert!(Node::plain(".inf").to_json().is_err());
+    }
+
+    #[test]
+    fn v3_plain_strings() {
+        assert!(v3_plain_string("nginx:1.0"));
+        assert!(!v3_plain_string("3"));
+        assert!(!v3_plain_string("true"));
+        assert!(!v3_plain_string("a: b"));
+        assert!(!v3_plain_string("- x"));
+        assert!(!v3_plain_string(" x"));
+        assert!(!v3_plain_string(""));
+        assert!(v3_plain_string("yes"));
     }
 
     #[test]
