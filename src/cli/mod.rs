@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod completion;
 pub mod create;
+pub mod lint;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -44,6 +45,8 @@ pub enum Command {
     Version(version::VersionArgs),
     /// Generate autocompletion scripts for the specified shell
     Completion(completion::CompletionArgs),
+    /// Examine charts, kustomizations and manifests for possible issues
+    Lint(lint::LintArgs),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Create(args) => create::run(args),
         Command::Version(args) => version::run(args),
         Command::Completion(args) => completion::run(args),
+        Command::Lint(args) => lint::run(&cli.global, args),
     };
     match result {
         Ok(()) => 0,
