@@ -29,6 +29,19 @@ fn msg(severity: Severity, rule: &'static str, path: &str, text: impl Into<Strin
     Finding::new(severity, rule, path, text)
 }
 
+/// Render errors can quote whole files (`range can't iterate over map[...]`).
+fn truncate(s: &str) -> String {
+    const MAX: usize = 1000;
+    if s.len() <= MAX {
+        return s.to_string();
+    }
+    let mut end = MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{} ... ({} more bytes)", &s[..end], s.len() - end)
+}
+
 /// Known Chart.yaml fields (Helm's Metadata json tags), for the strict parse.
 const CHART_FIELDS: &[&str] = &[
     "name", "home", "sources", "version", "description", "keywords", "maintainers", "icon", "apiVersion",
@@ -276,7 +289,7 @@ fn templates(
     let rendered = match super::render::render(&chart, &coalesced.values, &render_opts) {
         Ok((r, _log)) => r,
         Err(e) => {
-            out.push(msg(Severity::Error, "templates", tdir, e.0));
+            out.push(msg(Severity::Error, "templates", tdir, truncate(&e.0)));
             return None;
         }
     };
@@ -301,13 +314,17 @@ fn templates(
                 out.push(msg(Severity::Warning, "template-indent", name, format!("document starts with an illegal indent: {line:?}, which may cause parsing problems")));
             }
         }
-        let docs = match yaml_read::from_str_all(content) {
-            Ok(d) => d,
-            Err(e) => {
-                out.push(msg(Severity::Error, "template-yaml", name, format!("unable to parse YAML: error converting YAML to JSON: {e}")));
-                return None;
+        // Helm: yaml.NewYAMLOrJSONDecoder, one document at a time.
+        let mut docs = Vec::new();
+        for doc in split_file(content) {
+            match yaml_read::from_str(doc.text) {
+                Ok(d) => docs.push(d),
+                Err(e) => {
+                    out.push(msg(Severity::Error, "template-yaml", name, format!("unable to parse YAML: error converting YAML to JSON: {e}")));
+                    return None;
+                }
             }
-        };
+        }
         for doc in docs.iter().filter(|d| d.is_object()) {
             let kind = doc["kind"].as_str().unwrap_or("");
             if matches!(kind, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet")

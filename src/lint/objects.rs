@@ -150,6 +150,11 @@ pub fn check(obj: &Object, release: &Release, crds: &CrdIndex) -> Vec<Problem> {
             msg.push_str(&format!("; {kind} is served in {o}"));
         }
         out.push(Problem { severity: Severity::Warning, violation: Violation::new("k8s-unknown-kind", root.child("kind"), msg) });
+        // Unknown kinds (a kubeconfig, a CR without its CRD) follow rules
+        // lint does not know: nothing more to check.
+        return out;
+    } else {
+        return out;
     }
     // metadata
     let meta = &v["metadata"];

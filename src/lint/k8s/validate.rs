@@ -266,7 +266,8 @@ impl<'r> Validator<'r> {
 
     fn check_enum(&mut self, v: &Value, node: &Node, path: &FieldPath) {
         let Some(allowed) = &node.enum_values else { return };
-        if allowed.iter().any(|a| a == v) {
+        // "" is Go's zero value: the field counts as unset and is defaulted.
+        if allowed.iter().any(|a| a == v) || v.as_str() == Some("") {
             return;
         }
         let list: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
