@@ -409,7 +409,8 @@ pub fn dependencies(dir: &Path, out: &mut Vec<Finding>) {
             return;
         }
     };
-    let shown = dir.display().to_string();
+    // Helm prints the absolute chart directory (filepath.Abs).
+    let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string();
     let in_metadata: Vec<&str> = c.metadata.dependencies.iter().map(|d| d.name.as_str()).collect();
     let loaded: Vec<&str> = c.dependencies.iter().map(|d| d.name()).collect();
     let missing_meta: Vec<&str> = loaded.iter().copied().filter(|n| !in_metadata.contains(n)).collect();
