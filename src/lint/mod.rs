@@ -258,9 +258,21 @@ pub fn release_for(kube_version: &str) -> Result<Release, String> {
 pub fn lint(inputs: &[Input], opts: &LintOptions) -> Result<Report, String> {
     let release = release_for(&opts.kube_version)?;
     let mut targets = Vec::new();
+    // Every `--filename` path is one input together, as `kubectl apply -f a -f b`
+    // is one apply: a CRD in one file validates custom resources in another.
+    let explicit: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Manifests(p) => Some(p.clone()),
+            Input::Auto(_) => None,
+        })
+        .collect();
+    if !explicit.is_empty() {
+        targets.push(lint_manifests(&explicit, &release, opts));
+    }
     for input in inputs {
         match input {
-            Input::Manifests(p) => targets.push(lint_manifests(p, &release, opts)),
+            Input::Manifests(_) => {}
             Input::Auto(p) => {
                 if !p.exists() {
                     return Err(format!("stat {}: no such file or directory", p.display()));
@@ -270,7 +282,7 @@ pub fn lint(inputs: &[Input], opts: &LintOptions) -> Result<Report, String> {
                 } else if p.is_dir() && kustomization_file(p).is_some() {
                     targets.push(lint_kustomization(p, &release, opts));
                 } else {
-                    targets.push(lint_manifests(p, &release, opts));
+                    targets.push(lint_manifests(std::slice::from_ref(p), &release, opts));
                 }
             }
         }
@@ -282,13 +294,13 @@ fn filter_disabled(findings: Vec<Finding>, disabled: &[String]) -> Vec<Finding> 
     findings.into_iter().filter(|f| !disabled.iter().any(|d| d == f.rule)).collect()
 }
 
-fn lint_manifests(path: &Path, release: &Release, opts: &LintOptions) -> TargetReport {
+fn lint_manifests(paths: &[PathBuf], release: &Release, opts: &LintOptions) -> TargetReport {
     let mut findings = Vec::new();
-    let files = manifest_files(path);
+    let files: Vec<PathBuf> = paths.iter().flat_map(|p| manifest_files(p)).collect();
     let objects = read_manifests(&files, &mut findings);
     findings.extend(check_objects(&objects, release, &opts.namespace, &opts.disabled));
     TargetReport {
-        path: path.display().to_string(),
+        path: paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         kind: TargetKind::Manifests,
         objects: objects.len(),
         findings: filter_disabled(findings, &opts.disabled),
