@@ -38,9 +38,22 @@ pub fn selector_matches(selector: &Value, labels: &Map<String, Value>) -> bool {
     true
 }
 
-/// `selector` (a plain map, as Services have) is a subset of `labels`.
+/// Labels controllers add to the pods they create (so no template has them).
+const CONTROLLER_LABELS: &[&str] = &[
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "controller-revision-hash",
+    "pod-template-hash",
+    "batch.kubernetes.io/job-name",
+    "batch.kubernetes.io/controller-uid",
+    "job-name",
+    "controller-uid",
+];
+
+/// `selector` (a plain map, as Services have) is a subset of `labels`;
+/// labels that controllers add to pods match any template.
 fn map_selector_matches(selector: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
-    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v) || CONTROLLER_LABELS.contains(&k.as_str()))
 }
 
 /// Run the cross-object checks; returns (object index, problem) pairs.
@@ -215,6 +228,9 @@ mod tests {
         assert!(!selector_matches(&json!({"matchLabels": {"app": "b"}}), labels));
         assert!(selector_matches(&json!({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web"]}]}), labels));
         assert!(!selector_matches(&json!({"matchExpressions": [{"key": "x", "operator": "Exists"}]}), labels));
+        // Services may select the per-pod labels StatefulSets add.
+        let sel = json!({"app": "a", "statefulset.kubernetes.io/pod-name": "a-0"});
+        assert!(map_selector_matches(sel.as_object().unwrap(), labels));
     }
 
     #[test]

@@ -40,14 +40,22 @@ pub fn split_file(text: &str) -> Vec<Doc<'_>> {
     docs.into_iter().filter(|d| !d.text.trim().is_empty()).collect()
 }
 
-/// Field path → line (1-based, relative to the document's text).
+/// Field path → line (1-based, relative to the document's text), worked
+/// out on first use: most objects never need a line.
 #[derive(Debug, Clone, Default)]
-pub struct Positions(HashMap<String, usize>);
+pub struct Positions {
+    text: Option<std::rc::Rc<str>>,
+    lines: std::cell::OnceCell<HashMap<String, usize>>,
+}
 
 impl Positions {
-    /// Record where each mapping key and sequence item of `text` starts.
-    /// A document that does not parse gives no positions.
+    /// Positions of `text` (a document that does not parse has none).
     pub fn of(text: &str) -> Positions {
+        Positions { text: Some(std::rc::Rc::from(text)), lines: std::cell::OnceCell::new() }
+    }
+
+    /// Record where each mapping key and sequence item of `text` starts.
+    fn compute(text: &str) -> HashMap<String, usize> {
         let mut map = HashMap::new();
         let mut parser = Parser::new();
         let mut bytes = text.as_bytes();
@@ -116,14 +124,16 @@ impl Positions {
                 None => {}
             }
         }
-        Positions(map)
+        map
     }
 
     /// The line of `path`, or of its nearest ancestor that has one.
     pub fn line(&self, path: &FieldPath) -> Option<usize> {
+        let text = self.text.as_deref()?;
+        let lines = self.lines.get_or_init(|| Positions::compute(text));
         let segs = path.segments();
         for n in (1..=segs.len()).rev() {
-            if let Some(l) = self.0.get(&segs[..n].join("\u{1}")) {
+            if let Some(l) = lines.get(&segs[..n].join("\u{1}")) {
                 return Some(*l);
             }
         }

@@ -70,13 +70,9 @@ impl CrdIndex {
         for k in ["apiVersion", "kind", "metadata", "status"] {
             body.remove(k);
         }
-        let mut props = schema.clone();
-        if let Some(p) = props.get_mut("properties").and_then(Value::as_object_mut) {
-            for k in ["apiVersion", "kind", "metadata", "status"] {
-                p.remove(k);
-            }
-        }
-        check(&Value::Object(body), &props, &FieldPath::root(), &mut out);
+        // The root's apiVersion/kind/metadata/status are not the schema's
+        // business (metadata is checked as ObjectMeta).
+        check_with(&Value::Object(body), schema, &FieldPath::root(), &mut out, true);
         out
     }
 }
@@ -86,6 +82,10 @@ fn flag(schema: &Value, key: &str) -> bool {
 }
 
 fn check(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violation>) {
+    check_with(v, schema, path, out, false)
+}
+
+fn check_with(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violation>, root: bool) {
     if v.is_null() {
         return;
     }
@@ -127,6 +127,9 @@ fn check(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violation>) 
         Value::Object(map) => {
             for req in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
                 if let Some(r) = req.as_str() {
+                    if root && matches!(r, "apiVersion" | "kind" | "metadata" | "status") {
+                        continue;
+                    }
                     if map.get(r).is_none_or(Value::is_null) {
                         out.push(Violation::new("k8s-required", path.child(r), "Required value"));
                     }
@@ -137,6 +140,9 @@ fn check(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violation>) 
             let preserve = flag(schema, "x-kubernetes-preserve-unknown-fields");
             let embedded = flag(schema, "x-kubernetes-embedded-resource");
             for (k, x) in map {
+                if root && matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
+                    continue;
+                }
                 if let Some(p) = props.and_then(|p| p.get(k)) {
                     check(x, p, &path.child(k), out);
                     continue;
@@ -145,7 +151,7 @@ fn check(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violation>) 
                     continue;
                 }
                 match additional {
-                    Some(Value::Object(s)) => check(x, &Value::Object(s.clone()), &path.key(k), out),
+                    Some(s @ Value::Object(_)) => check(x, s, &path.key(k), out),
                     Some(Value::Bool(true)) => {}
                     _ => {
                         // Unknown fields are pruned (an error with strict
