@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 pub mod completion;
 pub mod create;
 pub mod kustomize;
+pub mod lint;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -48,6 +49,8 @@ pub enum Command {
     Version(version::VersionArgs),
     /// Generate autocompletion scripts for the specified shell
     Completion(completion::CompletionArgs),
+    /// Examine charts, kustomizations and manifests for possible issues
+    Lint(lint::LintArgs),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Kustomize(args) => kustomize::run(args),
         Command::Version(args) => version::run(args),
         Command::Completion(args) => completion::run(args),
+        Command::Lint(args) => lint::run(&cli.global, args),
     };
     match result {
         Ok(()) => 0,
