@@ -10,4 +10,5 @@ pub mod codec;
 pub mod engine;
 pub mod manifest;
 pub mod release;
+pub mod repo;
 pub mod values;

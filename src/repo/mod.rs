@@ -1,0 +1,18 @@
+//! Chart repositories, OCI registries, packaging and dependencies: what
+//! Helm's pkg/repo, pkg/downloader, pkg/registry and chartutil.Save do,
+//! interoperating with Helm v4.1.4 (the same index.yaml, repositories.yaml,
+//! Chart.lock digest, archive layout and OCI media types).
+
+pub mod error;
+pub mod fsutil;
+pub mod gotime;
+pub mod helmjson;
+pub mod index;
+pub mod package;
+pub mod paths;
+pub mod runtime;
+pub mod urlutil;
+
+pub use error::{RepoError, Result};
+pub use paths::Paths;
+pub use runtime::install_crypto_provider;
