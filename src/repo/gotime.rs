@@ -18,6 +18,19 @@ impl GoTime {
         GoTime { inner: now.with_timezone(&now.offset().fix()) }
     }
 
+    /// Now, in UTC (Go's `time.Now().UTC()`).
+    pub fn now_utc() -> GoTime {
+        GoTime { inner: Utc::now().fixed_offset() }
+    }
+
+    /// An instant from Unix seconds and nanoseconds, in the local zone (a
+    /// file's modification time as Go's `FileInfo.ModTime()` reports it).
+    pub fn from_unix_local(secs: i64, nanos: u32) -> GoTime {
+        let utc = DateTime::<Utc>::from_timestamp(secs, nanos).unwrap_or_default();
+        let local = utc.with_timezone(&Local);
+        GoTime { inner: local.with_timezone(&local.offset().fix()) }
+    }
+
     /// Go's zero time, `0001-01-01T00:00:00Z`.
     pub fn zero() -> GoTime {
         let utc = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).single().expect("year 1 is representable");

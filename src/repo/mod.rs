@@ -3,14 +3,20 @@
 //! interoperating with Helm v4.1.4 (the same index.yaml, repositories.yaml,
 //! Chart.lock digest, archive layout and OCI media types).
 
+pub mod chartrepo;
 pub mod error;
 pub mod fsutil;
 pub mod gotime;
 pub mod helmjson;
+pub mod http;
 pub mod index;
+pub mod oci;
+pub mod output;
 pub mod package;
 pub mod paths;
+pub mod repofile;
 pub mod runtime;
+pub mod search;
 pub mod urlutil;
 
 pub use error::{RepoError, Result};
