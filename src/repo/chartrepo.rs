@@ -1,6 +1,7 @@
 //! Talking to one HTTP chart repository (Helm: pkg/repo/v1/chartrepo.go):
 //! download and cache its index, find a chart's URL in it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -74,3 +75,40 @@ pub fn find_chart_in_repo_url(repo_url: &str, chart: &str, version: &str, opts: 
 fn path_str(p: &Option<PathBuf>) -> String {
     p.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
 }
+
+/// Download the index of each repository, printing Helm's progress lines
+/// (`repo update`, `dependency update`). Returns the URLs that failed.
+/// `shown` names a repository in the messages (Helm shows the URL for the
+/// generated `helm-manager-*` names).
+pub fn update_repositories(entries: &[Entry], cache_dir: &Path, timeout: Option<Duration>, out: &mut dyn Write) -> Vec<String> {
+    let mut failed = Vec::new();
+    for e in entries {
+        let managed = e.name.starts_with(MANAGER_PREFIX);
+        match download_index_file(e, cache_dir, timeout) {
+            Ok(_) if managed => {
+                let _ = writeln!(out, "...Successfully got an update from the {} chart repository", crate::chart::gostr::quote(&e.url));
+            }
+            Ok(_) => {
+                let _ = writeln!(out, "...Successfully got an update from the {} chart repository", crate::chart::gostr::quote(&e.name));
+            }
+            Err(err) if managed => {
+                let _ = writeln!(out, "...Unable to get an update from the {} chart repository:\n\t{err}", crate::chart::gostr::quote(&e.url));
+                failed.push(e.url.clone());
+            }
+            Err(err) => {
+                let _ = writeln!(
+                    out,
+                    "...Unable to get an update from the {} chart repository ({}):\n\t{err}",
+                    crate::chart::gostr::quote(&e.name),
+                    e.url
+                );
+                failed.push(e.url.clone());
+            }
+        }
+    }
+    failed
+}
+
+/// The prefix of repository names generated for dependency repositories
+/// that are not configured (Helm's managerKeyPrefix).
+pub const MANAGER_PREFIX: &str = "helm-manager-";

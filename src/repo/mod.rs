@@ -4,6 +4,8 @@
 //! Chart.lock digest, archive layout and OCI media types).
 
 pub mod chartrepo;
+pub mod dependency;
+pub mod downloader;
 pub mod error;
 pub mod fsutil;
 pub mod gotime;
@@ -19,6 +21,7 @@ pub mod runtime;
 pub mod search;
 pub mod urlutil;
 
+pub use downloader::{resolve_chart_ref, ChartPathOptions};
 pub use error::{RepoError, Result};
 pub use paths::Paths;
 pub use runtime::install_crypto_provider;

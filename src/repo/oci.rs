@@ -417,6 +417,10 @@ pub fn tags(repo: &OciRef, opts: &RegistryOptions) -> Result<Vec<String>> {
 }
 
 /// Masterminds StrictNewVersion: `MAJOR.MINOR.PATCH[-pre][+meta]`, no `v`.
+pub fn is_strict_semver_pub(t: &str) -> bool {
+    is_strict_semver(t)
+}
+
 fn is_strict_semver(t: &str) -> bool {
     let core = t.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
