@@ -6,6 +6,13 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod completion;
 pub mod create;
+pub mod dependency;
+pub mod package;
+pub mod pull;
+pub mod push;
+pub mod registry;
+pub mod repo;
+pub mod search;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -44,6 +51,25 @@ pub enum Command {
     Version(version::VersionArgs),
     /// Generate autocompletion scripts for the specified shell
     Completion(completion::CompletionArgs),
+    /// Package a chart directory into a chart archive
+    Package(package::PackageArgs),
+    /// Add, list, remove, update, and index chart repositories
+    #[command(subcommand)]
+    Repo(repo::RepoCommand),
+    /// Search for a keyword in charts
+    #[command(subcommand)]
+    Search(search::SearchCommand),
+    /// Download a chart from a repository and (optionally) unpack it in local directory
+    #[command(alias = "fetch")]
+    Pull(pull::PullArgs),
+    /// Push a chart to a remote registry
+    Push(push::PushArgs),
+    /// Login to or logout from a registry
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
+    /// Manage a chart's dependencies
+    #[command(subcommand, alias = "dep", alias = "dependencies")]
+    Dependency(dependency::DependencyCommand),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -99,6 +125,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Create(args) => create::run(args),
         Command::Version(args) => version::run(args),
         Command::Completion(args) => completion::run(args),
+        Command::Package(args) => package::run(&cli.global, args),
+        Command::Repo(cmd) => repo::run(cmd),
+        Command::Search(cmd) => search::run(cmd),
+        Command::Pull(args) => pull::run(args),
+        Command::Push(args) => push::run(args),
+        Command::Registry(cmd) => registry::run(cmd),
+        Command::Dependency(cmd) => dependency::run(&cli.global, cmd),
     };
     match result {
         Ok(()) => 0,

@@ -161,7 +161,11 @@ fn write_chart(tar: &mut TarWriter, c: &Chart, prefix: &str, times: &FileTimes) 
         }
         tar.add(&format!("{base}/values.schema.json"), schema, times.time("values.schema.json"));
     }
-    for f in c.templates.iter().chain(&c.files) {
+    // Helm writes templates in its directory walk's order (entries sorted
+    // within each directory); the loader keeps them sorted by full path.
+    let mut templates: Vec<&chart::File> = c.templates.iter().collect();
+    templates.sort_by(|a, b| a.name.split('/').cmp(b.name.split('/')));
+    for f in templates.into_iter().chain(&c.files) {
         tar.add(&format!("{base}/{}", f.name), &f.data, times.time(&f.name));
     }
     let sub_prefix = format!("{base}/charts");
