@@ -302,7 +302,7 @@ fn update(a: UpdateArgs, paths: &Paths) -> anyhow::Result<()> {
     const NONE: &str = "no repositories found. You must add one before updating";
     let f = match RepoFile::load(&paths.repository_config) {
         Ok(f) => f,
-        Err(crate::repo::RepoError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => bail!(NONE),
+        Err(crate::repo::RepoError::Io { err, .. }) if err.kind() == std::io::ErrorKind::NotFound => bail!(NONE),
         Err(e) => bail!("failed loading file: {}: {e}", paths.repository_config.display()),
     };
     if f.repositories.is_empty() {

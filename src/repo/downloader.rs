@@ -346,6 +346,10 @@ fn percent_decode(s: &str) -> String {
 /// into `dir/<chart name>/` (the name from its Chart.yaml). The files are
 /// written to a temporary directory first and moved into place whole.
 pub fn expand(dir: &Path, archive: &Path) -> Result<PathBuf> {
+    // `a/.` → `a` (create_dir_all and rename dislike a trailing `.`).
+    let dir: PathBuf = dir.components().collect();
+    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let dir = dir.as_path();
     let data = std::fs::read(archive).at(archive)?;
     let files = crate::chart::archive::load_archive_files(&data[..], Default::default())
         .map_err(|e| RepoError::msg(e.to_string()))?;

@@ -11,8 +11,9 @@ pub enum RepoError {
     /// A failure Helm describes with a sentence of its own.
     #[error("{0}")]
     Message(String),
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    /// (The io::Error is shown, not chained, so `{:#}` prints it once.)
+    #[error("{}: {err}", path.display())]
+    Io { path: PathBuf, err: std::io::Error },
     #[error(transparent)]
     Chart(#[from] ChartError),
     /// A server answered with something other than 200 (Helm's getter text,
@@ -43,7 +44,7 @@ impl RepoError {
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> RepoError {
-        RepoError::Io { path: path.into(), source }
+        RepoError::Io { path: path.into(), err: source }
     }
 
     /// Prefix the message with context, keeping the kind where it matters.
