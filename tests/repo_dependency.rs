@@ -23,7 +23,12 @@ fn fixture() -> Fixture {
     let home = root.join("home");
     let srv = Server::start(&root.join("www"), None);
     let other = Server::start(&root.join("other"), None);
-    make_repo(&home, &root.join("www"), &[("db", "0.1.0"), ("db", "0.1.5"), ("db", "0.2.0"), ("cache", "1.0.0")], &srv.addr);
+    make_repo(
+        &home,
+        &root.join("www"),
+        &[("db", "0.1.0"), ("db", "0.1.5"), ("db", "0.2.0"), ("cache", "1.0.0")],
+        &srv.addr,
+    );
     make_repo(&home, &root.join("other"), &[("queue", "3.1.0")], &other.addr);
     let mut c = capstan(&home);
     c.args(["repo", "add", "local", &srv.addr]);
@@ -67,7 +72,10 @@ fn update_build_and_list() {
     c.args(["dependency", "update", f.app.to_str().unwrap()]);
     let out = s(&run_ok(c).stdout);
     assert!(out.contains("Getting updates for unmanaged Helm repositories..."), "{out}");
-    assert!(out.contains(&format!("...Successfully got an update from the \"{}\" chart repository", f.other.addr)), "{out}");
+    assert!(
+        out.contains(&format!("...Successfully got an update from the \"{}\" chart repository", f.other.addr)),
+        "{out}"
+    );
     assert!(out.contains("Saving 4 charts\n"), "{out}");
     assert!(out.contains(&format!("Downloading db from repo {}\n", f.srv.addr)), "{out}");
     assert!(out.ends_with("Deleting outdated charts\n"), "{out}");
@@ -107,7 +115,10 @@ fn update_build_and_list() {
     let mut c = capstan(&f.home);
     c.args(["dependency", "build", f.app.to_str().unwrap()]);
     let err = s(&run_err(c).stderr);
-    assert!(err.contains(&format!("no repository definition for {}. Please add the missing repos", f.other.addr)), "{err}");
+    assert!(
+        err.contains(&format!("no repository definition for {}. Please add the missing repos", f.other.addr)),
+        "{err}"
+    );
     let mut c = capstan(&f.home);
     c.args(["repo", "add", "other", &f.other.addr]);
     run_ok(c);
@@ -116,14 +127,18 @@ fn update_build_and_list() {
     c.args(["dependency", "build", f.app.to_str().unwrap()]);
     run_ok(c);
     assert_eq!(charts_dir(&f.app), ["cache-1.0.0.tgz", "db-0.1.5.tgz", "lib-0.1.0.tgz", "queue-3.1.0.tgz"]);
-    assert_eq!(std::fs::read(f.app.join("charts/db-0.1.5.tgz")).unwrap(), std::fs::read(f.root.join("db-0.1.5.tgz")).unwrap());
+    assert_eq!(
+        std::fs::read(f.app.join("charts/db-0.1.5.tgz")).unwrap(),
+        std::fs::read(f.root.join("db-0.1.5.tgz")).unwrap()
+    );
 
     // A changed Chart.yaml makes the lock stale for build.
     let chart_yaml = std::fs::read_to_string(f.app.join("Chart.yaml")).unwrap();
     std::fs::write(f.app.join("Chart.yaml"), chart_yaml.replace("~0.1.0", "~0.2.0")).unwrap();
     let mut c = capstan(&f.home);
     c.args(["dependency", "build", f.app.to_str().unwrap()]);
-    assert!(s(&run_err(c).stderr).contains("the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml)"));
+    assert!(s(&run_err(c).stderr)
+        .contains("the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml)"));
 
     // A version nobody has: an error, and charts/ stays as it was.
     std::fs::write(f.app.join("Chart.yaml"), chart_yaml.replace("~0.1.0", "^7")).unwrap();
@@ -197,7 +212,11 @@ fn lock_digest_matches_helm() {
     c.args(["dependency", "build", f.app.to_str().unwrap()]);
     run_ok(c);
     assert_eq!(charts_dir(&f.app), ours_charts);
-    assert_eq!(std::fs::read_to_string(f.app.join("Chart.lock")).unwrap(), helm_lock, "build must not rewrite the lock");
+    assert_eq!(
+        std::fs::read_to_string(f.app.join("Chart.lock")).unwrap(),
+        helm_lock,
+        "build must not rewrite the lock"
+    );
     std::fs::remove_dir_all(f.app.join("charts")).unwrap();
     let mut c = capstan(&f.home);
     c.args(["dependency", "update", f.app.to_str().unwrap()]);

@@ -19,14 +19,22 @@ fn add_list_update_search_remove() {
     let t = tempfile::tempdir().unwrap();
     let home = t.path().join("home");
     let srv = Server::start(&t.path().join("www"), None);
-    make_repo(&home, &t.path().join("www"), &[("web", "1.0.0"), ("web", "1.1.0"), ("web", "2.0.0-beta.1"), ("db", "0.3.0")], &srv.addr);
+    make_repo(
+        &home,
+        &t.path().join("www"),
+        &[("web", "1.0.0"), ("web", "1.1.0"), ("web", "2.0.0-beta.1"), ("db", "0.3.0")],
+        &srv.addr,
+    );
 
     let out = repo_add(&home, "local", &srv.addr, &[]);
     assert!(out.status.success(), "{}", s(&out.stderr));
     assert_eq!(s(&out.stdout), "\"local\" has been added to your repositories\n");
     // Helm's file layout and mode.
     let cfg = std::fs::read_to_string(home.join("repositories.yaml")).unwrap();
-    assert!(cfg.starts_with("apiVersion: \"\"\ngenerated: \"0001-01-01T00:00:00Z\"\nrepositories:\n- caFile: \"\"\n"), "{cfg}");
+    assert!(
+        cfg.starts_with("apiVersion: \"\"\ngenerated: \"0001-01-01T00:00:00Z\"\nrepositories:\n- caFile: \"\"\n"),
+        "{cfg}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -94,7 +102,11 @@ fn add_list_update_search_remove() {
     let mut c = capstan(&home);
     c.args(["repo", "update", "local"]);
     let out = run_err(c);
-    assert!(s(&out.stdout).contains("...Unable to get an update from the \"local\" chart repository"), "{}", s(&out.stdout));
+    assert!(
+        s(&out.stdout).contains("...Unable to get an update from the \"local\" chart repository"),
+        "{}",
+        s(&out.stdout)
+    );
     assert!(s(&out.stderr).contains(&format!("failed to update the following repositories: [{}]", srv.addr)));
     // The cached index survived the failed update.
     assert!(home.join("cache/repository/local-index.yaml").is_file());
@@ -118,7 +130,10 @@ fn failures_are_clear_and_leave_nothing_behind() {
     // 404: no index.
     let out = repo_add(&home, "x", &srv.addr, &[]);
     let err = s(&out.stderr);
-    assert!(err.contains(&format!("looks like \"{}\" is not a valid chart repository or cannot be reached", srv.addr)), "{err}");
+    assert!(
+        err.contains(&format!("looks like \"{}\" is not a valid chart repository or cannot be reached", srv.addr)),
+        "{err}"
+    );
     assert!(err.contains("404 Not Found"), "{err}");
     // Unreachable host.
     let out = repo_add(&home, "x", "http://127.0.0.1:1", &[]);
@@ -189,7 +204,8 @@ fn pull_by_name_url_and_repo_flag() {
     assert!(s(&run_err(c).stderr).contains("chart \"nope\" matching  not found in local index"));
     let mut c = capstan(&home);
     c.args(["pull", "web", "--repo", &srv.addr, "--version", "9.9.9"]);
-    assert!(s(&run_err(c).stderr).contains(&format!("chart \"web\" version \"9.9.9\" not found in {} repository", srv.addr)));
+    assert!(s(&run_err(c).stderr)
+        .contains(&format!("chart \"web\" version \"9.9.9\" not found in {} repository", srv.addr)));
 
     // The library entry point the other commands use.
     std::env::set_var("CAPSTAN_HOME", &home);
@@ -231,11 +247,26 @@ fn credentials_go_only_to_the_repository_host() {
     run_ok(c);
     assert!(dest.join("web-1.0.0.tgz").is_file());
     assert!(srv.requests().iter().any(|r| r.authorization.is_some()));
-    assert!(cdn.requests().iter().all(|r| r.authorization.is_none()), "credentials leaked to another host: {:?}", cdn.requests());
+    assert!(
+        cdn.requests().iter().all(|r| r.authorization.is_none()),
+        "credentials leaked to another host: {:?}",
+        cdn.requests()
+    );
 
     // With --pass-credentials they follow the chart to the CDN.
     let mut c = capstan(&home);
-    c.args(["repo", "add", "priv", &srv.addr, "--username", "alice", "--password", "s3cret", "--pass-credentials", "--force-update"]);
+    c.args([
+        "repo",
+        "add",
+        "priv",
+        &srv.addr,
+        "--username",
+        "alice",
+        "--password",
+        "s3cret",
+        "--pass-credentials",
+        "--force-update",
+    ]);
     run_ok(c);
     std::fs::remove_dir_all(home.join("cache/content")).unwrap();
     std::fs::remove_file(dest.join("web-1.0.0.tgz")).unwrap();

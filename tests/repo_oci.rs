@@ -41,7 +41,10 @@ fn start_registry(auth: Option<(&str, &str)>) -> Option<Registry> {
     if let Some((u, p)) = auth {
         let hash = bcrypt::hash(p, 4).unwrap();
         std::fs::write(dir.path().join("htpasswd"), format!("{u}:{hash}\n")).unwrap();
-        config.push_str(&format!("auth:\n  htpasswd:\n    realm: test\n    path: {}\n", dir.path().join("htpasswd").display()));
+        config.push_str(&format!(
+            "auth:\n  htpasswd:\n    realm: test\n    path: {}\n",
+            dir.path().join("htpasswd").display()
+        ));
     }
     std::fs::write(dir.path().join("config.yml"), config).unwrap();
     let child = Command::new(bin)
@@ -143,7 +146,15 @@ fn push_and_pull_with_helm_both_ways() {
     let hdest = t.path().join("helm-dest");
     std::fs::create_dir_all(&hdest).unwrap();
     let mut c = helm_cmd(&helm, t.path());
-    c.args(["pull", &format!("{remote}/web"), "--version", "1.2.0+build.7", "--plain-http", "-d", hdest.to_str().unwrap()]);
+    c.args([
+        "pull",
+        &format!("{remote}/web"),
+        "--version",
+        "1.2.0+build.7",
+        "--plain-http",
+        "-d",
+        hdest.to_str().unwrap(),
+    ]);
     run_ok(c);
     assert_eq!(std::fs::read(hdest.join("web-1.2.0+build.7.tgz")).unwrap(), std::fs::read(&archive).unwrap());
 
@@ -241,7 +252,19 @@ fn login_logout_and_auth_errors() {
     run_err(c);
     // Explicit credentials work without a login.
     let mut c = capstan(&home);
-    c.args(["pull", &format!("{remote}/web"), "--version", "1.0.0", "--plain-http", "--username", "alice", "--password", "s3cret", "-d", t.path().join("x").to_str().unwrap()]);
+    c.args([
+        "pull",
+        &format!("{remote}/web"),
+        "--version",
+        "1.0.0",
+        "--plain-http",
+        "--username",
+        "alice",
+        "--password",
+        "s3cret",
+        "-d",
+        t.path().join("x").to_str().unwrap(),
+    ]);
     std::fs::create_dir_all(t.path().join("x")).unwrap();
     run_ok(c);
 }
@@ -271,7 +294,10 @@ fn oci_dependencies() {
     run_ok(c);
     assert!(app.join("charts/db-1.4.0.tgz").is_file());
     let lock = std::fs::read_to_string(app.join("Chart.lock")).unwrap();
-    assert!(lock.starts_with(&format!("dependencies:\n- name: db\n  repository: {remote}\n  version: 1.4.0\n")), "{lock}");
+    assert!(
+        lock.starts_with(&format!("dependencies:\n- name: db\n  repository: {remote}\n  version: 1.4.0\n")),
+        "{lock}"
+    );
     let mut c = capstan(&home);
     c.args(["dependency", "list", app.to_str().unwrap()]);
     assert!(s(&run_ok(c).stdout).lines().nth(1).unwrap().trim_end().ends_with("ok"));

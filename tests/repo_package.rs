@@ -33,12 +33,22 @@ fn same_input_gives_the_same_bytes() {
     let c = package(t.path(), &chart, &t.path().join("c"), &[]);
     assert_ne!(std::fs::read(&c).unwrap(), da);
     let mut cmd = capstan(t.path());
-    cmd.env("SOURCE_DATE_EPOCH", "1700000000").args(["package", chart.to_str().unwrap(), "-d", t.path().join("d").to_str().unwrap()]);
+    cmd.env("SOURCE_DATE_EPOCH", "1700000000").args([
+        "package",
+        chart.to_str().unwrap(),
+        "-d",
+        t.path().join("d").to_str().unwrap(),
+    ]);
     run_ok(cmd);
     let f = std::fs::File::options().append(true).open(chart.join("Chart.yaml")).unwrap();
     f.set_modified(std::time::SystemTime::now()).unwrap();
     let mut cmd = capstan(t.path());
-    cmd.env("SOURCE_DATE_EPOCH", "1700000000").args(["package", chart.to_str().unwrap(), "-d", t.path().join("e").to_str().unwrap()]);
+    cmd.env("SOURCE_DATE_EPOCH", "1700000000").args([
+        "package",
+        chart.to_str().unwrap(),
+        "-d",
+        t.path().join("e").to_str().unwrap(),
+    ]);
     run_ok(cmd);
     let d = std::fs::read(t.path().join("d/web-1.2.3.tgz")).unwrap();
     let e = std::fs::read(t.path().join("e/web-1.2.3.tgz")).unwrap();
@@ -209,7 +219,9 @@ fn repo_index_matches_helm() {
     }
     let ours = std::fs::read_to_string(t.path().join("ours")).unwrap();
     let theirs = std::fs::read_to_string(t.path().join("theirs")).unwrap();
-    let norm = |s: &str| regex::Regex::new(r#""(created|generated)": "[^"]*""#).unwrap().replace_all(s, "\"$1\": <t>").into_owned();
+    let norm = |s: &str| {
+        regex::Regex::new(r#""(created|generated)": "[^"]*""#).unwrap().replace_all(s, "\"$1\": <t>").into_owned()
+    };
     // The merged legacy entry keeps its time in both.
     assert!(ours.contains("\"created\": \"2020-01-01T00:00:00Z\""), "{ours}");
     assert_eq!(norm(&ours), norm(&theirs));

@@ -44,7 +44,7 @@ pub fn run(global: &super::GlobalArgs, args: PackageArgs) -> anyhow::Result<()> 
         bail!("--sign is not supported yet: capstan does not write provenance (.prov) files");
     }
     let fixed_mtime = package::source_date_epoch()?;
-    let destination = (args.destination != PathBuf::from(".")).then(|| args.destination.clone());
+    let destination = (args.destination.as_path() != std::path::Path::new(".")).then(|| args.destination.clone());
     for chart in &args.charts {
         let path = std::path::absolute(chart)?;
         std::fs::metadata(chart).map_err(|e| anyhow::anyhow!("stat {}: {e}", chart.display()))?;

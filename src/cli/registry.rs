@@ -83,7 +83,11 @@ pub fn run(cmd: RegistryCommand) -> anyhow::Result<()> {
 }
 
 /// Helm's getUsernamePassword: stdin, flags, or prompts.
-fn username_password(username: Option<String>, password: Option<String>, from_stdin: bool) -> anyhow::Result<(String, String)> {
+fn username_password(
+    username: Option<String>,
+    password: Option<String>,
+    from_stdin: bool,
+) -> anyhow::Result<(String, String)> {
     let mut username = username.unwrap_or_default();
     if from_stdin {
         return Ok((username, read_password_stdin()?));

@@ -289,10 +289,16 @@ fn list(a: ListArgs, paths: &Paths) -> anyhow::Result<()> {
             println!("{}", t.render());
         }
         fmt => {
-            let items: Vec<String> =
-                f.repositories.iter().map(|e| GoObject::new().string("name", &e.name).string("url", &e.url).finish()).collect();
+            let items: Vec<String> = f
+                .repositories
+                .iter()
+                .map(|e| GoObject::new().string("name", &e.name).string("url", &e.url).finish())
+                .collect();
             let json = helmjson::raw_list(items.iter().map(String::as_str));
-            print!("{}", if fmt == OutputFormat::Json { output::encode_json(&json) } else { output::encode_yaml(&json) });
+            print!(
+                "{}",
+                if fmt == OutputFormat::Json { output::encode_json(&json) } else { output::encode_yaml(&json) }
+            );
         }
     }
     Ok(())

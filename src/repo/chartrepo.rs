@@ -17,7 +17,11 @@ use super::urlutil;
 /// requires, and cache it as `<name>-index.yaml` (plus `<name>-charts.txt`,
 /// the chart names) in `cache_dir`. Nothing is written unless the index is
 /// valid. Returns the cached index's path and its load warnings.
-pub fn download_index_file(entry: &Entry, cache_dir: &Path, timeout: Option<Duration>) -> Result<(PathBuf, Vec<String>)> {
+pub fn download_index_file(
+    entry: &Entry,
+    cache_dir: &Path,
+    timeout: Option<Duration>,
+) -> Result<(PathBuf, Vec<String>)> {
     let (data, index, warnings) = fetch_index(entry, timeout)?;
     let mut names: Vec<&str> = index.entries.keys().map(String::as_str).collect();
     names.sort_unstable();
@@ -44,7 +48,12 @@ pub fn fetch_index(entry: &Entry, timeout: Option<Duration>) -> Result<(Vec<u8>,
 /// Helm's `FindChartInRepoURL`: the absolute URL of `chart` (at `version`,
 /// a constraint, or the newest stable) in the repository at `repo_url`,
 /// with its digest.
-pub fn find_chart_in_repo_url(repo_url: &str, chart: &str, version: &str, opts: &HttpOptions) -> Result<(String, String)> {
+pub fn find_chart_in_repo_url(
+    repo_url: &str,
+    chart: &str,
+    version: &str,
+    opts: &HttpOptions,
+) -> Result<(String, String)> {
     let entry = Entry {
         url: repo_url.to_string(),
         username: opts.username.clone(),
@@ -57,13 +66,17 @@ pub fn find_chart_in_repo_url(repo_url: &str, chart: &str, version: &str, opts: 
         ..Default::default()
     };
     let (_, index, _) = fetch_index(&entry, opts.timeout).map_err(|e| {
-        RepoError::msg(format!("looks like {} is not a valid chart repository or cannot be reached: {e}", crate::chart::gostr::quote(repo_url)))
+        RepoError::msg(format!(
+            "looks like {} is not a valid chart repository or cannot be reached: {e}",
+            crate::chart::gostr::quote(repo_url)
+        ))
     })?;
     let mut what = format!("chart {}", crate::chart::gostr::quote(chart));
     if !version.is_empty() {
         what = format!("{what} version {}", crate::chart::gostr::quote(version));
     }
-    let cv = index.get(chart, version).map_err(|_| RepoError::msg(format!("{what} not found in {repo_url} repository")))?;
+    let cv =
+        index.get(chart, version).map_err(|_| RepoError::msg(format!("{what} not found in {repo_url} repository")))?;
     let Some(first) = cv.urls.first() else {
         return Err(RepoError::msg(format!("{what} has no downloadable URLs")));
     };
@@ -80,19 +93,36 @@ fn path_str(p: &Option<PathBuf>) -> String {
 /// (`repo update`, `dependency update`). Returns the URLs that failed.
 /// `shown` names a repository in the messages (Helm shows the URL for the
 /// generated `helm-manager-*` names).
-pub fn update_repositories(entries: &[Entry], cache_dir: &Path, timeout: Option<Duration>, out: &mut dyn Write) -> Vec<String> {
+pub fn update_repositories(
+    entries: &[Entry],
+    cache_dir: &Path,
+    timeout: Option<Duration>,
+    out: &mut dyn Write,
+) -> Vec<String> {
     let mut failed = Vec::new();
     for e in entries {
         let managed = e.name.starts_with(MANAGER_PREFIX);
         match download_index_file(e, cache_dir, timeout) {
             Ok(_) if managed => {
-                let _ = writeln!(out, "...Successfully got an update from the {} chart repository", crate::chart::gostr::quote(&e.url));
+                let _ = writeln!(
+                    out,
+                    "...Successfully got an update from the {} chart repository",
+                    crate::chart::gostr::quote(&e.url)
+                );
             }
             Ok(_) => {
-                let _ = writeln!(out, "...Successfully got an update from the {} chart repository", crate::chart::gostr::quote(&e.name));
+                let _ = writeln!(
+                    out,
+                    "...Successfully got an update from the {} chart repository",
+                    crate::chart::gostr::quote(&e.name)
+                );
             }
             Err(err) if managed => {
-                let _ = writeln!(out, "...Unable to get an update from the {} chart repository:\n\t{err}", crate::chart::gostr::quote(&e.url));
+                let _ = writeln!(
+                    out,
+                    "...Unable to get an update from the {} chart repository:\n\t{err}",
+                    crate::chart::gostr::quote(&e.url)
+                );
                 failed.push(e.url.clone());
             }
             Err(err) => {

@@ -183,10 +183,8 @@ fn resolve_repo_names(
         }
     }
     if !missing.is_empty() {
-        let mut msg = format!(
-            "no repository definition for {}. Please add them via 'capstan repo add'",
-            missing.join(", ")
-        );
+        let mut msg =
+            format!("no repository definition for {}. Please add them via 'capstan repo add'", missing.join(", "));
         if missing.iter().any(|r| !r.contains("//") && !r.starts_with('@') && !r.starts_with("alias:")) {
             msg.push_str(
                 "\nNote that repositories must be URLs or aliases. For example, to refer to the \"example\"\nrepository, use \"https://charts.example.com/\" or \"@example\" instead of\n\"example\". Don't forget to add the repo, too ('capstan repo add').",
@@ -224,10 +222,17 @@ fn ensure_missing_repos(
 
 /// Helm's `Resolver.Resolve`: pin each dependency to the newest version
 /// its constraint allows.
-fn resolve(reqs: &[Dependency], repo_names: &BTreeMap<String, String>, chart_dir: &Path, opts: &DependencyOptions) -> Result<Lock> {
+fn resolve(
+    reqs: &[Dependency],
+    repo_names: &BTreeMap<String, String>,
+    chart_dir: &Path,
+    opts: &DependencyOptions,
+) -> Result<Lock> {
     let mut locked = Vec::with_capacity(reqs.len());
     let mut missing = Vec::new();
-    let missing_text = |d: &Dependency| format!("{} (repository {}, version {})", quote(&d.name), quote(&d.repository), quote(&d.version));
+    let missing_text = |d: &Dependency| {
+        format!("{} (repository {}, version {})", quote(&d.name), quote(&d.repository), quote(&d.version))
+    };
     for d in reqs {
         let constraint = Constraints::parse(&d.version).map_err(|e| {
             RepoError::msg(format!("dependency {} has an invalid version/constraint format: {e}", quote(&d.name)))
@@ -277,7 +282,9 @@ fn resolve(reqs: &[Dependency], repo_names: &BTreeMap<String, String>, chart_dir
             let base = d.repository.trim_end_matches('/');
             let r = oci::OciRef::parse(&format!("{base}/{}", d.name))?;
             oci::tags(&r, &opts.chart.registry_options(&opts.paths))
-                .map_err(|e| RepoError::msg(format!("could not retrieve list of tags for repository {}: {e}", d.repository)))?
+                .map_err(|e| {
+                    RepoError::msg(format!("could not retrieve list of tags for repository {}: {e}", d.repository))
+                })?
                 .into_iter()
                 .map(|t| (t, true))
                 .collect()
@@ -333,7 +340,13 @@ struct CachedRepo {
 }
 
 /// Helm's downloadAll + safeMoveDeps.
-fn download_all(deps: &mut [Dependency], chart_dir: &Path, rf: &RepoFile, opts: &DependencyOptions, out: &mut dyn Write) -> Result<()> {
+fn download_all(
+    deps: &mut [Dependency],
+    chart_dir: &Path,
+    rf: &RepoFile,
+    opts: &DependencyOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
     let repos: Vec<CachedRepo> = rf
         .repositories
         .iter()
@@ -344,7 +357,9 @@ fn download_all(deps: &mut [Dependency], chart_dir: &Path, rf: &RepoFile, opts: 
         .collect();
     let dest = chart_dir.join("charts");
     match std::fs::metadata(&dest) {
-        Ok(m) if !m.is_dir() => return Err(RepoError::msg(format!("{} is not a directory", quote(&dest.display().to_string())))),
+        Ok(m) if !m.is_dir() => {
+            return Err(RepoError::msg(format!("{} is not a directory", quote(&dest.display().to_string()))))
+        }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(&dest).at(&dest)?,
         Err(e) => return Err(RepoError::msg(format!("unable to retrieve file info for '{}': {e}", dest.display()))),
@@ -371,14 +386,20 @@ fn fetch_all(
     let mut save_error = None;
     for dep in deps.iter_mut() {
         if dep.repository.is_empty() {
-            let _ = writeln!(out, "Dependency {} did not declare a repository. Assuming it exists in the charts directory", dep.name);
+            let _ = writeln!(
+                out,
+                "Dependency {} did not declare a repository. Assuming it exists in the charts directory",
+                dep.name
+            );
             let path = dest.join(&dep.name);
-            let ch = chart::load(&path).map_err(|e| RepoError::msg(format!("unable to load chart '{}': {e}", path.display())))?;
+            let ch = chart::load(&path)
+                .map_err(|e| RepoError::msg(format!("unable to load chart '{}': {e}", path.display())))?;
             let c = Constraints::parse(&dep.version).map_err(|e| {
                 RepoError::msg(format!("dependency {} has an invalid version/constraint format: {e}", dep.name))
             })?;
-            let v = Version::parse(&ch.metadata.version)
-                .map_err(|e| RepoError::msg(format!("invalid version {} for dependency {}: {e}", dep.version, dep.name)))?;
+            let v = Version::parse(&ch.metadata.version).map_err(|e| {
+                RepoError::msg(format!("invalid version {} for dependency {}: {e}", dep.version, dep.name))
+            })?;
             if !c.check(&v) {
                 save_error = Some(RepoError::msg(format!(
                     "dependency {} at version {} does not satisfy the constraint {}",
@@ -426,10 +447,11 @@ fn fetch_all(
             continue;
         }
         let _ = writeln!(out, "Downloading {} from repo {}", dep.name, dep.repository);
-        let result = downloader::fetch_http(&url, &url, digest.as_deref(), http, opts.chart.verify, &opts.paths).and_then(|f| {
-            let data = std::fs::read(&f.path).at(&f.path)?;
-            fsutil::write_atomic(&tmp.join(&f.file_name), &data, 0o644)
-        });
+        let result = downloader::fetch_http(&url, &url, digest.as_deref(), http, opts.chart.verify, &opts.paths)
+            .and_then(|f| {
+                let data = std::fs::read(&f.path).at(&f.path)?;
+                fsutil::write_atomic(&tmp.join(&f.file_name), &data, 0o644)
+            });
         if let Err(e) = result {
             save_error = Some(e.context(format!("could not download {url}")));
             break;
@@ -564,7 +586,10 @@ fn write_lock(chart_dir: &Path, lock: &Lock, legacy: bool) -> Result<()> {
     if let Ok(m) = std::fs::symlink_metadata(&dest) {
         if m.file_type().is_symlink() {
             let link = std::fs::read_link(&dest).at(&dest)?;
-            return Err(RepoError::msg(format!("the {name} file is a symlink to {}", quote(&link.display().to_string()))));
+            return Err(RepoError::msg(format!(
+                "the {name} file is a symlink to {}",
+                quote(&link.display().to_string())
+            )));
         }
     }
     fsutil::write_atomic(&dest, helmjson::lock_yaml(lock).as_bytes(), 0o644)
@@ -685,8 +710,19 @@ mod tests {
     #[test]
     fn hash_req_is_helms() {
         // json.Marshal([2][]*Dependency{req, lock}) then sha256.
-        let req = vec![Dependency { name: "a".into(), version: "^1".into(), repository: "https://x".into(), alias: "b".into(), ..Default::default() }];
-        let lock = vec![Dependency { name: "a".into(), version: "1.2.3".into(), repository: "https://x".into(), ..Default::default() }];
+        let req = vec![Dependency {
+            name: "a".into(),
+            version: "^1".into(),
+            repository: "https://x".into(),
+            alias: "b".into(),
+            ..Default::default()
+        }];
+        let lock = vec![Dependency {
+            name: "a".into(),
+            version: "1.2.3".into(),
+            repository: "https://x".into(),
+            ..Default::default()
+        }];
         let json = r#"[[{"name":"a","version":"^1","repository":"https://x","alias":"b"}],[{"name":"a","version":"1.2.3","repository":"https://x"}]]"#;
         assert_eq!(hash_req(&req, &lock), format!("sha256:{}", fsutil::sha256_hex(json.as_bytes())));
     }

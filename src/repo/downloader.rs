@@ -134,7 +134,12 @@ pub fn locate_chart(reference: &str, version: Option<&str>, opts: &ChartPathOpti
 
 /// Resolve `reference` and download it into the content cache (Helm's
 /// `DownloadToCache`, plus `--repo` handling).
-pub fn fetch_to_cache(reference: &str, version: Option<&str>, opts: &ChartPathOptions, paths: &Paths) -> Result<Fetched> {
+pub fn fetch_to_cache(
+    reference: &str,
+    version: Option<&str>,
+    opts: &ChartPathOptions,
+    paths: &Paths,
+) -> Result<Fetched> {
     let version = opts.effective_version(version);
     let source = resolve(reference, &version, opts, paths)?;
     match source {
@@ -164,7 +169,14 @@ pub fn fetch_to_cache(reference: &str, version: Option<&str>, opts: &ChartPathOp
 /// `digest` (`sha256:<hex>` or bare hex) when one is known; with `verify`
 /// a missing digest is an error. A cached copy with that digest is used
 /// without downloading.
-pub fn fetch_http(reference: &str, url: &str, digest: Option<&str>, http: HttpOptions, verify: bool, paths: &Paths) -> Result<Fetched> {
+pub fn fetch_http(
+    reference: &str,
+    url: &str,
+    digest: Option<&str>,
+    http: HttpOptions,
+    verify: bool,
+    paths: &Paths,
+) -> Result<Fetched> {
     let want = digest.map(strip_algorithm).filter(|d| !d.is_empty()).map(str::to_string);
     if let Some(d) = &want {
         check_digest_format(d)?;
@@ -194,12 +206,24 @@ pub fn fetch_http(reference: &str, url: &str, digest: Option<&str>, http: HttpOp
     }
     check_is_chart(&data, url)?;
     let path = cache_put(paths, &actual, &data)?;
-    Ok(Fetched { path, file_name: url_file_name(url)?, digest: format!("sha256:{actual}"), verified: want.is_some(), messages: Vec::new() })
+    Ok(Fetched {
+        path,
+        file_name: url_file_name(url)?,
+        digest: format!("sha256:{actual}"),
+        verified: want.is_some(),
+        messages: Vec::new(),
+    })
 }
 
 /// Fetch `reference` and save it in `dest` under the name Helm uses
 /// (Helm's `DownloadTo`). Returns the saved file and what was fetched.
-pub fn fetch_to(reference: &str, version: Option<&str>, dest: &Path, opts: &ChartPathOptions, paths: &Paths) -> Result<(PathBuf, Fetched)> {
+pub fn fetch_to(
+    reference: &str,
+    version: Option<&str>,
+    dest: &Path,
+    opts: &ChartPathOptions,
+    paths: &Paths,
+) -> Result<(PathBuf, Fetched)> {
     let fetched = fetch_to_cache(reference, version, opts, paths)?;
     let data = std::fs::read(&fetched.path).at(&fetched.path)?;
     let target = dest.join(&fetched.file_name);
@@ -238,9 +262,7 @@ fn resolve(reference: &str, version: &str, opts: &ChartPathOptions, paths: &Path
             "non-absolute URLs should be in form of repo_name/path_to_chart, got: {reference}"
         )));
     };
-    let entry = rf
-        .get(repo_name)
-        .ok_or_else(|| RepoError::msg(format!("repo {repo_name} not found")))?;
+    let entry = rf.get(repo_name).ok_or_else(|| RepoError::msg(format!("repo {repo_name} not found")))?;
     if entry.url.is_empty() {
         return Err(RepoError::msg(format!("no URL found for repository {repo_name}")));
     }
@@ -254,8 +276,11 @@ fn resolve(reference: &str, version: &str, opts: &ChartPathOptions, paths: &Path
             entry.name
         ))
     })?;
-    let first = cv.urls.first().ok_or_else(|| RepoError::msg(format!("chart {} has no downloadable URLs", crate::chart::gostr::quote(reference))))?;
-    let url = urlutil::resolve_reference_url(&entry.url, first).map_err(|_| RepoError::msg(format!("invalid chart URL format: {reference}")))?;
+    let first = cv.urls.first().ok_or_else(|| {
+        RepoError::msg(format!("chart {} has no downloadable URLs", crate::chart::gostr::quote(reference)))
+    })?;
+    let url = urlutil::resolve_reference_url(&entry.url, first)
+        .map_err(|_| RepoError::msg(format!("invalid chart URL format: {reference}")))?;
     Ok(Source::Http { url, digest: Some(cv.digest.clone()), http: entry.http_options() })
 }
 
@@ -353,7 +378,8 @@ pub fn expand(dir: &Path, archive: &Path) -> Result<PathBuf> {
     let data = std::fs::read(archive).at(archive)?;
     let files = crate::chart::archive::load_archive_files(&data[..], Default::default())
         .map_err(|e| RepoError::msg(e.to_string()))?;
-    let chart_yaml = files.iter().find(|f| f.name == "Chart.yaml").ok_or_else(|| RepoError::msg("chart name not specified"))?;
+    let chart_yaml =
+        files.iter().find(|f| f.name == "Chart.yaml").ok_or_else(|| RepoError::msg("chart name not specified"))?;
     let doc = crate::codec::yaml_read::from_str(&String::from_utf8_lossy(&chart_yaml.data))
         .map_err(|e| RepoError::msg(format!("cannot load Chart.yaml: {}", e.message)))?;
     let name = doc.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -364,7 +390,10 @@ pub fn expand(dir: &Path, archive: &Path) -> Result<PathBuf> {
         return Err(RepoError::msg(format!("chart name {} is not allowed", crate::chart::gostr::quote(&name))));
     }
     if name.contains('/') || name.contains('\\') {
-        return Err(RepoError::msg(format!("chart name {} must not contain path separators", crate::chart::gostr::quote(&name))));
+        return Err(RepoError::msg(format!(
+            "chart name {} must not contain path separators",
+            crate::chart::gostr::quote(&name)
+        )));
     }
     std::fs::create_dir_all(dir).at(dir)?;
     let target = dir.join(&name);

@@ -97,7 +97,11 @@ pub fn raw_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
 
 /// pkg/chart/v2.Maintainer.
 pub fn maintainer_json(m: &Maintainer) -> String {
-    GoObject::new().string_omitempty("name", &m.name).string_omitempty("email", &m.email).string_omitempty("url", &m.url).finish()
+    GoObject::new()
+        .string_omitempty("name", &m.name)
+        .string_omitempty("email", &m.email)
+        .string_omitempty("url", &m.url)
+        .finish()
 }
 
 /// pkg/chart/v2.Dependency: `name` and `repository` are always written.
@@ -263,7 +267,10 @@ mod tests {
             alias: "c".into(),
             ..Default::default()
         };
-        assert_eq!(dependency_json(&d), r#"{"name":"b","repository":"https://x/\u003cy\u003e","tags":["t"],"alias":"c"}"#);
+        assert_eq!(
+            dependency_json(&d),
+            r#"{"name":"b","repository":"https://x/\u003cy\u003e","tags":["t"],"alias":"c"}"#
+        );
     }
 
     #[test]
@@ -285,6 +292,9 @@ mod tests {
 
     #[test]
     fn indent_matches_marshal_indent() {
-        assert_eq!(indent(r#"{"a":[1,{"b":"x,y"}],"c":{},"d":[]}"#, "  "), "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,y\"\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}");
+        assert_eq!(
+            indent(r#"{"a":[1,{"b":"x,y"}],"c":{},"d":[]}"#, "  "),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,y\"\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}"
+        );
     }
 }

@@ -42,7 +42,8 @@ impl HttpOptions {
         if self.username.is_empty() || self.password.is_empty() {
             return false;
         }
-        self.pass_credentials_all || (urlutil::origin(&self.url).is_some() && urlutil::origin(&self.url) == urlutil::origin(href))
+        self.pass_credentials_all
+            || (urlutil::origin(&self.url).is_some() && urlutil::origin(&self.url) == urlutil::origin(href))
     }
 }
 
@@ -91,7 +92,13 @@ pub fn user_agent() -> String {
 pub fn client(opts: &HttpOptions) -> Result<reqwest::Client> {
     super::runtime::install_crypto_provider();
     let mut b = reqwest::Client::builder().timeout(opts.timeout.unwrap_or(DEFAULT_TIMEOUT));
-    b = apply_tls(b, opts.ca_file.as_deref(), opts.cert_file.as_deref(), opts.key_file.as_deref(), opts.insecure_skip_tls_verify)?;
+    b = apply_tls(
+        b,
+        opts.ca_file.as_deref(),
+        opts.cert_file.as_deref(),
+        opts.key_file.as_deref(),
+        opts.insecure_skip_tls_verify,
+    )?;
     b.build().map_err(|e| RepoError::msg(format!("can't create TLS config for client: {}", error_chain(&e))))
 }
 

@@ -62,11 +62,7 @@ impl ChartVersion {
 impl IndexFile {
     /// A new empty index (Helm's `NewIndexFile`).
     pub fn new() -> IndexFile {
-        IndexFile {
-            api_version: API_VERSION_V1.into(),
-            generated: GoTime::now().rfc3339_nano(),
-            ..Default::default()
-        }
+        IndexFile { api_version: API_VERSION_V1.into(), generated: GoTime::now().rfc3339_nano(), ..Default::default() }
     }
 
     /// Load an index file (Helm's `LoadIndexFile`). Entries Helm would skip
@@ -94,11 +90,14 @@ impl IndexFile {
         };
         let mut warnings = Vec::new();
         let mut index = IndexFile::default();
-        let obj = match doc {
-            Value::Object(o) => o,
-            Value::Null => Map::new(),
-            _ => return Err(RepoError::msg("error unmarshaling JSON: json: cannot unmarshal non-object into Go value of type repo.IndexFile")),
-        };
+        let obj =
+            match doc {
+                Value::Object(o) => o,
+                Value::Null => Map::new(),
+                _ => return Err(RepoError::msg(
+                    "error unmarshaling JSON: json: cannot unmarshal non-object into Go value of type repo.IndexFile",
+                )),
+            };
         for (key, v) in &obj {
             match key.as_str() {
                 "apiVersion" => index.api_version = string_field(v, "apiVersion")?,
@@ -122,7 +121,11 @@ impl IndexFile {
                         let items = match list {
                             Value::Array(a) => a.clone(),
                             Value::Null => Vec::new(),
-                            _ => return Err(RepoError::msg(format!("error unmarshaling JSON: entries.{name} is not a list"))),
+                            _ => {
+                                return Err(RepoError::msg(format!(
+                                    "error unmarshaling JSON: entries.{name} is not a list"
+                                )))
+                            }
                         };
                         let mut versions = Vec::new();
                         for item in items {
@@ -159,13 +162,11 @@ impl IndexFile {
     /// versions that do not parse go last.
     pub fn sort_entries(&mut self) {
         for versions in self.entries.values_mut() {
-            versions.sort_by(|a, b| {
-                match (Version::parse(&a.metadata.version), Version::parse(&b.metadata.version)) {
-                    (Ok(x), Ok(y)) => y.compare(&x),
-                    (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-                    (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-                    (Err(_), Err(_)) => std::cmp::Ordering::Equal,
-                }
+            versions.sort_by(|a, b| match (Version::parse(&a.metadata.version), Version::parse(&b.metadata.version)) {
+                (Ok(x), Ok(y)) => y.compare(&x),
+                (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+                (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+                (Err(_), Err(_)) => std::cmp::Ordering::Equal,
             });
         }
     }
@@ -373,11 +374,8 @@ pub fn index_directory(dir: &Path, base_url: &str) -> Result<IndexFile> {
 /// `*.tgz` names directly in `dir`, sorted (Go's filepath.Glob).
 fn glob_tgz(dir: &Path) -> Vec<String> {
     let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut names: Vec<String> = read
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tgz"))
-        .collect();
+    let mut names: Vec<String> =
+        read.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tgz")).collect();
     names.sort();
     names
 }

@@ -112,7 +112,8 @@ impl OciRef {
             }
         }
         if let Some(d) = &digest {
-            let ok = d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()));
+            let ok =
+                d.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()));
             if !ok {
                 return Err(bad("invalid digest"));
             }
@@ -152,7 +153,11 @@ pub struct Descriptor {
 
 impl Descriptor {
     pub fn of(media_type: &str, data: &[u8]) -> Descriptor {
-        Descriptor { media_type: media_type.into(), digest: format!("sha256:{}", fsutil::sha256_hex(data)), size: data.len() as u64 }
+        Descriptor {
+            media_type: media_type.into(),
+            digest: format!("sha256:{}", fsutil::sha256_hex(data)),
+            size: data.len() as u64,
+        }
     }
 
     fn to_json(&self) -> String {
@@ -200,8 +205,7 @@ pub fn build_artifact(chart_data: &[u8], prov: Option<&[u8]>, created: &str) -> 
     }
     layers.sort_by(|a, b| a.0.digest.cmp(&b.0.digest));
     let annotations = oci_annotations(&metadata, created);
-    let ann_map: serde_json::Map<String, Value> =
-        annotations.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let ann_map: serde_json::Map<String, Value> = annotations.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
     let layer_json: Vec<String> = layers.iter().map(|(d, _)| d.to_json()).collect();
     // ocispec.Manifest: schemaVersion, (mediaType, artifactType unset),
     // config, layers, (subject unset), annotations.
@@ -385,7 +389,8 @@ pub fn tag_matching(tags: &[String], version: &str) -> Result<String> {
             return Ok(t.clone());
         }
     }
-    let c = Constraints::parse(if version.is_empty() { "*" } else { version }).map_err(|e| RepoError::msg(e.to_string()))?;
+    let c = Constraints::parse(if version.is_empty() { "*" } else { version })
+        .map_err(|e| RepoError::msg(e.to_string()))?;
     for t in tags {
         if let Ok(v) = Version::parse(t) {
             if c.check(&v) {
@@ -425,7 +430,9 @@ fn is_strict_semver(t: &str) -> bool {
     let core = t.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
         && Version::parse(t).is_ok()
 }
 
@@ -460,13 +467,16 @@ pub fn pull_exact(target: &OciRef, opts: &RegistryOptions) -> Result<PulledChart
                 legacy
             })
             .cloned()
-            .ok_or_else(|| RepoError::msg(format!("manifest does not contain a layer with mediatype {CHART_LAYER_MEDIA_TYPE}")))?;
+            .ok_or_else(|| {
+                RepoError::msg(format!("manifest does not contain a layer with mediatype {CHART_LAYER_MEDIA_TYPE}"))
+            })?;
         let config_data = pull_blob(&client, &reference, &config, &what).await?;
         let chart_data = pull_blob(&client, &reference, &chart, &what).await?;
         Ok::<_, RepoError>((manifest, digest, config_data, chart, chart_data, warnings))
     })?;
     let _ = manifest;
-    let doc: Value = serde_json::from_slice(&config).map_err(|e| RepoError::msg(format!("pull {what}: bad chart config: {e}")))?;
+    let doc: Value =
+        serde_json::from_slice(&config).map_err(|e| RepoError::msg(format!("pull {what}: bad chart config: {e}")))?;
     let mut metadata = Metadata::default();
     chart::metadata::decode_metadata(&doc, &mut metadata, &mut Default::default()).map_err(RepoError::msg)?;
     Ok(PulledChart {
@@ -514,7 +524,9 @@ fn manifest_descriptors(m: &Value) -> Result<Vec<Descriptor>> {
         }
     }
     if out.is_empty() {
-        return Err(RepoError::msg("manifest does not contain minimum number of descriptors (2), descriptors found: 0"));
+        return Err(RepoError::msg(
+            "manifest does not contain minimum number of descriptors (2), descriptors found: 0",
+        ));
     }
     Ok(out)
 }
@@ -533,7 +545,8 @@ fn client(opts: &RegistryOptions) -> Result<Client> {
     };
     if let Some(ca) = &opts.ca_file {
         let pem = std::fs::read(ca).at(ca)?;
-        config.tls_certs_only = vec![oci_client::client::Certificate { encoding: oci_client::client::CertificateEncoding::Pem, data: pem }];
+        config.tls_certs_only =
+            vec![oci_client::client::Certificate { encoding: oci_client::client::CertificateEncoding::Pem, data: pem }];
     }
     Ok(Client::new(config))
 }
@@ -607,7 +620,9 @@ pub fn stored_credentials(file: &Path, registry: &str) -> Option<(String, String
             let (u, p) = text.split_once(':')?;
             return Some((u.to_string(), p.to_string()));
         }
-        if let (Some(u), Some(p)) = (entry.get("username").and_then(Value::as_str), entry.get("password").and_then(Value::as_str)) {
+        if let (Some(u), Some(p)) =
+            (entry.get("username").and_then(Value::as_str), entry.get("password").and_then(Value::as_str))
+        {
             return Some((u.to_string(), p.to_string()));
         }
     }
@@ -635,7 +650,10 @@ pub fn set_credentials(file: &Path, registry: &str, cred: Option<(&str, &str)>) 
     let changed = match cred {
         Some((u, p)) => {
             let mut entry = serde_json::Map::new();
-            entry.insert("auth".into(), Value::String(base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))));
+            entry.insert(
+                "auth".into(),
+                Value::String(base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))),
+            );
             auths.insert(key, Value::Object(entry));
             true
         }
@@ -799,9 +817,12 @@ mod tests {
                 crate::chart::Maintainer { name: "A".into(), email: "a@x".into(), url: String::new() },
                 crate::chart::Maintainer { name: "B".into(), ..Default::default() },
             ],
-            annotations: [("org.opencontainers.image.title".to_string(), "ignored".to_string()), ("x".to_string(), "y".to_string())]
-                .into_iter()
-                .collect(),
+            annotations: [
+                ("org.opencontainers.image.title".to_string(), "ignored".to_string()),
+                ("x".to_string(), "y".to_string()),
+            ]
+            .into_iter()
+            .collect(),
             ..Default::default()
         };
         let a = oci_annotations(&md, "2024-01-01T00:00:00Z");
@@ -826,7 +847,10 @@ mod tests {
         let f = dir.path().join("registry/config.json");
         set_credentials(&f, "localhost:5000", Some(("user", "pa:ss"))).unwrap();
         let text = std::fs::read_to_string(&f).unwrap();
-        assert_eq!(text, "{\n\t\"auths\": {\n\t\t\"localhost:5000\": {\n\t\t\t\"auth\": \"dXNlcjpwYTpzcw==\"\n\t\t}\n\t}\n}");
+        assert_eq!(
+            text,
+            "{\n\t\"auths\": {\n\t\t\"localhost:5000\": {\n\t\t\t\"auth\": \"dXNlcjpwYTpzcw==\"\n\t\t}\n\t}\n}"
+        );
         assert_eq!(stored_credentials(&f, "localhost:5000"), Some(("user".into(), "pa:ss".into())));
         assert!(set_credentials(&f, "localhost:5000", None).unwrap());
         assert_eq!(stored_credentials(&f, "localhost:5000"), None);
@@ -839,7 +863,9 @@ mod tests {
 
     #[test]
     fn challenges_parse() {
-        let p = parse_challenge(r#"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="a:b:pull""#);
+        let p = parse_challenge(
+            r#"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="a:b:pull""#,
+        );
         assert_eq!(p["realm"], "https://auth.example.com/token");
         assert_eq!(p["service"], "registry.example.com");
         assert_eq!(p["scope"], "a:b:pull");

@@ -472,7 +472,10 @@ mod tests {
         assert_eq!(&h[329..345], b"0000000\x000000000\x00");
         // The tar crate agrees on the checksum.
         let parsed = tar::Header::from_byte_slice(h);
-        assert_eq!(parsed.cksum().unwrap() as u64, h.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { b as u64 }).sum::<u64>());
+        assert_eq!(
+            parsed.cksum().unwrap() as u64,
+            h.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { b as u64 }).sum::<u64>()
+        );
         assert_eq!(&h[155..156], b" ");
     }
 
@@ -484,15 +487,17 @@ mod tests {
         t.add(&long, b"x", 0);
         let out = t.finish();
         let mut ar = tar::Archive::new(&out[..]);
-        let names: Vec<String> = ar.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
-        assert_eq!(names, [long.clone()]);
+        let names: Vec<String> =
+            ar.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
+        assert_eq!(names, std::slice::from_ref(&long));
 
         let unsplittable = format!("chart/{}", "f".repeat(200));
         let mut t = TarWriter::default();
         t.add(&unsplittable, b"y", 0);
         let out = t.finish();
         let mut ar = tar::Archive::new(&out[..]);
-        let names: Vec<String> = ar.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
+        let names: Vec<String> =
+            ar.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
         assert_eq!(names, [unsplittable]);
         assert_eq!(pax_record("path", "abc"), "12 path=abc\n");
     }

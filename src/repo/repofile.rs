@@ -81,7 +81,10 @@ impl RepoFile {
     /// error whose `source` is NotFound (see [`RepoFile::load_or_empty`]).
     pub fn load(path: &Path) -> Result<RepoFile> {
         let data = std::fs::read(path).map_err(|e| {
-            RepoError::io(path, std::io::Error::new(e.kind(), format!("couldn't load repositories file ({}): {e}", path.display())))
+            RepoError::io(
+                path,
+                std::io::Error::new(e.kind(), format!("couldn't load repositories file ({}): {e}", path.display())),
+            )
         })?;
         RepoFile::parse(&data).map_err(|e| e.context(format!("parsing {}", path.display())))
     }
@@ -98,7 +101,8 @@ impl RepoFile {
 
     /// sigs.k8s.io/yaml.Unmarshal into Helm's `repo.File`.
     pub fn parse(data: &[u8]) -> Result<RepoFile> {
-        let text = std::str::from_utf8(data).map_err(|_| RepoError::msg("error converting YAML to JSON: yaml: invalid leading UTF-8 octet"))?;
+        let text = std::str::from_utf8(data)
+            .map_err(|_| RepoError::msg("error converting YAML to JSON: yaml: invalid leading UTF-8 octet"))?;
         let doc = if text.trim().is_empty() {
             Value::Null
         } else {

@@ -57,10 +57,7 @@ impl SearchIndex {
 
     /// Every chart, score 0.
     pub fn all(&self) -> Vec<SearchResult> {
-        self.charts
-            .iter()
-            .map(|(k, c)| SearchResult { name: strip_version(k), score: 0, chart: c.clone() })
-            .collect()
+        self.charts.iter().map(|(k, c)| SearchResult { name: strip_version(k), score: 0, chart: c.clone() }).collect()
     }
 
     /// Literal (case-insensitive) or regular-expression search.
@@ -127,7 +124,8 @@ pub fn apply_constraint(results: Vec<SearchResult>, version: &str, all_versions:
     if version.is_empty() {
         return Ok(results);
     }
-    let c = Constraints::parse(version).map_err(|e| RepoError::msg(format!("an invalid version/constraint format: {e}")))?;
+    let c = Constraints::parse(version)
+        .map_err(|e| RepoError::msg(format!("an invalid version/constraint format: {e}")))?;
     let mut found = std::collections::HashSet::new();
     let mut out = Vec::new();
     for r in results {
@@ -175,7 +173,12 @@ pub fn search_repos(indexes: &[(String, IndexFile)], opts: &SearchOptions) -> Re
 }
 
 /// What `search repo` prints.
-pub fn render(results: &[SearchResult], format: Format, max_col_width: usize, fail_on_no_result: bool) -> Result<String> {
+pub fn render(
+    results: &[SearchResult],
+    format: Format,
+    max_col_width: usize,
+    fail_on_no_result: bool,
+) -> Result<String> {
     if results.is_empty() && fail_on_no_result {
         return Err(RepoError::msg("no results found"));
     }
@@ -247,18 +250,35 @@ entries:
     fn scores_rank_name_before_keywords() {
         let repos = vec![("testing".to_string(), index())];
         let res = search_repos(&repos, &SearchOptions { keyword: Some("nginx".into()), ..Default::default() }).unwrap();
-        let names: Vec<(&str, usize, &str)> = res.iter().map(|r| (r.name.as_str(), r.score, r.chart.metadata.version.as_str())).collect();
+        let names: Vec<(&str, usize, &str)> =
+            res.iter().map(|r| (r.name.as_str(), r.score, r.chart.metadata.version.as_str())).collect();
         // Helm's score: 0 name field, 3 keywords field.
         assert_eq!(names, [("testing/nginx", 0, "0.2.0"), ("testing/mariadb", 3, "1.0.0")]);
-        let res = search_repos(&repos, &SearchOptions { keyword: Some("nginx".into()), devel: true, ..Default::default() }).unwrap();
+        let res =
+            search_repos(&repos, &SearchOptions { keyword: Some("nginx".into()), devel: true, ..Default::default() })
+                .unwrap();
         assert_eq!(res[0].chart.metadata.version, "0.3.0-beta.1");
-        let res = search_repos(&repos, &SearchOptions { keyword: Some("nginx".into()), versions: true, ..Default::default() }).unwrap();
+        let res = search_repos(
+            &repos,
+            &SearchOptions { keyword: Some("nginx".into()), versions: true, ..Default::default() },
+        )
+        .unwrap();
         let v: Vec<&str> = res.iter().map(|r| r.chart.metadata.version.as_str()).collect();
         assert_eq!(v, ["0.2.0", "0.1.0", "1.0.0"]);
-        let res = search_repos(&repos, &SearchOptions { keyword: Some("ng.nx".into()), regexp: true, version: "<0.2".into(), ..Default::default() }).unwrap();
+        let res = search_repos(
+            &repos,
+            &SearchOptions {
+                keyword: Some("ng.nx".into()),
+                regexp: true,
+                version: "<0.2".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(res.len(), 1);
         assert_eq!(res[0].chart.metadata.version, "0.1.0");
-        assert!(search_repos(&repos, &SearchOptions { keyword: Some("[".into()), regexp: true, ..Default::default() }).is_err());
+        assert!(search_repos(&repos, &SearchOptions { keyword: Some("[".into()), regexp: true, ..Default::default() })
+            .is_err());
         let all = search_repos(&repos, &SearchOptions::default()).unwrap();
         assert_eq!(all.len(), 2);
     }

@@ -96,11 +96,26 @@ mod tests {
         // Cases from Helm's pkg/repo/v1/chartrepo_test.go TestResolveReferenceURL.
         let r = |b: &str, r: &str| resolve_reference_url(b, r).unwrap();
         assert_eq!(r("http://localhost:8123/", "/nginx-0.2.0.tgz"), "http://localhost:8123/nginx-0.2.0.tgz");
-        assert_eq!(r("http://localhost:8123/charts/", "nginx-0.2.0.tgz"), "http://localhost:8123/charts/nginx-0.2.0.tgz");
-        assert_eq!(r("http://localhost:8123/charts", "nginx-0.2.0.tgz"), "http://localhost:8123/charts/nginx-0.2.0.tgz");
-        assert_eq!(r("http://localhost:8123/charts/?st=2018-08-06&sv=2017", "nginx-0.2.0.tgz"), "http://localhost:8123/charts/nginx-0.2.0.tgz?st=2018-08-06&sv=2017");
-        assert_eq!(r("http://localhost:8123", "https://charts.helm.sh/stable/nginx-0.2.0.tgz"), "https://charts.helm.sh/stable/nginx-0.2.0.tgz");
-        assert_eq!(r("http://localhost:8123/charts%2fwith%2fescaped%2fslash", "nginx-0.2.0.tgz"), "http://localhost:8123/charts%2fwith%2fescaped%2fslash/nginx-0.2.0.tgz");
+        assert_eq!(
+            r("http://localhost:8123/charts/", "nginx-0.2.0.tgz"),
+            "http://localhost:8123/charts/nginx-0.2.0.tgz"
+        );
+        assert_eq!(
+            r("http://localhost:8123/charts", "nginx-0.2.0.tgz"),
+            "http://localhost:8123/charts/nginx-0.2.0.tgz"
+        );
+        assert_eq!(
+            r("http://localhost:8123/charts/?st=2018-08-06&sv=2017", "nginx-0.2.0.tgz"),
+            "http://localhost:8123/charts/nginx-0.2.0.tgz?st=2018-08-06&sv=2017"
+        );
+        assert_eq!(
+            r("http://localhost:8123", "https://charts.helm.sh/stable/nginx-0.2.0.tgz"),
+            "https://charts.helm.sh/stable/nginx-0.2.0.tgz"
+        );
+        assert_eq!(
+            r("http://localhost:8123/charts%2fwith%2fescaped%2fslash", "nginx-0.2.0.tgz"),
+            "http://localhost:8123/charts%2fwith%2fescaped%2fslash/nginx-0.2.0.tgz"
+        );
     }
 
     #[test]

@@ -58,7 +58,13 @@ impl Server {
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path, log: &Mutex<Vec<Seen>>, st: &Mutex<HashMap<String, u16>>, expected: Option<&str>) {
+fn handle(
+    mut stream: TcpStream,
+    root: &Path,
+    log: &Mutex<Vec<Seen>>,
+    st: &Mutex<HashMap<String, u16>>,
+    expected: Option<&str>,
+) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -80,7 +86,8 @@ fn handle(mut stream: TcpStream, root: &Path, log: &Mutex<Vec<Seen>>, st: &Mutex
     log.lock().unwrap().push(Seen { path: path.clone(), authorization: authorization.clone() });
     let clean = path.split('?').next().unwrap_or("").trim_start_matches('/').to_string();
     let reply = |stream: &mut TcpStream, code: u16, reason: &str, body: &[u8], extra: &str| {
-        let head = format!("HTTP/1.1 {code} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n", body.len());
+        let head =
+            format!("HTTP/1.1 {code} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n", body.len());
         let _ = stream.write_all(head.as_bytes());
         let _ = stream.write_all(body);
     };
@@ -96,7 +103,13 @@ fn handle(mut stream: TcpStream, root: &Path, log: &Mutex<Vec<Seen>>, st: &Mutex
     }
     if let Some(want) = expected {
         if authorization.as_deref() != Some(want) {
-            return reply(&mut stream, 401, "Unauthorized", b"unauthorized\n", "WWW-Authenticate: Basic realm=\"test\"\r\n");
+            return reply(
+                &mut stream,
+                401,
+                "Unauthorized",
+                b"unauthorized\n",
+                "WWW-Authenticate: Basic realm=\"test\"\r\n",
+            );
         }
     }
     let file = root.join(&clean);
@@ -113,7 +126,8 @@ pub fn base64(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::new();
     for chunk in b.chunks(3) {
-        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        let n =
+            (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -141,7 +155,13 @@ pub fn run_ok(mut c: Command) -> Output {
 
 pub fn run_err(mut c: Command) -> Output {
     let out = c.stdin(Stdio::null()).output().unwrap();
-    assert!(!out.status.success(), "{:?} unexpectedly succeeded:\nstdout: {}\nstderr: {}", c, s(&out.stdout), s(&out.stderr));
+    assert!(
+        !out.status.success(),
+        "{:?} unexpectedly succeeded:\nstdout: {}\nstderr: {}",
+        c,
+        s(&out.stdout),
+        s(&out.stderr)
+    );
     out
 }
 
