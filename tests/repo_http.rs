@@ -340,3 +340,62 @@ fn helm_uses_capstan_repositories() {
     run_ok(c);
     assert!(t.path().join("web-1.1.0.tgz").is_file());
 }
+
+/// HTTPS: certificates are verified; `--ca-file` trusts a CA,
+/// `--insecure-skip-tls-verify` skips the check, `--cert-file`/`--key-file`
+/// answer a server that wants a client certificate. Settings stored with
+/// the repository apply to later downloads.
+#[test]
+fn tls_options() {
+    let t = tempfile::tempdir().unwrap();
+    let home = t.path().join("home");
+    let www = t.path().join("www");
+    let tls = Tls::new(false);
+    let srv = Server::start_tls(&www, &tls);
+    make_repo(&home, &www, &[("web", "1.0.0")], &srv.addr);
+    let ca = t.path().join("ca.pem");
+    std::fs::write(&ca, &tls.ca_pem).unwrap();
+
+    let out = repo_add(&home, "tls", &srv.addr, &[]);
+    assert!(!out.status.success());
+    assert!(s(&out.stderr).to_lowercase().contains("certificate"), "{}", s(&out.stderr));
+    let out = repo_add(&home, "tls", &srv.addr, &["--ca-file", ca.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", s(&out.stderr));
+    let out = repo_add(&home, "tls-insecure", &srv.addr, &["--insecure-skip-tls-verify"]);
+    assert!(out.status.success(), "{}", s(&out.stderr));
+    // The stored CA is used for the archive download.
+    let mut c = capstan(&home);
+    c.args(["pull", "tls/web", "-d", t.path().to_str().unwrap()]);
+    run_ok(c);
+    assert!(t.path().join("web-1.0.0.tgz").is_file());
+
+    // Mutual TLS.
+    let mtls = Tls::new(true);
+    let www2 = t.path().join("www2");
+    let srv2 = Server::start_tls(&www2, &mtls);
+    make_repo(&home, &www2, &[("api", "2.0.0")], &srv2.addr);
+    let (ca2, cert, key) = (t.path().join("ca2.pem"), t.path().join("client.pem"), t.path().join("client.key"));
+    std::fs::write(&ca2, &mtls.ca_pem).unwrap();
+    std::fs::write(&cert, &mtls.client_cert_pem).unwrap();
+    std::fs::write(&key, &mtls.client_key_pem).unwrap();
+    let out = repo_add(&home, "mtls", &srv2.addr, &["--ca-file", ca2.to_str().unwrap()]);
+    assert!(!out.status.success(), "a server wanting a client certificate accepted none");
+    let out = repo_add(
+        &home,
+        "mtls",
+        &srv2.addr,
+        &[
+            "--ca-file",
+            ca2.to_str().unwrap(),
+            "--cert-file",
+            cert.to_str().unwrap(),
+            "--key-file",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", s(&out.stderr));
+    let mut c = capstan(&home);
+    c.args(["pull", "mtls/api", "-d", t.path().to_str().unwrap()]);
+    run_ok(c);
+    assert!(t.path().join("api-2.0.0.tgz").is_file());
+}

@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -30,16 +30,33 @@ pub struct Server {
 impl Server {
     /// Serve `root`; with `auth` every request needs those basic credentials.
     pub fn start(root: &Path, auth: Option<(&str, &str)>) -> Server {
+        Server::start_with(root, auth, None)
+    }
+
+    /// Serve `root` over HTTPS with `tls`.
+    pub fn start_tls(root: &Path, tls: &Tls) -> Server {
+        Server::start_with(root, None, Some(tls.server.clone()))
+    }
+
+    fn start_with(root: &Path, auth: Option<(&str, &str)>, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let addr = format!("{scheme}://{}", listener.local_addr().unwrap());
         let log = Arc::new(Mutex::new(Vec::new()));
         let statuses = Arc::new(Mutex::new(HashMap::new()));
         let expected = auth.map(|(u, p)| format!("Basic {}", base64(&format!("{u}:{p}"))));
         let (root2, log2, st2) = (root.to_path_buf(), log.clone(), statuses.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (root, log, st, expected) = (root2.clone(), log2.clone(), st2.clone(), expected.clone());
-                std::thread::spawn(move || handle(stream, &root, &log, &st, expected.as_deref()));
+                let (root, log, st, expected, tls) =
+                    (root2.clone(), log2.clone(), st2.clone(), expected.clone(), tls.clone());
+                std::thread::spawn(move || match tls {
+                    Some(cfg) => {
+                        let Ok(conn) = rustls::ServerConnection::new(cfg) else { return };
+                        handle(rustls::StreamOwned::new(conn, stream), &root, &log, &st, expected.as_deref());
+                    }
+                    None => handle(stream, &root, &log, &st, expected.as_deref()),
+                });
             }
         });
         Server { addr, root: root.to_path_buf(), log, statuses }
@@ -58,38 +75,44 @@ impl Server {
     }
 }
 
+/// Read the request head byte by byte (works over TLS streams too).
+fn read_head(stream: &mut impl Read) -> Option<String> {
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut b) {
+            Ok(1) => head.push(b[0]),
+            _ => return None,
+        }
+        if head.len() > 64 * 1024 {
+            return None;
+        }
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
 fn handle(
-    mut stream: TcpStream,
+    mut stream: impl Read + Write,
     root: &Path,
     log: &Mutex<Vec<Seen>>,
     st: &Mutex<HashMap<String, u16>>,
     expected: Option<&str>,
 ) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let mut authorization = None;
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            if k.eq_ignore_ascii_case("authorization") {
-                authorization = Some(v.trim().to_string());
-            }
-        }
-    }
+    let Some(head) = read_head(&mut stream) else { return };
+    let mut lines = head.split("\r\n");
+    let path = lines.next().and_then(|l| l.split_whitespace().nth(1)).unwrap_or("/").to_string();
+    let authorization = lines
+        .filter_map(|h| h.split_once(':'))
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.trim().to_string());
     log.lock().unwrap().push(Seen { path: path.clone(), authorization: authorization.clone() });
     let clean = path.split('?').next().unwrap_or("").trim_start_matches('/').to_string();
-    let reply = |stream: &mut TcpStream, code: u16, reason: &str, body: &[u8], extra: &str| {
+    let mut reply = |code: u16, reason: &str, body: &[u8], extra: &str| {
         let head =
             format!("HTTP/1.1 {code} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n", body.len());
         let _ = stream.write_all(head.as_bytes());
         let _ = stream.write_all(body);
+        let _ = stream.flush();
     };
     if let Some(code) = st.lock().unwrap().get(&format!("/{clean}")).copied() {
         let reason = match code {
@@ -99,26 +122,67 @@ fn handle(
             500 => "Internal Server Error",
             _ => "Status",
         };
-        return reply(&mut stream, code, reason, b"", "");
+        return reply(code, reason, b"", "");
     }
     if let Some(want) = expected {
         if authorization.as_deref() != Some(want) {
-            return reply(
-                &mut stream,
-                401,
-                "Unauthorized",
-                b"unauthorized\n",
-                "WWW-Authenticate: Basic realm=\"test\"\r\n",
-            );
+            return reply(401, "Unauthorized", b"unauthorized\n", "WWW-Authenticate: Basic realm=\"test\"\r\n");
         }
     }
     let file = root.join(&clean);
     if clean.contains("..") || !file.is_file() {
-        return reply(&mut stream, 404, "Not Found", b"404 page not found\n", "");
+        return reply(404, "Not Found", b"404 page not found\n", "");
     }
     let mut data = Vec::new();
     std::fs::File::open(&file).unwrap().read_to_end(&mut data).unwrap();
-    reply(&mut stream, 200, "OK", &data, "Content-Type: application/octet-stream\r\n");
+    reply(200, "OK", &data, "Content-Type: application/octet-stream\r\n");
+}
+
+/// Test TLS material: a CA, a server certificate for 127.0.0.1 it signed,
+/// a client certificate it signed, and the server's rustls config.
+pub struct Tls {
+    pub ca_pem: String,
+    pub client_cert_pem: String,
+    pub client_key_pem: String,
+    pub server: Arc<rustls::ServerConfig>,
+}
+
+impl Tls {
+    /// With `require_client_cert`, the server wants a client certificate
+    /// signed by the CA (mutual TLS).
+    pub fn new(require_client_cert: bool) -> Tls {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(rcgen::DnType::CommonName, "capstan test CA");
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let leaf = |names: Vec<String>| {
+            let key = rcgen::KeyPair::generate().unwrap();
+            let cert = rcgen::CertificateParams::new(names).unwrap().signed_by(&key, &issuer).unwrap();
+            (cert, key)
+        };
+        let (server_cert, server_key) = leaf(vec!["127.0.0.1".into(), "localhost".into()]);
+        let (client_cert, client_key) = leaf(vec!["client".into()]);
+        let certs = vec![server_cert.der().clone(), ca_cert.der().clone()];
+        let key = rustls::pki_types::PrivateKeyDer::try_from(server_key.serialize_der()).unwrap();
+        let builder = rustls::ServerConfig::builder();
+        let config = if require_client_cert {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(ca_cert.der().clone()).unwrap();
+            let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots)).build().unwrap();
+            builder.with_client_cert_verifier(verifier).with_single_cert(certs, key).unwrap()
+        } else {
+            builder.with_no_client_auth().with_single_cert(certs, key).unwrap()
+        };
+        Tls {
+            ca_pem: ca_cert.pem(),
+            client_cert_pem: client_cert.pem(),
+            client_key_pem: client_key.serialize_pem(),
+            server: Arc::new(config),
+        }
+    }
 }
 
 pub fn base64(s: &str) -> String {
