@@ -204,6 +204,13 @@ fn lock_digest_matches_helm() {
     run_ok(c);
     assert_eq!(lock_digest(&f.app), ours, "Chart.lock digest");
     assert_eq!(charts_dir(&f.app), ours_charts);
+    // `dependency list` prints what helm prints.
+    let mut c = helm_cmd(&helm, &f.root);
+    c.args(["dependency", "list", f.app.to_str().unwrap()]);
+    let theirs = s(&run_ok(c).stdout);
+    let mut c = capstan(&f.home);
+    c.args(["dependency", "list", f.app.to_str().unwrap()]);
+    assert_eq!(s(&run_ok(c).stdout), theirs);
     let helm_lock = std::fs::read_to_string(f.app.join("Chart.lock")).unwrap();
 
     // helm's lock drives capstan's build, and the other way round.

@@ -326,6 +326,9 @@ fn helm_uses_capstan_repositories() {
     let mut c = helm_cmd(&helm, t.path());
     c.args(["search", "repo", "web"]);
     let helm_search = s(&run_ok(c).stdout);
+    let mut c = helm_cmd(&helm, t.path());
+    c.args(["repo", "list"]);
+    let helm_list = s(&run_ok(c).stdout);
 
     // The other way: helm indexes, capstan reads; same search table.
     let mut c = helm_cmd(&helm, t.path());
@@ -335,6 +338,9 @@ fn helm_uses_capstan_repositories() {
     let mut c = capstan(&home);
     c.args(["search", "repo", "web"]);
     assert_eq!(s(&run_ok(c).stdout), helm_search);
+    let mut c = capstan(&home);
+    c.args(["repo", "list"]);
+    assert_eq!(s(&run_ok(c).stdout), helm_list);
     let mut c = capstan(&home);
     c.args(["pull", "capstan-made/web", "-d", t.path().to_str().unwrap()]);
     run_ok(c);
