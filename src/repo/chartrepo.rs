@@ -99,10 +99,18 @@ pub fn update_repositories(
     timeout: Option<Duration>,
     out: &mut dyn Write,
 ) -> Vec<String> {
+    // Fetch in parallel (as Helm does); report in configuration order.
+    let results: Vec<Result<(PathBuf, Vec<String>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = entries.iter().map(|e| s.spawn(move || download_index_file(e, cache_dir, timeout))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(RepoError::msg("the download thread panicked"))))
+            .collect()
+    });
     let mut failed = Vec::new();
-    for e in entries {
+    for (e, result) in entries.iter().zip(results) {
         let managed = e.name.starts_with(MANAGER_PREFIX);
-        match download_index_file(e, cache_dir, timeout) {
+        match result {
             Ok(_) if managed => {
                 let _ = writeln!(
                     out,

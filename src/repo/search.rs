@@ -36,9 +36,9 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Add a repository's charts: the newest version of each, or with
     /// `all` every version.
+    /// The index's versions must be sorted newest first ([`IndexFile::load`]
+    /// and [`IndexFile::sort_entries`] do that).
     pub fn add_repo(&mut self, repo: &str, index: &IndexFile, all: bool) {
-        let mut index = index.clone();
-        index.sort_entries();
         for (name, versions) in &index.entries {
             let Some(first) = versions.first() else { continue };
             let fname = format!("{repo}/{name}");
