@@ -226,3 +226,48 @@ fn repo_index_matches_helm() {
     assert!(ours.contains("\"created\": \"2020-01-01T00:00:00Z\""), "{ours}");
     assert_eq!(norm(&ours), norm(&theirs));
 }
+
+/// Each entry carries its source's time: files of the chart and of a
+/// subchart directory from the file system, files of a subchart archive
+/// from its tar headers (Helm 4's Save), rounded to the second.
+#[test]
+fn entry_times_come_from_their_sources() {
+    let t = tempfile::tempdir().unwrap();
+    let set = |p: &Path, secs: u64| {
+        let f = std::fs::File::options().append(true).open(p).unwrap();
+        f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_millis(secs * 1000 + 600)).unwrap();
+    };
+    let sub = make_chart(t.path(), "sub", "0.1.0");
+    let mut c = capstan(t.path());
+    c.env("SOURCE_DATE_EPOCH", "1500000000").args([
+        "package",
+        sub.to_str().unwrap(),
+        "-d",
+        t.path().join("subpkg").to_str().unwrap(),
+    ]);
+    run_ok(c);
+    let app = make_chart(t.path(), "app", "1.0.0");
+    std::fs::create_dir_all(app.join("charts")).unwrap();
+    std::fs::copy(t.path().join("subpkg/sub-0.1.0.tgz"), app.join("charts/sub-0.1.0.tgz")).unwrap();
+    make_chart(&app.join("charts"), "inner", "0.2.0");
+    for (p, secs) in [
+        ("Chart.yaml", 1_600_000_000),
+        ("values.yaml", 1_600_000_100),
+        ("templates/cm.yaml", 1_600_000_200),
+        ("charts/inner/Chart.yaml", 1_600_000_300),
+        ("charts/inner/templates/cm.yaml", 1_600_000_400),
+    ] {
+        set(&app.join(p), secs);
+    }
+    let out = package(t.path(), &app, &t.path().join("out"), &[]);
+    let got: std::collections::BTreeMap<String, u64> = entries(&out).into_iter().map(|(n, m, _, _)| (n, m)).collect();
+    // .6 s rounds up, as Go's Time.Round(time.Second).
+    assert_eq!(got["app/Chart.yaml"], 1_600_000_001);
+    assert_eq!(got["app/values.yaml"], 1_600_000_101);
+    assert_eq!(got["app/templates/cm.yaml"], 1_600_000_201);
+    assert_eq!(got["app/charts/inner/Chart.yaml"], 1_600_000_301);
+    assert_eq!(got["app/charts/inner/templates/cm.yaml"], 1_600_000_401);
+    assert_eq!(got["app/charts/sub/Chart.yaml"], 1_500_000_000);
+    assert_eq!(got["app/charts/sub/templates/cm.yaml"], 1_500_000_000);
+    assert!(!got.contains_key("app/notes.bak"), "{got:?}");
+}

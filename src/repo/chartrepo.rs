@@ -101,7 +101,8 @@ pub fn update_repositories(
 ) -> Vec<String> {
     // Fetch in parallel (as Helm does); report in configuration order.
     let results: Vec<Result<(PathBuf, Vec<String>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = entries.iter().map(|e| s.spawn(move || download_index_file(e, cache_dir, timeout))).collect();
+        let handles: Vec<_> =
+            entries.iter().map(|e| s.spawn(move || download_index_file(e, cache_dir, timeout))).collect();
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|_| Err(RepoError::msg("the download thread panicked"))))
