@@ -638,7 +638,7 @@ pub fn dependency_status(chart_path: &Path, dep: &Dependency, parent: &Chart) ->
             .filter(|a| {
                 let n = a.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let v = n.trim_end_matches(".tgz").strip_prefix(&prefix).unwrap_or("");
-                super::oci::is_strict_semver_pub(v)
+                super::oci::is_strict_semver(v)
             })
             .collect()
     } else {

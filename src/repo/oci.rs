@@ -422,11 +422,7 @@ pub fn tags(repo: &OciRef, opts: &RegistryOptions) -> Result<Vec<String>> {
 }
 
 /// Masterminds StrictNewVersion: `MAJOR.MINOR.PATCH[-pre][+meta]`, no `v`.
-pub fn is_strict_semver_pub(t: &str) -> bool {
-    is_strict_semver(t)
-}
-
-fn is_strict_semver(t: &str) -> bool {
+pub fn is_strict_semver(t: &str) -> bool {
     let core = t.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
@@ -442,7 +438,7 @@ pub fn pull_exact(target: &OciRef, opts: &RegistryOptions) -> Result<PulledChart
     let auth = auth_for(&target.registry, opts);
     let reference = target.client_ref();
     let what = target.display();
-    let (manifest, manifest_digest, config, chart_desc, data, warnings) = block_on(async {
+    let (manifest_digest, config, chart_desc, data, warnings) = block_on(async {
         let (raw, digest) = client
             .pull_manifest_raw(&reference, &auth, &[MANIFEST_MEDIA_TYPE, "application/vnd.oci.image.index.v1+json"])
             .await
@@ -472,9 +468,8 @@ pub fn pull_exact(target: &OciRef, opts: &RegistryOptions) -> Result<PulledChart
             })?;
         let config_data = pull_blob(&client, &reference, &config, &what).await?;
         let chart_data = pull_blob(&client, &reference, &chart, &what).await?;
-        Ok::<_, RepoError>((manifest, digest, config_data, chart, chart_data, warnings))
+        Ok::<_, RepoError>((digest, config_data, chart, chart_data, warnings))
     })?;
-    let _ = manifest;
     let doc: Value =
         serde_json::from_slice(&config).map_err(|e| RepoError::msg(format!("pull {what}: bad chart config: {e}")))?;
     let mut metadata = Metadata::default();

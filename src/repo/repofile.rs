@@ -80,12 +80,7 @@ impl RepoFile {
     /// Read a repositories file (Helm's `LoadFile`); a missing file is an
     /// error whose `source` is NotFound (see [`RepoFile::load_or_empty`]).
     pub fn load(path: &Path) -> Result<RepoFile> {
-        let data = std::fs::read(path).map_err(|e| {
-            RepoError::io(
-                path,
-                std::io::Error::new(e.kind(), format!("couldn't load repositories file ({}): {e}", path.display())),
-            )
-        })?;
+        let data = std::fs::read(path).map_err(|e| RepoError::io(path, e))?;
         RepoFile::parse(&data).map_err(|e| e.context(format!("parsing {}", path.display())))
     }
 
