@@ -12,4 +12,5 @@ pub mod kustomize;
 pub mod lint;
 pub mod manifest;
 pub mod release;
+pub mod repo;
 pub mod values;

@@ -8,6 +8,13 @@ pub mod completion;
 pub mod create;
 pub mod kustomize;
 pub mod lint;
+pub mod dependency;
+pub mod package;
+pub mod pull;
+pub mod push;
+pub mod registry;
+pub mod repo;
+pub mod search;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -51,6 +58,25 @@ pub enum Command {
     Completion(completion::CompletionArgs),
     /// Examine charts, kustomizations and manifests for possible issues
     Lint(lint::LintArgs),
+    /// Package a chart directory into a chart archive
+    Package(package::PackageArgs),
+    /// Add, list, remove, update, and index chart repositories
+    #[command(subcommand)]
+    Repo(repo::RepoCommand),
+    /// Search for a keyword in charts
+    #[command(subcommand)]
+    Search(search::SearchCommand),
+    /// Download a chart from a repository and (optionally) unpack it in local directory
+    #[command(alias = "fetch")]
+    Pull(pull::PullArgs),
+    /// Push a chart to a remote registry
+    Push(push::PushArgs),
+    /// Login to or logout from a registry
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
+    /// Manage a chart's dependencies
+    #[command(subcommand, alias = "dep", alias = "dependencies")]
+    Dependency(dependency::DependencyCommand),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -108,6 +134,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Version(args) => version::run(args),
         Command::Completion(args) => completion::run(args),
         Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Package(args) => package::run(&cli.global, args),
+        Command::Repo(cmd) => repo::run(cmd),
+        Command::Search(cmd) => search::run(cmd),
+        Command::Pull(args) => pull::run(args),
+        Command::Push(args) => push::run(args),
+        Command::Registry(cmd) => registry::run(cmd),
+        Command::Dependency(cmd) => dependency::run(&cli.global, cmd),
     };
     match result {
         Ok(()) => 0,
