@@ -124,6 +124,21 @@ impl From<ValuesArgs> for crate::values::UserValues {
     }
 }
 
+/// An error and its causes on one line, like anyhow's `{:#}`, except that a
+/// cause whose text the message already carries (thiserror messages that
+/// embed their source) is not repeated.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
+}
+
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
@@ -145,7 +160,7 @@ pub fn run(cli: Cli) -> i32 {
     match result {
         Ok(()) => 0,
         Err(err) => {
-            eprintln!("Error: {err:#}");
+            eprintln!("Error: {}", error_text(&err));
             1
         }
     }
