@@ -67,8 +67,25 @@ pub fn render_release(
     // Helm merges the user's values before it loads the chart.
     let config = user.merge(&mut std::io::stdin().lock())?;
     let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
-    let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
-    let mut chart = loaded.chart;
+    let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
+    let mut rendered =
+        render_chart(loaded.chart, config, release, kube_version, api_versions, skip_schema_validation, sub_notes)?;
+    rendered.warnings.splice(0..0, warnings);
+    Ok(rendered)
+}
+
+/// Coalesce, validate and render a loaded chart with the user's (merged)
+/// values `config`: what install and upgrade do after loading the chart.
+pub fn render_chart(
+    mut chart: Chart,
+    config: serde_json::Map<String, serde_json::Value>,
+    release: ReleaseInfo,
+    kube_version: Option<&str>,
+    api_versions: &[String],
+    skip_schema_validation: bool,
+    sub_notes: bool,
+) -> anyhow::Result<RenderedRelease> {
+    let mut warnings: Vec<String> = Vec::new();
     let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), api_versions)
         .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
     let coalesced = values::prepare(
