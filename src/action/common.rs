@@ -16,7 +16,8 @@ use thiserror::Error;
 
 use crate::cluster::{ObjectRef, ReleaseScope, Resource, Target, TargetError};
 use crate::release::{
-    self, ChartRecord, HookDeletePolicy, HookOutputLogPolicy, LockGuard, Release, Status, Store, StoreError,
+    self, ChartRecord, HookDeletePolicy, HookOutputLogPolicy, ListFilter, LockGuard, Release, Status, Store,
+    StoreError,
 };
 
 /// Where releases and their objects live, and where messages go (Go:
@@ -188,11 +189,16 @@ pub fn settle_interrupted(
     name: &str,
     taken_over: Option<&release::LeaseHolder>,
 ) -> Result<Option<Recovery>, ActionError> {
-    let mut latest = match cfg.store.latest(namespace, name) {
-        Ok(rel) => rel,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e.into()),
+    // Filter on the store's index: nothing is decoded unless a revision
+    // is left pending, which is rare.
+    let filter = ListFilter {
+        namespace: Some(namespace.to_string()),
+        name: Some(name.to_string()),
+        latest_only: true,
+        statuses: vec![Status::PendingInstall, Status::PendingUpgrade, Status::PendingRollback, Status::Uninstalling],
+        ..ListFilter::default()
     };
+    let Some(mut latest) = cfg.store.list(&filter)?.pop() else { return Ok(None) };
     let was = latest.info.status.clone();
     if !(was.is_pending() || was == Status::Uninstalling) {
         return Ok(None);
@@ -359,6 +365,54 @@ pub fn merge_labels(current: &BTreeMap<String, String>, desired: &BTreeMap<Strin
     out.extend(desired.iter().map(|(k, v)| (k.clone(), v.clone())));
     out.retain(|_, v| v != "null");
     out
+}
+
+/// Every deployed revision of a release, oldest first (decoding only those).
+pub fn deployed_revisions(cfg: &Configuration, namespace: &str, name: &str) -> Result<Vec<Release>, ActionError> {
+    let filter = ListFilter {
+        namespace: Some(namespace.to_string()),
+        name: Some(name.to_string()),
+        statuses: vec![Status::Deployed],
+        ..ListFilter::default()
+    };
+    Ok(cfg.store.list(&filter)?)
+}
+
+/// Revisions `from..=to` that exist (pruned ones are skipped).
+pub fn revisions_between(
+    cfg: &Configuration,
+    namespace: &str,
+    name: &str,
+    from: u32,
+    to: u32,
+) -> Result<Vec<Release>, ActionError> {
+    let mut out = Vec::new();
+    for v in from..=to {
+        match cfg.store.get(namespace, name, v) {
+            Ok(r) => out.push(r),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
+}
+
+/// Go: Storage.removeLeastRecent before a new revision, with
+/// `--history-max`; `latest` is the newest revision number. Skipped when
+/// there cannot be that many revisions (pruning reads every revision).
+pub fn prune_history(
+    cfg: &Configuration,
+    namespace: &str,
+    name: &str,
+    latest: u32,
+    history_max: usize,
+) -> Result<(), ActionError> {
+    if history_max == 0 || (latest as usize) < history_max {
+        return Ok(());
+    }
+    let pruned = cfg.store.prune_history(namespace, name, history_max - 1)?;
+    cfg.target.forget_revisions(namespace, name, &pruned)?;
+    Ok(())
 }
 
 /// The latest revision, or Helm's `release: not found`.

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::cluster::Resource;
+use crate::cluster::{ReleaseScope, Resource};
 use crate::engine::context::ReleaseInfo;
 use crate::release::{ChartRecord, GoTime, HookEvent, Info, Release, Status};
 
@@ -107,28 +107,25 @@ pub(crate) fn install_locked(
     req: &InstallRequest,
     lock: &mut OperationLock,
 ) -> Result<Installed, ActionError> {
-    let history = match cfg.store.history(&req.namespace, &req.name) {
-        Ok(h) => h,
-        Err(e) if e.is_not_found() => Vec::new(),
+    let last = match cfg.store.latest(&req.namespace, &req.name) {
+        Ok(rel) => Some(rel),
+        Err(e) if e.is_not_found() => None,
         Err(e) => return Err(e.into()),
     };
     // Go: availableName.
-    let last = history.last();
-    if let Some(last) = last {
+    if let Some(last) = &last {
         let replaceable = matches!(last.info.status, Status::Uninstalled | Status::Failed);
         if !(req.replace && replaceable) {
             return Err(ActionError::msg("release name check failed: cannot reuse a name that is still in use"));
         }
     }
-    let version = last.map_or(1, |l| l.version + 1);
+    let version = last.as_ref().map_or(1, |l| l.version + 1);
     let (mut rel, rendered) = prepare(cfg, req, version)?;
     let mut resources = cfg
         .target
         .build(&rel.manifest, &rel.namespace)
         .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
     set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
-    let scope = scope_of(&rel);
-
     if req.create_namespace {
         let ns = serde_json::json!({
             "apiVersion": "v1",
@@ -136,16 +133,15 @@ pub(crate) fn install_locked(
             "metadata": {"name": req.namespace, "labels": {"name": req.namespace}},
         });
         let objects = cfg.target.build(&crate::codec::json::to_json(&ns), "")?;
-        cfg.target.apply(&scope, &objects)?;
+        cfg.target.apply(&ReleaseScope::unowned(), &objects)?;
     }
     if !req.skip_crds {
         install_crds(cfg, &rel, &rendered)?;
     }
 
     // Go: replaceRelease: supersede the last revision unless it failed.
-    if let Some(last) = last {
+    if let Some(mut last) = last {
         if last.info.status != Status::Failed {
-            let mut last = last.clone();
             last.set_status(Status::Superseded, "superseded by new release");
             cfg.store.update(&last)?;
         }
@@ -218,7 +214,7 @@ fn prepare(cfg: &Configuration, req: &InstallRequest, version: u32) -> Result<(R
 
 /// Go: installCRDs: each CRD file in order; existing CRDs are left alone.
 fn install_crds(cfg: &Configuration, rel: &Release, rendered: &RenderedRelease) -> Result<(), ActionError> {
-    let scope = scope_of(rel);
+    let scope = ReleaseScope::unowned();
     for (path, content) in &rendered.crds {
         let objects = cfg
             .target

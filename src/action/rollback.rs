@@ -8,12 +8,12 @@
 
 use std::time::Duration;
 
-use crate::cluster::{ObjectRef, Resource};
+use crate::cluster::{ObjectRef, ParsedDocs, Resource};
 use crate::release::{Change, GoTime, HookEvent, Info, Release, Status};
 
 use super::common::{
-    prune_dropped, scope_of, set_owner_metadata, test_pause, validate_release_name, ActionError, Configuration,
-    OperationLock, DEFAULT_TIMEOUT,
+    deployed_revisions, prune_dropped, prune_history, revisions_between, scope_of, set_owner_metadata, test_pause,
+    validate_release_name, ActionError, Configuration, OperationLock, DEFAULT_TIMEOUT,
 };
 use super::hooks::exec_hooks;
 use super::upgrade::DEFAULT_HISTORY_MAX;
@@ -54,7 +54,7 @@ pub fn rollback(cfg: &Configuration, req: &RollbackRequest) -> Result<Release, A
     validate_release_name(&req.name)
         .map_err(|_| ActionError::msg(format!("prepareRollback: Release name is invalid: {}", req.name)))?;
     if req.dry_run {
-        let (_, target, _) = prepare(cfg, req)?;
+        let (_, target) = prepare(cfg, req)?;
         return Ok(target);
     }
     let mut lock = OperationLock::acquire(cfg, &req.namespace, &req.name, req.timeout)?;
@@ -63,14 +63,16 @@ pub fn rollback(cfg: &Configuration, req: &RollbackRequest) -> Result<Release, A
     out
 }
 
-/// Go: prepareRollback: the latest revision, the new one (pending-rollback),
-/// and the history.
-fn prepare(cfg: &Configuration, req: &RollbackRequest) -> Result<(Release, Release, Vec<Release>), ActionError> {
-    let history = cfg.store.history(&req.namespace, &req.name)?;
-    let current = history.last().cloned().expect("history is never empty");
+/// Go: prepareRollback: the latest revision and the new one (pending-rollback).
+fn prepare(cfg: &Configuration, req: &RollbackRequest) -> Result<(Release, Release), ActionError> {
+    let current = cfg.store.latest(&req.namespace, &req.name)?;
     let previous_version = if req.version == 0 { current.version.saturating_sub(1) } else { req.version };
-    let Some(previous) = history.iter().find(|r| r.version == previous_version) else {
-        return Err(ActionError::msg(format!("release has no {previous_version} version")));
+    let previous = match cfg.store.get(&req.namespace, &req.name, previous_version) {
+        Ok(rel) => rel,
+        Err(e) if e.is_not_found() => {
+            return Err(ActionError::msg(format!("release has no {previous_version} version")));
+        }
+        Err(e) => return Err(e.into()),
     };
     let target = Release {
         name: req.name.clone(),
@@ -92,7 +94,7 @@ fn prepare(cfg: &Configuration, req: &RollbackRequest) -> Result<(Release, Relea
         apply_method: if previous.apply_method.is_empty() { "csa".into() } else { previous.apply_method.clone() },
         ..Release::default()
     };
-    Ok((current, target, history))
+    Ok((current, target))
 }
 
 /// The rollback once the lock is held (also `upgrade --rollback-on-failure`).
@@ -101,14 +103,19 @@ pub(crate) fn rollback_locked(
     req: &RollbackRequest,
     lock: &mut OperationLock,
 ) -> Result<Release, ActionError> {
-    let (current, mut target_rel, history) = prepare(cfg, req)?;
+    let (current, mut target_rel) = prepare(cfg, req)?;
+    prune_history(cfg, &req.namespace, &req.name, current.version, req.history_max)?;
 
     // What the release may have on the target: every revision since the
     // last deployed one (a failed upgrade may have left objects).
-    let since = history.iter().rposition(|r| r.info.status == Status::Deployed).unwrap_or(history.len() - 1);
+    let deployed = deployed_revisions(cfg, &req.namespace, &req.name)?;
+    let since = deployed.last().map_or(current.version, |d| d.version);
+    let mut live_revisions = revisions_between(cfg, &req.namespace, &req.name, since, current.version.saturating_sub(1))?;
+    live_revisions.push(current.clone());
+    let mut docs = ParsedDocs::default();
     let mut before: Vec<Resource> = Vec::new();
-    for rel in &history[since..] {
-        let objects = cfg.target.build(&rel.manifest, &rel.namespace).map_err(|e| {
+    for rel in &live_revisions {
+        let objects = cfg.target.build_cached(&rel.manifest, &rel.namespace, &mut docs).map_err(|e| {
             ActionError::msg(format!("unable to build kubernetes objects from current release manifest: {e}"))
         })?;
         for r in objects {
@@ -119,14 +126,10 @@ pub(crate) fn rollback_locked(
     }
     let mut target = cfg
         .target
-        .build(&target_rel.manifest, &target_rel.namespace)
+        .build_cached(&target_rel.manifest, &target_rel.namespace, &mut docs)
         .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from new release manifest: {e}")))?;
     set_owner_metadata(&mut target, &target_rel.name, &target_rel.namespace);
 
-    if req.history_max > 0 {
-        let pruned = cfg.store.prune_history(&req.namespace, &req.name, req.history_max - 1)?;
-        cfg.target.forget_revisions(&req.namespace, &req.name, &pruned)?;
-    }
     cfg.store.create(&target_rel)?;
     test_pause("after-pending");
     lock.renew()?;
@@ -150,12 +153,8 @@ pub(crate) fn rollback_locked(
         return Err(ActionError::msg(err));
     }
     // Supersede all previous deployments (Go: issue #2941), in one transaction.
-    let mut superseded: Vec<Release> = cfg
-        .store
-        .history(&req.namespace, &req.name)?
-        .into_iter()
-        .filter(|r| r.version != target_rel.version && r.info.status == Status::Deployed)
-        .collect();
+    // Statuses are as read above: the lock keeps other operations out.
+    let mut superseded = deployed;
     for r in &mut superseded {
         r.info.status = Status::Superseded;
     }

@@ -17,14 +17,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::cluster::{ObjectRef, Resource};
+use crate::cluster::{ObjectRef, ParsedDocs, Resource};
 use crate::engine::context::ReleaseInfo;
 use crate::release::{Change, ChartRecord, GoTime, HookEvent, Info, Release, Status};
 
 use super::common::{
-    chart_from_record, check_labels, hook_records, merge_labels, prune_dropped, release_manifest, scope_of,
-    set_owner_metadata, test_pause, validate_release_name, ActionError, Configuration, DryRun, OperationLock,
-    DEFAULT_TIMEOUT,
+    chart_from_record, check_labels, deployed_revisions, hook_records, merge_labels, prune_dropped, prune_history,
+    release_manifest, revisions_between, scope_of, set_owner_metadata, test_pause, validate_release_name,
+    ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
 };
 use super::hooks::exec_hooks;
 use super::install::{install_locked, InstallRequest, Installed};
@@ -139,7 +139,7 @@ pub fn upgrade(cfg: &Configuration, req: &UpgradeRequest) -> Result<Upgraded, Ac
         if req.install && needs_install(cfg, req)?.is_some() {
             return super::install::install(cfg, &req.as_install(false)).map(Upgraded::Installed);
         }
-        let (_, mut upgraded, _, warnings) = prepare(cfg, req)?;
+        let Prepared { mut upgraded, warnings, .. } = prepare(cfg, req)?;
         upgraded.info.description =
             if req.description.is_empty() { "Dry run complete".into() } else { req.description.clone() };
         return Ok(Upgraded::Upgraded(Installed { release: upgraded, warnings }));
@@ -167,13 +167,15 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
             return install_locked(cfg, &req.as_install(replace), lock).map(Upgraded::Installed);
         }
     }
-    let (current, mut upgraded, history, warnings) = prepare(cfg, req)?;
+    let Prepared { current, mut upgraded, last_version, warnings } = prepare(cfg, req)?;
 
     // Objects the release may have on the target now: the current
     // revision's, and those of failed revisions after it.
-    let mut before = build(cfg, &current)?;
-    for later in history.iter().filter(|r| r.version > current.version && r.info.status == Status::Failed) {
-        for r in build(cfg, later)? {
+    let mut docs = ParsedDocs::default();
+    let mut before = build(cfg, &current, &mut docs)?;
+    let later = revisions_between(cfg, &req.namespace, &req.name, current.version + 1, last_version)?;
+    for later in later.iter().filter(|r| r.info.status == Status::Failed) {
+        for r in build(cfg, later, &mut docs)? {
             if !before.iter().any(|b| b.id.same_object(&r.id)) {
                 before.push(r);
             }
@@ -181,14 +183,11 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
     }
     let mut target = cfg
         .target
-        .build(&upgraded.manifest, &upgraded.namespace)
+        .build_cached(&upgraded.manifest, &upgraded.namespace, &mut docs)
         .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from new release manifest: {e}")))?;
     set_owner_metadata(&mut target, &upgraded.name, &upgraded.namespace);
 
-    if req.history_max > 0 {
-        let pruned = cfg.store.prune_history(&req.namespace, &req.name, req.history_max - 1)?;
-        cfg.target.forget_revisions(&req.namespace, &req.name, &pruned)?;
-    }
+    prune_history(cfg, &req.namespace, &req.name, last_version, req.history_max)?;
     cfg.store.create(&upgraded)?;
     test_pause("after-pending");
     lock.renew()?;
@@ -199,12 +198,10 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
             cfg.target.flush()?;
             // The new revision deployed, every other deployed one (the one
             // it replaced included) superseded: one transaction.
-            let mut superseded: Vec<Release> = cfg
-                .store
-                .history(&req.namespace, &req.name)?
-                .into_iter()
-                .filter(|r| r.version != upgraded.version && (r.info.status == Status::Deployed || r.version == current.version))
-                .collect();
+            let mut superseded: Vec<Release> = deployed_revisions(cfg, &req.namespace, &req.name)?;
+            if current.info.status != Status::Deployed {
+                superseded.push(current.clone());
+            }
             for r in &mut superseded {
                 r.info.status = Status::Superseded;
             }
@@ -217,33 +214,40 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
     }
 }
 
-fn build(cfg: &Configuration, rel: &Release) -> Result<Vec<Resource>, ActionError> {
-    cfg.target.build(&rel.manifest, &rel.namespace).map_err(|e| {
+fn build(cfg: &Configuration, rel: &Release, docs: &mut ParsedDocs) -> Result<Vec<Resource>, ActionError> {
+    cfg.target.build_cached(&rel.manifest, &rel.namespace, docs).map_err(|e| {
         ActionError::msg(format!("unable to build kubernetes objects from current release manifest: {e}"))
     })
 }
 
-/// Go: prepareUpgrade: the release it replaces, the new revision
-/// (pending-upgrade), the history, and the render's warnings.
-fn prepare(
-    cfg: &Configuration,
-    req: &UpgradeRequest,
-) -> Result<(Release, Release, Vec<Release>, Vec<String>), ActionError> {
-    let history = match cfg.store.history(&req.namespace, &req.name) {
-        Ok(h) => h,
+/// What prepareUpgrade produces.
+struct Prepared {
+    /// The revision the upgrade replaces (the deployed one, or the latest
+    /// when none is deployed).
+    current: Release,
+    /// The new revision (pending-upgrade).
+    upgraded: Release,
+    /// The latest revision's number.
+    last_version: u32,
+    warnings: Vec<String>,
+}
+
+/// Go: prepareUpgrade.
+fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, ActionError> {
+    let last = match cfg.store.latest(&req.namespace, &req.name) {
+        Ok(rel) => rel,
         Err(e) if e.is_not_found() => {
             return Err(ActionError::msg(format!("{:?} has no deployed releases", req.name)));
         }
         Err(e) => return Err(e.into()),
     };
-    let last = history.last().cloned().expect("history is never empty");
     if last.info.status.is_pending() {
         return Err(ActionError::msg("another operation (install/upgrade/rollback) is in progress"));
     }
     let current = if last.info.status == Status::Deployed {
         last.clone()
-    } else if let Some(deployed) = history.iter().rev().find(|r| r.info.status == Status::Deployed) {
-        deployed.clone()
+    } else if let Some(deployed) = deployed_revisions(cfg, &req.namespace, &req.name)?.pop() {
+        deployed
     } else if matches!(last.info.status, Status::Failed | Status::Superseded) {
         // Also a first install that failed: there is nothing deployed.
         last.clone()
@@ -300,7 +304,7 @@ fn prepare(
         apply_method: if last.apply_method.is_empty() { "csa".into() } else { last.apply_method.clone() },
         ..Release::default()
     };
-    Ok((current, upgraded, history, warnings))
+    Ok(Prepared { current, upgraded, last_version: last.version, warnings })
 }
 
 /// Go: Upgrade.reuseValues.

@@ -14,7 +14,9 @@
 //! failure paths without a cluster).
 //!
 //! Each release sees only its own objects: two releases may record
-//! objects of the same name without a conflict.
+//! objects of the same name without a conflict. Objects no release owns
+//! (CRDs from `crds/`, namespaces from `--create-namespace`) are kept
+//! under the empty release name, shared by all releases.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -20,6 +20,7 @@ pub mod local;
 
 pub use local::LocalTarget;
 
+
 /// Failures of a target.
 #[derive(Debug, Error)]
 pub enum TargetError {
@@ -110,6 +111,14 @@ pub struct ReleaseScope {
     pub revision: u32,
 }
 
+impl ReleaseScope {
+    /// Objects no release owns: CRDs installed from a chart's `crds/` and
+    /// namespaces made by `--create-namespace` (Helm never deletes them).
+    pub fn unowned() -> ReleaseScope {
+        ReleaseScope { namespace: String::new(), name: String::new(), revision: 0 }
+    }
+}
+
 /// What happens to an object's dependents on delete (`--cascade`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Propagation {
@@ -156,6 +165,17 @@ pub trait Target: Send + Sync {
     /// without a namespace the default one (Go: kube.Client.Build).
     fn build(&self, manifest: &str, default_namespace: &str) -> Result<Vec<Resource>, TargetError> {
         build_resources(manifest, default_namespace, |api_version, kind| self.is_cluster_scoped(api_version, kind))
+    }
+
+    /// [`Target::build`] reusing documents already parsed into `cache`
+    /// (an upgrade's old and new manifests share most documents).
+    fn build_cached(
+        &self,
+        manifest: &str,
+        default_namespace: &str,
+        cache: &mut ParsedDocs,
+    ) -> Result<Vec<Resource>, TargetError> {
+        build_resources_with(manifest, default_namespace, |api_version, kind| self.is_cluster_scoped(api_version, kind), cache)
     }
 
     /// Create what does not exist, update what does.
@@ -237,6 +257,12 @@ pub const BUILTIN_CLUSTER_SCOPED: &[&str] = &[
     "VolumeAttributesClass",
 ];
 
+/// Documents already parsed, by text.
+#[derive(Debug, Default)]
+pub struct ParsedDocs {
+    docs: std::collections::HashMap<String, Value>,
+}
+
 /// Parse the documents of a manifest stream (`---` separated; empty and
 /// comment-only documents are skipped) into objects.
 pub fn build_resources(
@@ -244,10 +270,27 @@ pub fn build_resources(
     default_namespace: &str,
     is_cluster_scoped: impl Fn(&str, &str) -> bool,
 ) -> Result<Vec<Resource>, TargetError> {
+    build_resources_with(manifest, default_namespace, is_cluster_scoped, &mut ParsedDocs::default())
+}
+
+/// [`build_resources`] with a cache of parsed documents.
+pub fn build_resources_with(
+    manifest: &str,
+    default_namespace: &str,
+    is_cluster_scoped: impl Fn(&str, &str) -> bool,
+    cache: &mut ParsedDocs,
+) -> Result<Vec<Resource>, TargetError> {
     let mut out = Vec::new();
     for doc in crate::manifest::split_documents(manifest) {
-        let value = crate::codec::yaml_read::from_str(doc)
-            .map_err(|e| TargetError::InvalidObject(format!("error converting YAML to JSON: {e}")))?;
+        let value = match cache.docs.get(doc) {
+            Some(v) => v.clone(),
+            None => {
+                let v = crate::codec::yaml_read::from_str(doc)
+                    .map_err(|e| TargetError::InvalidObject(format!("error converting YAML to JSON: {e}")))?;
+                cache.docs.insert(doc.to_string(), v.clone());
+                v
+            }
+        };
         let mut body = match value {
             Value::Null => continue,
             Value::Object(map) => map,
