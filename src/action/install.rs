@@ -94,8 +94,7 @@ pub fn install(cfg: &Configuration, req: &InstallRequest) -> Result<Installed, A
 }
 
 fn install_unlocked(cfg: &Configuration, req: &InstallRequest) -> Result<Installed, ActionError> {
-    let (rel, rendered) = prepare(cfg, req, 1)?;
-    let mut rel = rel;
+    let (mut rel, rendered, _) = prepare(cfg, req, 1, false)?;
     rel.info.description = "Dry run complete".into();
     Ok(Installed { release: rel, warnings: rendered.warnings })
 }
@@ -120,7 +119,7 @@ pub(crate) fn install_locked(
         }
     }
     let version = last.as_ref().map_or(1, |l| l.version + 1);
-    let (mut rel, rendered) = prepare(cfg, req, version)?;
+    let (mut rel, rendered, crds) = prepare(cfg, req, version, !req.skip_crds)?;
     let mut resources = cfg
         .target
         .build(&rel.manifest, &rel.namespace)
@@ -135,9 +134,7 @@ pub(crate) fn install_locked(
         let objects = cfg.target.build(&crate::codec::json::to_json(&ns), "")?;
         cfg.target.apply(&ReleaseScope::unowned(), &objects)?;
     }
-    if !req.skip_crds {
-        install_crds(cfg, &rel, &rendered)?;
-    }
+    install_crds(cfg, &rendered, crds)?;
 
     // Go: replaceRelease: supersede the last revision unless it failed.
     if let Some(mut last) = last {
@@ -160,8 +157,18 @@ pub(crate) fn install_locked(
     }
 }
 
-/// Render and build the release record (pending-install).
-fn prepare(cfg: &Configuration, req: &InstallRequest, version: u32) -> Result<(Release, RenderedRelease), ActionError> {
+/// CRD files of the chart parsed into objects, by path.
+type ParsedCrds = Vec<(String, Result<Vec<Resource>, crate::cluster::TargetError>)>;
+
+/// Render and build the release record (pending-install). With
+/// `parse_crds`, the chart's CRD files are parsed on another thread while
+/// the templates render (they are large: megabytes in big charts).
+fn prepare(
+    cfg: &Configuration,
+    req: &InstallRequest,
+    version: u32,
+    parse_crds: bool,
+) -> Result<(Release, RenderedRelease, ParsedCrds), ActionError> {
     check_labels(&req.labels)?;
     let loaded = crate::chart::load_with(&req.chart, &crate::chart::LoadOptions::default())
         .map_err(|e| ActionError::Render(e.into()))?;
@@ -173,16 +180,26 @@ fn prepare(cfg: &Configuration, req: &InstallRequest, version: u32) -> Result<(R
         is_install: true,
         is_upgrade: false,
     };
-    let mut rendered = render_chart(
-        loaded.chart,
-        req.values.clone(),
-        info,
-        req.kube_version.as_deref(),
-        &req.api_versions,
-        req.skip_schema_validation,
-        req.sub_notes,
-    )
-    .map_err(ActionError::Render)?;
+    // Every subchart's CRDs: disabled subcharts are filtered out after
+    // rendering, by path.
+    let crd_files = if parse_crds { crate::action::template::crd_files(&loaded.chart, None) } else { Vec::new() };
+    let (rendered, crds) = std::thread::scope(|s| {
+        let crds = s.spawn(|| -> ParsedCrds {
+            crd_files.iter().map(|(path, content)| (path.clone(), cfg.target.build(content, &req.namespace))).collect()
+        });
+        let rendered = render_chart(
+            loaded.chart,
+            req.values.clone(),
+            info,
+            req.kube_version.as_deref(),
+            &req.api_versions,
+            req.skip_schema_validation,
+            req.sub_notes,
+        );
+        (rendered, crds.join())
+    });
+    let mut rendered = rendered.map_err(ActionError::Render)?;
+    let crds = crds.map_err(|_| ActionError::msg("parsing the chart's CRDs panicked"))?;
     warnings.append(&mut rendered.warnings);
     rendered.warnings = warnings;
     for w in &rendered.warnings {
@@ -209,17 +226,20 @@ fn prepare(cfg: &Configuration, req: &InstallRequest, version: u32) -> Result<(R
         apply_method: "ssa".into(),
         ..Release::default()
     };
-    Ok((rel, rendered))
+    Ok((rel, rendered, crds))
 }
 
-/// Go: installCRDs: each CRD file in order; existing CRDs are left alone.
-fn install_crds(cfg: &Configuration, rel: &Release, rendered: &RenderedRelease) -> Result<(), ActionError> {
+/// Go: installCRDs: each CRD file of the rendered chart in order; existing
+/// CRDs are left alone.
+fn install_crds(cfg: &Configuration, rendered: &RenderedRelease, parsed: ParsedCrds) -> Result<(), ActionError> {
     let scope = ReleaseScope::unowned();
-    for (path, content) in &rendered.crds {
-        let objects = cfg
-            .target
-            .build(content, &rel.namespace)
-            .map_err(|e| ActionError::msg(format!("failed to install CRD {path}: {e}")))?;
+    let mut parsed: std::collections::HashMap<String, _> = parsed.into_iter().collect();
+    for (path, _) in &rendered.crds {
+        let objects = match parsed.remove(path) {
+            Some(result) => result,
+            None => continue, // not parsed: nothing to install
+        }
+        .map_err(|e| ActionError::msg(format!("failed to install CRD {path}: {e}")))?;
         if objects.is_empty() {
             return Err(ActionError::msg(format!("failed to install CRD {path}: resources are empty")));
         }

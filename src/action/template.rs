@@ -137,7 +137,7 @@ pub fn render_chart(
 
 /// Helm's CRDObjects: `crds/*.{yaml,yml,json}` of a chart, then of each
 /// subchart, named by full chart path.
-fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, String)> {
     let full = match parent {
         None => chart.name().to_string(),
         Some(p) => format!("{p}/charts/{}", chart.name()),

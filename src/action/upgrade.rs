@@ -167,12 +167,10 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
             return install_locked(cfg, &req.as_install(replace), lock).map(Upgraded::Installed);
         }
     }
-    let Prepared { current, mut upgraded, last_version, warnings } = prepare(cfg, req)?;
+    let Prepared { current, mut before, mut docs, mut upgraded, last_version, warnings } = prepare(cfg, req)?;
 
     // Objects the release may have on the target now: the current
     // revision's, and those of failed revisions after it.
-    let mut docs = ParsedDocs::default();
-    let mut before = build(cfg, &current, &mut docs)?;
     let later = revisions_between(cfg, &req.namespace, &req.name, current.version + 1, last_version)?;
     for later in later.iter().filter(|r| r.info.status == Status::Failed) {
         for r in build(cfg, later, &mut docs)? {
@@ -193,12 +191,19 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
     lock.renew()?;
 
     let mut created: Vec<ObjectRef> = Vec::new();
-    match perform_upgrade(cfg, &mut upgraded, &before, &target, req, &mut created) {
+    // The deployed revisions (to supersede) decode while the upgrade runs:
+    // no other operation changes them while we hold the lock.
+    let (outcome, deployed) = std::thread::scope(|s| {
+        let deployed = s.spawn(|| deployed_revisions(cfg, &req.namespace, &req.name));
+        let outcome = perform_upgrade(cfg, &mut upgraded, &before, &target, req, &mut created);
+        (outcome, deployed.join())
+    });
+    match outcome {
         Ok(()) => {
             cfg.target.flush()?;
             // The new revision deployed, every other deployed one (the one
             // it replaced included) superseded: one transaction.
-            let mut superseded: Vec<Release> = deployed_revisions(cfg, &req.namespace, &req.name)?;
+            let mut superseded = deployed.map_err(|_| ActionError::msg("reading deployed revisions panicked"))??;
             if current.info.status != Status::Deployed {
                 superseded.push(current.clone());
             }
@@ -225,6 +230,10 @@ struct Prepared {
     /// The revision the upgrade replaces (the deployed one, or the latest
     /// when none is deployed).
     current: Release,
+    /// The current revision's objects, parsed while the chart rendered.
+    before: Vec<Resource>,
+    /// Documents parsed so far (the new manifest shares most of them).
+    docs: ParsedDocs,
     /// The new revision (pending-upgrade).
     upgraded: Release,
     /// The latest revision's number.
@@ -232,9 +241,19 @@ struct Prepared {
     warnings: Vec<String>,
 }
 
-/// Go: prepareUpgrade.
+/// Go: prepareUpgrade. The chart loads while the latest record decodes,
+/// and the current manifest parses while the new one renders.
 fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, ActionError> {
-    let last = match cfg.store.latest(&req.namespace, &req.name) {
+    let (loaded, last) = std::thread::scope(|s| {
+        let chart = s.spawn(|| crate::chart::load_with(&req.chart, &crate::chart::LoadOptions::default()));
+        let last = cfg.store.latest(&req.namespace, &req.name);
+        (chart.join(), last)
+    });
+    // Helm loads the chart before it reads the release: its errors come first.
+    let loaded = loaded
+        .map_err(|_| ActionError::msg("loading the chart panicked"))?
+        .map_err(|e| ActionError::Render(e.into()))?;
+    let last = match last {
         Ok(rel) => rel,
         Err(e) if e.is_not_found() => {
             return Err(ActionError::msg(format!("{:?} has no deployed releases", req.name)));
@@ -255,8 +274,6 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
         return Err(ActionError::msg(format!("{:?} has no deployed releases", req.name)));
     };
 
-    let loaded = crate::chart::load_with(&req.chart, &crate::chart::LoadOptions::default())
-        .map_err(|e| ActionError::Render(e.into()))?;
     let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
     let mut chart = loaded.chart;
     let values = reuse_values(&mut chart, &current, req.values.clone(), req)?;
@@ -269,16 +286,24 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
         is_install: false,
         is_upgrade: true,
     };
-    let mut rendered = render_chart(
-        chart,
-        values.clone(),
-        info,
-        req.kube_version.as_deref(),
-        &req.api_versions,
-        req.skip_schema_validation,
-        req.sub_notes,
-    )
-    .map_err(ActionError::Render)?;
+    let (rendered, parsed) = std::thread::scope(|s| {
+        let parsed = s.spawn(|| {
+            let mut docs = ParsedDocs::default();
+            build(cfg, &current, &mut docs).map(|before| (before, docs))
+        });
+        let rendered = render_chart(
+            chart,
+            values.clone(),
+            info,
+            req.kube_version.as_deref(),
+            &req.api_versions,
+            req.skip_schema_validation,
+            req.sub_notes,
+        );
+        (rendered, parsed.join())
+    });
+    let mut rendered = rendered.map_err(ActionError::Render)?;
+    let (before, docs) = parsed.map_err(|_| ActionError::msg("parsing the current manifest panicked"))??;
     warnings.append(&mut rendered.warnings);
     for w in &warnings {
         cfg.warn(w);
@@ -304,7 +329,7 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
         apply_method: if last.apply_method.is_empty() { "csa".into() } else { last.apply_method.clone() },
         ..Release::default()
     };
-    Ok(Prepared { current, upgraded, last_version: last.version, warnings })
+    Ok(Prepared { current, before, docs, upgraded, last_version: last.version, warnings })
 }
 
 /// Go: Upgrade.reuseValues.
