@@ -6,6 +6,7 @@
 pub mod action;
 pub mod chart;
 pub mod cli;
+pub mod cluster;
 pub mod codec;
 pub mod engine;
 pub mod kustomize;

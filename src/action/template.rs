@@ -109,7 +109,67 @@ fn render_release_logged(
     let config = user.merge(&mut std::io::stdin().lock())?;
     let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
     warnings.extend(loaded.warnings.iter().map(|w| w.to_slog_line()));
-    let mut chart = loaded.chart;
+    render_chart_logged(
+        loaded.chart,
+        config,
+        release,
+        kube_version,
+        api_versions,
+        skip_schema_validation,
+        sub_notes,
+        warnings,
+    )
+}
+
+/// Coalesce, validate and render a loaded chart with the user's (merged)
+/// values `config`: what install and upgrade do after loading the chart.
+/// Log lines are returned in `warnings`, and printed when it fails, as
+/// [`render_release`] does.
+pub fn render_chart(
+    chart: Chart,
+    config: serde_json::Map<String, serde_json::Value>,
+    release: ReleaseInfo,
+    kube_version: Option<&str>,
+    api_versions: &[String],
+    skip_schema_validation: bool,
+    sub_notes: bool,
+) -> anyhow::Result<RenderedRelease> {
+    let mut warnings = Vec::new();
+    let result = render_chart_logged(
+        chart,
+        config,
+        release,
+        kube_version,
+        api_versions,
+        skip_schema_validation,
+        sub_notes,
+        &mut warnings,
+    );
+    match result {
+        Ok(mut r) => {
+            r.warnings = warnings;
+            Ok(r)
+        }
+        Err(e) => {
+            for w in &warnings {
+                eprintln!("{w}");
+            }
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_chart_logged(
+    mut chart: Chart,
+    config: serde_json::Map<String, serde_json::Value>,
+    release: ReleaseInfo,
+    kube_version: Option<&str>,
+    api_versions: &[String],
+    skip_schema_validation: bool,
+    sub_notes: bool,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<RenderedRelease> {
     let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), api_versions)
         .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
     let mut log = Vec::new();
@@ -164,7 +224,7 @@ fn render_release_logged(
 
 /// Helm's CRDObjects: `crds/*.{yaml,yml,json}` of a chart, then of each
 /// subchart, named by full chart path.
-fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, String)> {
     let full = match parent {
         None => chart.name().to_string(),
         Some(p) => format!("{p}/charts/{}", chart.name()),

@@ -15,8 +15,19 @@ pub mod push;
 pub mod registry;
 pub mod repo;
 pub mod search;
+pub mod diff;
+pub mod flags;
+pub mod get;
+pub mod history;
+pub mod install;
+pub mod list;
+pub mod output;
+pub mod recover;
+pub mod rollback;
 pub mod show;
+pub mod status;
 pub mod template;
+pub mod uninstall;
 pub mod version;
 
 /// A Helm-compatible package manager and Kubernetes manifest renderer.
@@ -38,6 +49,10 @@ pub struct GlobalArgs {
     /// Enable verbose output
     #[arg(long, global = true)]
     pub debug: bool,
+    /// Where releases go: local (the embedded store) or kube (a cluster).
+    /// Default: kube when a kubeconfig is found, else local
+    #[arg(long, global = true, env = "CAPSTAN_TARGET", value_name = "local|kube")]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +92,31 @@ pub enum Command {
     /// Manage a chart's dependencies
     #[command(subcommand, alias = "dep", alias = "dependencies")]
     Dependency(dependency::DependencyCommand),
+    /// Install a chart as a new release
+    Install(install::InstallArgs),
+    /// Upgrade a release to a new chart or new values
+    Upgrade(install::UpgradeArgs),
+    /// Roll back a release to a previous revision
+    Rollback(rollback::RollbackArgs),
+    /// Uninstall releases
+    #[command(visible_aliases = ["del", "delete", "un"])]
+    Uninstall(uninstall::UninstallArgs),
+    /// Fetch release history
+    #[command(visible_alias = "hist")]
+    History(history::HistoryArgs),
+    /// List releases
+    #[command(visible_alias = "ls")]
+    List(list::ListArgs),
+    /// Display the status of the named release
+    Status(status::StatusArgs),
+    /// Download extended information of a named release
+    #[command(subcommand)]
+    Get(get::GetCommand),
+    /// Show what an upgrade or rollback would change, object by object
+    #[command(subcommand)]
+    Diff(diff::DiffCommand),
+    /// Settle a release left pending by an interrupted operation
+    Recover(recover::RecoverArgs),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -141,24 +181,35 @@ fn error_text(err: &anyhow::Error) -> String {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    let g = &cli.global;
     let result = match cli.command {
-        Command::Template(args) => template::run(&cli.global, args),
-        Command::Show(cmd) => show::run(cmd),
-        Command::Create(args) => create::run(args),
-        Command::Kustomize(args) => kustomize::run(args),
-        Command::Version(args) => version::run(args),
-        Command::Completion(args) => completion::run(args),
-        Command::Lint(args) => lint::run(&cli.global, args),
-        Command::Package(args) => package::run(&cli.global, args),
-        Command::Repo(cmd) => repo::run(cmd),
-        Command::Search(cmd) => search::run(cmd),
-        Command::Pull(args) => pull::run(args),
-        Command::Push(args) => push::run(args),
-        Command::Registry(cmd) => registry::run(cmd),
-        Command::Dependency(cmd) => dependency::run(&cli.global, cmd),
+        Command::Kustomize(args) => kustomize::run(args).map(|()| 0),
+        Command::Lint(args) => lint::run(g, args).map(|()| 0),
+        Command::Package(args) => package::run(g, args).map(|()| 0),
+        Command::Repo(cmd) => repo::run(cmd).map(|()| 0),
+        Command::Search(cmd) => search::run(cmd).map(|()| 0),
+        Command::Pull(args) => pull::run(args).map(|()| 0),
+        Command::Push(args) => push::run(args).map(|()| 0),
+        Command::Registry(cmd) => registry::run(cmd).map(|()| 0),
+        Command::Dependency(cmd) => dependency::run(g, cmd).map(|()| 0),
+        Command::Template(args) => template::run(g, args).map(|()| 0),
+        Command::Show(cmd) => show::run(cmd).map(|()| 0),
+        Command::Create(args) => create::run(args).map(|()| 0),
+        Command::Version(args) => version::run(args).map(|()| 0),
+        Command::Completion(args) => completion::run(args).map(|()| 0),
+        Command::Install(args) => install::run_install(g, args).map(|()| 0),
+        Command::Upgrade(args) => install::run_upgrade(g, args).map(|()| 0),
+        Command::Rollback(args) => rollback::run(g, args).map(|()| 0),
+        Command::Uninstall(args) => uninstall::run(g, args).map(|()| 0),
+        Command::History(args) => history::run(g, args).map(|()| 0),
+        Command::List(args) => list::run(g, args).map(|()| 0),
+        Command::Status(args) => status::run(g, args).map(|()| 0),
+        Command::Get(cmd) => get::run(g, cmd).map(|()| 0),
+        Command::Diff(cmd) => diff::run(g, cmd),
+        Command::Recover(args) => recover::run(g, args).map(|()| 0),
     };
     match result {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("Error: {}", error_text(&err));
             1

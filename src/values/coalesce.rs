@@ -167,8 +167,8 @@ fn coalesce_chart_values(log: &mut Log, ch: &Chart, v: &MapRef, prefix: &str, me
 }
 
 /// Helm's `CoalesceTables(dst, src)`: dst wins; nulls in dst delete.
-/// (Helm's dependency processing only uses the merging form.)
-#[cfg(test)]
+/// (Helm's dependency processing only uses the merging form; upgrade's
+/// --reuse-values uses this one.)
 pub(crate) fn coalesce_tables(log: &mut Log, dst: &MapRef, src: &MapRef) {
     coalesce_tables_full_key(log, dst, src, "", false);
 }

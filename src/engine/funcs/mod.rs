@@ -20,7 +20,7 @@ use super::value::{Map, Value};
 mod certs;
 mod conv;
 mod crypto;
-mod dates;
+pub mod dates;
 mod defaults;
 mod dicts;
 mod encoding;

@@ -1,0 +1,142 @@
+//! What the release commands share: opening the store and target for a
+//! command (`--target`, `CAPSTAN_TARGET`, kubeconfig discovery, the one
+//! announcement line), and Helm's flag value syntaxes (`--timeout 5m0s`,
+//! `--dry-run[=client|server]`, `--wait[=watcher]`, `-l a=b,c=d`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail};
+
+use super::GlobalArgs;
+use crate::action::{Configuration, DryRun};
+use crate::cluster::{choose_target, LocalTarget, TargetChoice};
+use crate::release::{SqliteStore, Store};
+
+/// The store and target for a release command. With no target asked for
+/// and no kubeconfig, the local target is used and said so on stderr.
+pub fn configuration(global: &GlobalArgs) -> anyhow::Result<Configuration> {
+    let chosen = choose_target(global.target.as_deref(), &|k| std::env::var(k).ok()).map_err(|e| anyhow!(e))?;
+    match chosen.choice {
+        TargetChoice::Kube { source } => bail!(
+            "the kube target is not implemented yet (cluster configuration: {source}); \
+             use --target local (or CAPSTAN_TARGET=local) to work on the embedded local store"
+        ),
+        TargetChoice::Local => {
+            let store = SqliteStore::open_default()?;
+            if chosen.defaulted {
+                eprintln!(
+                    "capstan: no kubeconfig found, using the local target (state in {})",
+                    store.path().display()
+                );
+            }
+            let store: Arc<dyn Store> = Arc::new(store);
+            let target = Arc::new(LocalTarget::new(store.clone()));
+            Ok(Configuration::new(store, target).with_log(|msg| eprintln!("{msg}")))
+        }
+    }
+}
+
+/// Go's time.ParseDuration, for `--timeout`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let nanos = crate::engine::funcs::dates::parse_go_duration(s)?;
+    if nanos < 0 {
+        return Err(format!("negative duration {s:?}"));
+    }
+    Ok(Duration::from_nanos(nanos as u64))
+}
+
+/// Go: cmdGetDryRunFlagStrategy (`--dry-run` alone means client, with a
+/// deprecation warning; booleans are accepted too).
+pub fn dry_run(value: Option<&str>) -> anyhow::Result<DryRun> {
+    Ok(match value {
+        None | Some("none") => DryRun::None,
+        Some("unset") => {
+            eprintln!("level=WARN msg=\"--dry-run is deprecated and should be replaced with '--dry-run=client'\"");
+            DryRun::Client
+        }
+        Some("client") => DryRun::Client,
+        Some("server") => DryRun::Server,
+        Some(other) => {
+            let b = parse_go_bool(other)
+                .ok_or_else(|| anyhow!("invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""))?;
+            let mode = if b { DryRun::Client } else { DryRun::None };
+            eprintln!(
+                "level=WARN msg=\"boolean '--dry-run={other}' flag is deprecated and must be replaced with '--dry-run={}'\"",
+                if b { "client" } else { "none" }
+            );
+            mode
+        }
+    })
+}
+
+/// Go: strconv.ParseBool.
+fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Go: waitValue.Set: `--wait` alone is `watcher`; `hookOnly` (the
+/// default) waits only for hooks. Returns whether to wait for resources.
+pub fn wait(value: Option<&str>) -> anyhow::Result<bool> {
+    match value {
+        None | Some("hookOnly") | Some("false") => Ok(false),
+        Some("watcher") | Some("legacy") | Some("true") => Ok(true),
+        Some(other) => {
+            bail!("invalid wait input {other:?}. Valid inputs are watcher, hookOnly, and legacy")
+        }
+    }
+}
+
+/// pflag StringToString (`-l a=b,c=d`, repeatable).
+pub fn labels(entries: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for entry in entries {
+        if entry.is_empty() {
+            continue;
+        }
+        let (k, v) = entry.split_once('=').ok_or_else(|| anyhow!("{entry} must be formatted as key=value"))?;
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+/// Merge the user's values flags (Helm: values.Options.MergeValues).
+pub fn merge_values(values: &super::ValuesArgs) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+    let user: crate::values::UserValues = values.clone().into();
+    Ok(user.merge(&mut std::io::stdin().lock())?)
+}
+
+/// `--version` picks a chart version from a repository: not supported yet.
+pub fn reject_chart_version(version: &Option<String>) -> anyhow::Result<()> {
+    if version.is_some() {
+        bail!("--version applies to charts from repositories, which are not supported yet");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_values() {
+        assert_eq!(parse_duration("5m0s").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert!(parse_duration("5").is_err());
+        assert_eq!(dry_run(None).unwrap(), DryRun::None);
+        assert_eq!(dry_run(Some("server")).unwrap(), DryRun::Server);
+        assert_eq!(dry_run(Some("true")).unwrap(), DryRun::Client);
+        assert!(dry_run(Some("maybe")).is_err());
+        assert!(wait(Some("watcher")).unwrap());
+        assert!(!wait(None).unwrap());
+        assert!(wait(Some("soon")).is_err());
+        let l = labels(&["a=1".into(), "b=x=y".into()]).unwrap();
+        assert_eq!(l.get("b").map(String::as_str), Some("x=y"));
+        assert!(labels(&["novalue".into()]).is_err());
+    }
+}
