@@ -5,7 +5,9 @@
 #   bench/lifecycle.sh [CHART] [RUNS]
 #
 # CHART defaults to kube-prometheus-stack from the shared corpus; RUNS to 5.
-# Needs `cargo build --release` first (uses $CARGO_TARGET_DIR or ./target).
+# Needs `cargo build --release` first (uses $CAPSTAN_BIN, else the binary in
+# $CARGO_TARGET_DIR or ./target; with a target dir shared between branches,
+# copy your binary away and point CAPSTAN_BIN at it).
 # Prints, per step, the median and best wall time and the median CPU time
 # (user+sys), in milliseconds. Target: each step under 100 ms.
 set -euo pipefail
@@ -14,7 +16,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 chart="${1:-$here/../shared/corpus/helm/charts/kube-prometheus-stack}"
 [ -d "$chart" ] || chart="/work/shared/corpus/helm/charts/kube-prometheus-stack"
 runs="${2:-5}"
-bin="${CARGO_TARGET_DIR:-$here/target}/release/capstan"
+bin="${CAPSTAN_BIN:-${CARGO_TARGET_DIR:-$here/target}/release/capstan}"
 [ -x "$bin" ] || { echo "no release binary at $bin: run cargo build --release" >&2; exit 1; }
 [ -d "$chart" ] || { echo "chart not found: $chart" >&2; exit 1; }
 

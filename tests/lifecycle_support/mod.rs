@@ -84,6 +84,12 @@ impl Home {
         serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
     }
 
+    /// `history NAME -n NAMESPACE -o json`, parsed.
+    pub fn history_in(&self, name: &str, namespace: &str) -> Vec<Value> {
+        let text = self.ok(&["history", name, "-n", namespace, "-o", "json"]);
+        serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    }
+
     /// (revision, status) of every revision.
     pub fn statuses(&self, name: &str) -> Vec<(u64, String)> {
         self.history(name)
