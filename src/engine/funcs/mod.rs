@@ -31,7 +31,7 @@ mod math;
 mod paths;
 mod reflect;
 mod regex;
-pub mod semver;
+mod semver;
 mod strings;
 mod url;
 
