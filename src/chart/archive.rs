@@ -6,7 +6,7 @@ use std::io::{BufRead, Read};
 
 use flate2::read::MultiGzDecoder;
 
-use super::gostr::quote;
+use crate::engine::gofmt::strconv::quote;
 
 /// Helm's `MaxDecompressedChartSize`: 100 MiB for all files together.
 pub const DEFAULT_MAX_CHART_SIZE: u64 = 100 * 1024 * 1024;

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::gostr::quote;
+use crate::engine::gofmt::strconv::quote;
 use super::model::{Dependency, Lock, Maintainer, Metadata};
 use super::version::Version;
 

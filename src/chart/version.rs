@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::engine::gofmt::strconv::quote;
+
 /// A parsed version (Masterminds `Version`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
@@ -107,7 +109,7 @@ fn validate_metadata(m: &str) -> Result<(), VersionError> {
 
 fn parse_segment(s: &str) -> Result<u64, VersionError> {
     s.parse::<u64>().map_err(|_| {
-        VersionError::Segment(format!("strconv.ParseUint: parsing {}: value out of range", super::gostr::quote(s)))
+        VersionError::Segment(format!("strconv.ParseUint: parsing {}: value out of range", quote(s)))
     })
 }
 
@@ -245,7 +247,7 @@ impl Constraint {
         let caps = regexes()
             .constraint
             .captures(c)
-            .ok_or_else(|| VersionError::ImproperConstraint(super::gostr::quote(c)))?;
+            .ok_or_else(|| VersionError::ImproperConstraint(quote(c)))?;
         let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
         let (m3, m4, m5, m6) = (get(3), get(4), get(5), get(6));
         let mut ver = get(2).to_string();
@@ -397,7 +399,7 @@ impl Constraints {
         let mut contains_pre = Vec::new();
         for or in c.split("||") {
             if !regexes().valid.is_match(or) {
-                return Err(VersionError::ImproperConstraint(super::gostr::quote(or)));
+                return Err(VersionError::ImproperConstraint(quote(or)));
             }
             let mut found: Vec<&str> = regexes().find.find_iter(or).map(|m| m.as_str()).collect();
             if found.is_empty() {

@@ -443,7 +443,7 @@ impl Printer {
             self.pad(&q);
             return;
         }
-        let q = strconv::quote(s, self.f.plus);
+        let q = if self.f.plus { strconv::quote_to_ascii(s) } else { strconv::quote(s) };
         self.pad(&q);
     }
 

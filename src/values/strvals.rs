@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use crate::chart::gostr::quote;
+use crate::engine::gofmt::strconv::quote;
 
 /// Helm's `MaxIndex`: the largest list index `--set` accepts.
 pub const MAX_INDEX: usize = 65536;

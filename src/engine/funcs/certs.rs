@@ -334,7 +334,7 @@ fn base_params(cn: &str, ips: &Value, dns: &Value, days_valid: i64) -> Result<Ce
         let ia5 = name
             .clone()
             .try_into()
-            .map_err(|_| format!("error creating certificate: x509: {} cannot be encoded as an IA5String", super::go_quote(&name)))?;
+            .map_err(|_| format!("error creating certificate: x509: {} cannot be encoded as an IA5String", crate::engine::gofmt::strconv::quote(&name)))?;
         params.subject_alt_names.push(SanType::DnsName(ia5));
     }
     params.subject_alt_names.extend(ips.into_iter().map(SanType::IpAddress));

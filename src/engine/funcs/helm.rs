@@ -321,16 +321,10 @@ fn check_json_syntax(b: &[u8]) -> Result<(), String> {
     }
 }
 
-/// encoding/json `quoteChar`.
+/// encoding/json `quoteChar` of a byte (here as the Latin-1 char): what
+/// strconv.QuoteRune prints for it, `'` and `"` included.
 fn quote_char(c: char) -> String {
-    match c {
-        '\'' => r"'\''".to_string(),
-        '"' => "'\"'".to_string(),
-        c => {
-            let q = super::go_quote(&c.to_string());
-            format!("'{}'", &q[1..q.len() - 1])
-        }
-    }
+    crate::engine::gofmt::strconv::quote_rune(c, false)
 }
 
 const MAP_TYPE: &str = "map[string]interface {}";
@@ -497,7 +491,7 @@ pub fn as_duration(v: &Value) -> Result<i64, String> {
             if let Some(f) = super::conv::parse_float(t) {
                 return duration_from_seconds_float(f);
             }
-            Err(format!("could not parse duration {}", super::go_quote(s)))
+            Err(format!("could not parse duration {}", crate::engine::gofmt::strconv::quote(s)))
         }
         Value::Nil | Value::Missing => Err("invalid duration".into()),
         Value::Int(i) | Value::Int64(i) => {

@@ -35,7 +35,7 @@ mod semver;
 mod strings;
 mod url;
 
-pub use conv::{go_quote, strval};
+pub use conv::strval;
 
 /// Why a function call failed, in the two forms Go's text/template reports.
 #[derive(Debug, Clone, PartialEq)]

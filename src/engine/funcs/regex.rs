@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use regex::{Regex, RegexBuilder};
 
-use super::{arg_int, arg_str, call_err, go_quote, string_list, FuncError, FuncResult};
+use super::{arg_int, arg_str, call_err, string_list, FuncError, FuncResult};
+use crate::engine::gofmt::strconv;
 use crate::engine::value::Value;
 
 /// Rewrite Go regexp syntax into equivalent `regex` crate syntax.
@@ -214,7 +215,7 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
 
 /// `regexp.MustCompile`'s panic.
 fn must_compile(pattern: &str) -> Result<Regex, FuncError> {
-    compile(pattern).map_err(|e| call_err(format!("regexp: Compile({}): {e}", go_quote(pattern))))
+    compile(pattern).map_err(|e| call_err(format!("regexp: Compile({}): {e}", strconv::quote(pattern))))
 }
 
 /// Go `allMatches`: successive match spans, an empty match right after a

@@ -4,7 +4,8 @@
 use rand::seq::SliceRandom;
 use rand::RngExt;
 
-use super::conv::{self, byte_slice, go_quote, is_space, strval};
+use super::conv::{self, byte_slice, is_space, strval};
+use crate::engine::gofmt::strconv;
 use super::{arg_int, arg_str, call_err, string_list, FuncResult};
 use crate::engine::gofmt::sprint_value;
 use crate::engine::value::{Map, Value};
@@ -602,7 +603,7 @@ pub fn has_suffix(a: &[Value]) -> FuncResult {
 
 /// `quote`: each non-nil argument as `%q` of its strval, space-separated.
 pub fn quote(a: &[Value]) -> FuncResult {
-    let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| go_quote(&strval(v))).collect();
+    let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| strconv::quote(&strval(v))).collect();
     Ok(Value::string(parts.join(" ")))
 }
 
