@@ -840,7 +840,7 @@ fn format_float32_key(f: f64) -> String {
     if f32v.is_infinite() {
         return if f32v > 0.0 { ".inf".into() } else { "-.inf".into() };
     }
-    crate::engine::gofmt::format_float32_g(f32v)
+    crate::engine::gofmt::strconv::format_float(f, 'g', -1, 32)
 }
 
 fn resolvable_tag(tag: &str) -> bool {

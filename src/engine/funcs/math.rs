@@ -271,7 +271,7 @@ impl Decimal {
         if !f.is_finite() {
             return Err(format!("Cannot create a Decimal from {}", sprint_value(&Value::Float(f))));
         }
-        let (neg, digits, exp) = crate::engine::gofmt::shortest_digits(f);
+        let (neg, digits, exp) = crate::engine::gofmt::strconv::shortest_digits(f);
         let mut mantissa: BigInt = digits.parse().unwrap_or_default();
         if neg {
             mantissa = -mantissa;

@@ -1,6 +1,6 @@
-//! Go's strconv, the one copy capstan has: FormatFloat for float64 ('e',
-//! 'E', 'f', 'g', 'G', 'b', 'x', 'X'; precision -1 = shortest round-trip
-//! digits), Quote/QuoteToASCII/QuoteRune/CanBackquote (for `%q`, `quote`
+//! Go's strconv, the one copy capstan has: FormatFloat for float64 and
+//! float32 ('e', 'E', 'f', 'g', 'G', 'b', 'x', 'X'; precision -1 = shortest
+//! round-trip digits), Quote/QuoteToASCII/QuoteRune/CanBackquote (for `%q`, `quote`
 //! and every message that quotes a name), Unquote/UnquoteChar (template
 //! literals) and IsPrint.
 //!
@@ -32,10 +32,14 @@ impl Decimal {
         Decimal { digits, dp: exp + 1 }
     }
 
-    /// Shortest digits that read back as `f` (|f|, finite).
-    fn shortest(f: f64) -> Decimal {
+    /// Shortest digits that read back as |f| (finite) at `bit_size` 64 or
+    /// 32; Rust's shortest `{:e}` gives the same digits as Go's Ryū.
+    fn shortest(f: f64, bit_size: u32) -> Decimal {
         if f == 0.0 {
             return Decimal { digits: Vec::new(), dp: 0 };
+        }
+        if bit_size == 32 {
+            return Decimal::from_sci(&format!("{:e}", (f as f32).abs()));
         }
         Decimal::from_sci(&format!("{:e}", f.abs()))
     }
@@ -65,8 +69,21 @@ impl Decimal {
     }
 }
 
-/// strconv.FormatFloat(f, fmt, prec, 64).
-pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
+/// The shortest round-trip decimal digits of float64 `f` and the exponent of
+/// the first digit (`1.5e-05` → `(false, "15", -5)`; zero → `"0"`, 0).
+pub fn shortest_digits(f: f64) -> (bool, String, i32) {
+    let neg = f < 0.0;
+    let d = Decimal::shortest(f, 64);
+    if d.digits.is_empty() {
+        return (neg, "0".into(), 0);
+    }
+    (neg, String::from_utf8_lossy(&d.digits).into_owned(), d.dp - 1)
+}
+
+/// strconv.FormatFloat(f, fmt, prec, bit_size): `bit_size` 32 formats
+/// `float32(f)`, with the shortest digits that read back as a float32.
+pub fn format_float(f: f64, fmt: char, prec: i32, bit_size: u32) -> String {
+    let f = if bit_size == 32 { f as f32 as f64 } else { f };
     if f.is_nan() {
         return "NaN".into();
     }
@@ -75,14 +92,14 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     }
     let neg = f.is_sign_negative();
     match fmt {
-        'b' => return fmt_b(f),
-        'x' | 'X' => return fmt_x(f, prec, fmt),
+        'b' => return fmt_b(f, bit_size),
+        'x' | 'X' => return fmt_x(f, prec, fmt, bit_size),
         _ => {}
     }
     let shortest = prec < 0;
     let mut prec = prec;
     let d = if shortest {
-        let d = Decimal::shortest(f);
+        let d = Decimal::shortest(f, bit_size);
         prec = match fmt {
             'e' | 'E' => d.digits.len() as i32 - 1,
             'f' => (d.digits.len() as i32 - d.dp).max(0),
@@ -190,38 +207,42 @@ fn fmt_f(neg: bool, d: &Decimal, prec: i32) -> String {
     s
 }
 
-/// The float64 bits split as ftoa.go genericFtoa does: mantissa with the
-/// implicit bit, unbiased exponent.
-fn mant_exp(f: f64) -> (u64, i32) {
-    let bits = f.to_bits();
-    let mut exp = ((bits >> 52) & 0x7FF) as i32;
-    let mut mant = bits & ((1u64 << 52) - 1);
+/// The float64 or float32 bits split as ftoa.go genericFtoa does: mantissa
+/// with the implicit bit, unbiased exponent, and the mantissa width.
+fn mant_exp(f: f64, bit_size: u32) -> (u64, i32, i32) {
+    let (bits, mant_bits, exp_bits, bias) = if bit_size == 32 {
+        ((f as f32).to_bits() as u64, 23, 8, -127)
+    } else {
+        (f.to_bits(), 52, 11, -1023)
+    };
+    let mut exp = ((bits >> mant_bits) & ((1u64 << exp_bits) - 1)) as i32;
+    let mut mant = bits & ((1u64 << mant_bits) - 1);
     if exp == 0 {
         exp += 1;
     } else {
-        mant |= 1u64 << 52;
+        mant |= 1u64 << mant_bits;
     }
-    exp -= 1023;
-    (mant, exp)
+    exp += bias;
+    (mant, exp, mant_bits)
 }
 
 /// %b: -ddddp±ddd (decimal mantissa, binary exponent).
-fn fmt_b(f: f64) -> String {
-    let (mant, exp) = mant_exp(f);
-    let exp = exp - 52;
+fn fmt_b(f: f64, bit_size: u32) -> String {
+    let (mant, exp, mant_bits) = mant_exp(f, bit_size);
+    let exp = exp - mant_bits;
     let sign = if f.is_sign_negative() { "-" } else { "" };
     let esign = if exp >= 0 { "+" } else { "" };
     format!("{sign}{mant}p{esign}{exp}")
 }
 
 /// %x: -0x1.yyyyp±dd (hex mantissa, binary exponent); ftoa.go fmtX.
-fn fmt_x(f: f64, prec: i32, fmt: char) -> String {
-    let (mut mant, mut exp) = mant_exp(f);
+fn fmt_x(f: f64, prec: i32, fmt: char, bit_size: u32) -> String {
+    let (mut mant, mut exp, mant_bits) = mant_exp(f, bit_size);
     if mant == 0 {
         exp = 0;
     }
     // Shift digits so the leading 1 (if any) is at bit 1<<60.
-    mant <<= 60 - 52;
+    mant <<= 60 - mant_bits;
     while mant != 0 && mant & (1 << 60) == 0 {
         mant <<= 1;
         exp -= 1;
@@ -520,8 +541,37 @@ mod tests {
             (100.0, 'x', 0, "0x1p+07"),
         ];
         for &(f, fmt, prec, want) in cases {
-            assert_eq!(format_float(f, fmt, prec), want, "{f} {fmt} {prec}");
+            assert_eq!(format_float(f, fmt, prec, 64), want, "{f} {fmt} {prec}");
         }
+    }
+
+    #[test]
+    fn formats_float32_like_strconv() {
+        // Go: FormatFloat(f, fmt, prec, 32) formats float32(f).
+        let cases: &[(f64, char, i32, &str)] = &[
+            (1.23456789, 'g', -1, "1.2345679"),
+            (3.14159265358979, 'g', -1, "3.1415927"),
+            (1e21, 'g', -1, "1e+21"),
+            (16777216.0, 'g', -1, "1.6777216e+07"),
+            (0.1, 'g', -1, "0.1"),
+            (0.1, 'g', 17, "0.10000000149011612"),
+            (0.1, 'e', -1, "1e-01"),
+            (-0.0, 'g', -1, "-0"),
+            (1e39, 'g', -1, "+Inf"),
+            (1.0, 'b', -1, "8388608p-23"),
+            (1.0, 'x', -1, "0x1p+00"),
+            (100.0, 'x', -1, "0x1.9p+06"),
+        ];
+        for &(f, fmt, prec, want) in cases {
+            assert_eq!(format_float(f, fmt, prec, 32), want, "{f} {fmt} {prec}");
+        }
+    }
+
+    #[test]
+    fn shortest_digits_and_exponent() {
+        assert_eq!(shortest_digits(1.5e-5), (false, "15".into(), -5));
+        assert_eq!(shortest_digits(-1234.5), (true, "12345".into(), 3));
+        assert_eq!(shortest_digits(0.0), (false, "0".into(), 0));
     }
 
     #[test]
