@@ -474,17 +474,9 @@ pub fn build_custom_cert(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, s};
     use super::*;
     use x509_parser::prelude::*;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
 
     fn parts(v: &Value) -> Certificate {
         ca_arg(v)
@@ -540,7 +532,7 @@ mod tests {
         // The leaf's signature verifies with the CA's public key.
         leaf_x509.verify_signature(Some(ca_x509.public_key())).expect("signed by the CA");
         // Sprig's template use: the PEM is base64-encoded into a Secret.
-        let b64 = lookup("b64enc").unwrap()(&[Value::str(&parts(&leaf).cert)]).unwrap();
+        let b64 = call("b64enc", &[Value::str(&parts(&leaf).cert)]).unwrap();
         assert!(matches!(b64, Value::String(ref t) if t.starts_with("LS0tLS1CRUdJTi")));
     }
 

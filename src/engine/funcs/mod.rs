@@ -33,6 +33,8 @@ mod reflect;
 mod regex;
 mod semver;
 mod strings;
+#[cfg(test)]
+mod test_util;
 mod url;
 
 pub use conv::strval;

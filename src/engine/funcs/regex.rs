@@ -461,25 +461,8 @@ pub fn regex_quote_meta(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, i, printed, s};
     use super::*;
-    use crate::engine::gofmt::sprint_value;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn printed(name: &str, args: &[Value]) -> String {
-        sprint_value(&call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}")))
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
-
-    fn i(x: i64) -> Value {
-        Value::Int(x)
-    }
 
     #[test]
     fn sprig_regex_tests() {

@@ -91,14 +91,12 @@ pub fn semver_compare_fn(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, s};
     use super::*;
     use crate::engine::gofmt::sprint_value;
 
     #[test]
     fn template_functions() {
-        let call = |name: &str, args: &[Value]| lookup(name).unwrap()(args);
-        let s = Value::str;
         assert_eq!(call("semverCompare", &[s(">=1.19-0"), s("v1.30.0")]), Ok(Value::Bool(true)));
         assert_eq!(
             call("semverCompare", &[s("abc"), s("1.0.0")]),
