@@ -20,14 +20,7 @@ pub struct NullNodes {
 /// Go's `json.UnmarshalTypeError` text (Go 1.20+: the field is the path of
 /// JSON keys from the root, the struct the innermost Go struct type).
 fn type_error(got: &Value, strukt: &str, field: &str, go_type: &str) -> String {
-    let value = match got {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
+    let value = crate::codec::json::json_kind(got);
     format!("json: cannot unmarshal {value} into Go struct field {strukt}.{field} of type {go_type}")
 }
 

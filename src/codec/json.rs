@@ -1,7 +1,8 @@
-//! Writing JSON byte-for-byte like Go's encoding/json.Marshal.
+//! Writing JSON byte-for-byte like Go's encoding/json.Marshal, and the text
+//! of its decoder's UnmarshalTypeError.
 //!
 //! Matched against Go 1.25 src/encoding/json/encode.go (string escaping,
-//! floatEncoder, sorted map keys) and indent.go (MarshalIndent).
+//! floatEncoder, sorted map keys), indent.go (MarshalIndent) and decode.go.
 
 use serde_json::Value as Json;
 
@@ -142,6 +143,24 @@ fn push_u00(out: &mut String, b: u8, hex: &[u8; 16]) {
     out.push(hex[(b & 0xF) as usize] as char);
 }
 
+/// The name encoding/json's UnmarshalTypeError gives a JSON value's kind.
+pub fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "bool",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "array",
+        Json::Object(_) => "object",
+    }
+}
+
+/// encoding/json UnmarshalTypeError for a value (not a struct field):
+/// `json: cannot unmarshal array into Go value of type map[string]interface {}`.
+pub fn unmarshal_type_error(v: &Json, go_type: &str) -> String {
+    format!("json: cannot unmarshal {} into Go value of type {go_type}", json_kind(v))
+}
+
 /// encoding/json floatEncoder(64): shortest digits, plain decimal unless
 /// |f| < 1e-6 or |f| ≥ 1e21, then exponent form with `e-07` shortened to `e-7`.
 pub fn format_float64(f: f64) -> String {
@@ -160,6 +179,20 @@ pub fn format_float64(f: f64) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn unmarshal_type_errors_name_the_json_kind() {
+        // Go: encoding/json decode.go UnmarshalTypeError.Error.
+        assert_eq!(
+            unmarshal_type_error(&json!([1]), "map[string]interface {}"),
+            "json: cannot unmarshal array into Go value of type map[string]interface {}"
+        );
+        let kinds: Vec<&str> = [json!(null), json!(true), json!(1.5), json!("x"), json!([]), json!({})]
+            .iter()
+            .map(json_kind)
+            .collect();
+        assert_eq!(kinds, ["null", "bool", "number", "string", "array", "object"]);
+    }
 
     #[test]
     fn floats_like_encoding_json() {

@@ -7,6 +7,7 @@ use super::conv::to_int64;
 use super::dates::{duration_value, parse_go_duration, DURATION_TYPE};
 use super::{arg_str, call_err, FuncResult};
 use crate::codec;
+use crate::codec::json::unmarshal_type_error;
 use crate::engine::value::{Map, Value};
 
 /// Helm wraps `required` and `fail` messages in these so its error report
@@ -112,18 +113,6 @@ pub fn go_data_to_value(v: &serde_json::Value) -> Value {
             Value::map(o.iter().map(|(k, v)| (k.clone(), go_data_to_value(v))).collect())
         }
         other => Value::from_json(other),
-    }
-}
-
-/// The JSON kind encoding/json names in an UnmarshalTypeError.
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "bool",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
     }
 }
 
@@ -329,10 +318,6 @@ fn quote_char(c: char) -> String {
 
 const MAP_TYPE: &str = "map[string]interface {}";
 const LIST_TYPE: &str = "[]interface {}";
-
-fn unmarshal_type_error(v: &serde_json::Value, into: &str) -> String {
-    format!("json: cannot unmarshal {} into Go value of type {into}", json_kind(v))
-}
 
 /// Helm `fromJson`: a dict; errors go into its "Error" key.
 pub fn from_json(a: &[Value]) -> FuncResult {
