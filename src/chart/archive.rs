@@ -302,9 +302,22 @@ pub(crate) mod tests {
     fn clean_matches_go() {
         assert_eq!(clean_path("a/./b/../c"), "a/c");
         assert_eq!(clean_path("../x"), "../x");
-        assert_eq!(clean_path(""), ".");
         assert_eq!(clean_path("/../a"), "/a");
         assert_eq!(clean_path("a/.."), ".");
+        // Go path_test.go cleantests.
+        for (p, want) in [
+            ("", "."),
+            ("abc/", "abc"),
+            ("a//c", "a/c"),
+            ("a/./c/.", "a/c"),
+            ("a/c/b/..", "a/c"),
+            ("/../abc", "/abc"),
+            ("../../abc", "../../abc"),
+            ("abc/../../..", "../.."),
+            ("//", "/"),
+        ] {
+            assert_eq!(clean_path(p), want, "clean {p:?}");
+        }
     }
 
     #[test]

@@ -1,36 +1,10 @@
 //! Go's `path` package functions (base, dir, clean, ext, isAbs). Sprig's
-//! `os*` forms use `path/filepath`, which on Unix is the same.
+//! `os*` forms use `path/filepath`, which on Unix is the same. `path.Clean`
+//! is chart::archive::clean_path, which chart loading uses too.
 
 use super::{arg_str, FuncResult};
+use crate::chart::archive::clean_path;
 use crate::engine::value::Value;
-
-/// Go's `path.Clean`: the shortest lexically equivalent path.
-pub fn go_clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for elem in path.split('/') {
-        match elem {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            e => parts.push(e),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
 
 /// Go's `path.Base`.
 pub fn go_base(path: &str) -> String {
@@ -53,7 +27,7 @@ pub fn go_dir(path: &str) -> String {
         Some(i) => &path[..=i],
         None => "",
     };
-    go_clean(dir)
+    clean_path(dir)
 }
 
 /// Go's `path.Ext`.
@@ -77,7 +51,7 @@ pub fn dir(a: &[Value]) -> FuncResult {
 }
 
 pub fn clean(a: &[Value]) -> FuncResult {
-    Ok(Value::string(go_clean(arg_str(a, 0))))
+    Ok(Value::string(clean_path(arg_str(a, 0))))
 }
 
 pub fn ext(a: &[Value]) -> FuncResult {
@@ -95,19 +69,6 @@ mod tests {
     #[test]
     fn paths_match_go() {
         // Go path_test.go cases and Sprig docs/paths.md.
-        for (p, want) in [
-            ("", "."),
-            ("abc/", "abc"),
-            ("a//c", "a/c"),
-            ("a/./c/.", "a/c"),
-            ("a/c/b/..", "a/c"),
-            ("/../abc", "/abc"),
-            ("../../abc", "../../abc"),
-            ("abc/../../..", "../.."),
-            ("//", "/"),
-        ] {
-            assert_eq!(go_clean(p), want, "clean {p:?}");
-        }
         assert_eq!(go_base("foo/bar/baz"), "baz");
         assert_eq!(go_base("/"), "/");
         assert_eq!(go_base(""), ".");
