@@ -281,26 +281,7 @@ impl<'s, 'a> Parser<'s, 'a> {
             }
             Some('.') => {
                 nested += 1;
-                if nested > MAX_NESTED_NAME_LEVEL {
-                    return Err(msg(format!(
-                        "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
-                    )));
-                }
-                let (mut inner, existed) = match data.get_mut(&k) {
-                    None => (Map::new(), false),
-                    Some(Value::Object(m)) => (std::mem::take(m), true),
-                    Some(other) => return Err(conversion_panic(other, "map[string]interface {}")),
-                };
-                let e = self.key(&mut inner, nested);
-                let empty = inner.is_empty();
-                // Go mutates the map in place; put it back where it was.
-                if !empty || existed {
-                    set(data, &k, Value::Object(inner));
-                }
-                match e {
-                    Ok(()) if empty => Err(msg(format!("key map {} has no value", quote(&k)))),
-                    other => other,
-                }
+                nested_map_key(data, &k, nested, |inner| self.key(inner, nested))
             }
             _ => Err(PErr::Eof),
         }
@@ -533,25 +514,7 @@ impl LiteralParser<'_> {
             }
             Some('.') => {
                 nested += 1;
-                if nested > MAX_NESTED_NAME_LEVEL {
-                    return Err(msg(format!(
-                        "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
-                    )));
-                }
-                let (mut inner, existed) = match data.get_mut(&k) {
-                    None => (Map::new(), false),
-                    Some(Value::Object(m)) => (std::mem::take(m), true),
-                    Some(other) => return Err(conversion_panic(other, "map[string]interface {}")),
-                };
-                let e = self.key(&mut inner, nested);
-                let empty = inner.is_empty();
-                if !empty || existed {
-                    set(data, &k, Value::Object(inner));
-                }
-                match e {
-                    Ok(()) if empty => Err(msg(format!("key map {} has no value", quote(&k)))),
-                    other => other,
-                }
+                nested_map_key(data, &k, nested, |inner| self.key(inner, nested))
             }
             Some('[') => {
                 let i = self.key_index().map_err(|e| msg(format!("error parsing index: {}", e.text())))?;
@@ -643,6 +606,37 @@ pub fn parse_literal_into(s: &str, dest: &mut Map<String, Value>) -> Result<(), 
 pub fn parse_literal(s: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     parse_literal_into(s, &mut m).map(|()| m)
+}
+
+/// The `.` step of both parsers' key() (Helm parser.go and
+/// literal_parser.go): parse the rest of the key into the map at `k`,
+/// created if missing.
+fn nested_map_key(
+    data: &mut Map<String, Value>,
+    k: &str,
+    nested: usize,
+    parse_rest: impl FnOnce(&mut Map<String, Value>) -> PResult<()>,
+) -> PResult<()> {
+    if nested > MAX_NESTED_NAME_LEVEL {
+        return Err(msg(format!(
+            "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
+        )));
+    }
+    let (mut inner, existed) = match data.get_mut(k) {
+        None => (Map::new(), false),
+        Some(Value::Object(m)) => (std::mem::take(m), true),
+        Some(other) => return Err(conversion_panic(other, "map[string]interface {}")),
+    };
+    let e = parse_rest(&mut inner);
+    let empty = inner.is_empty();
+    // Go mutates the map in place; put it back where it was.
+    if !empty || existed {
+        set(data, k, Value::Object(inner));
+    }
+    match e {
+        Ok(()) if empty => Err(msg(format!("key map {} has no value", quote(k)))),
+        other => other,
+    }
 }
 
 #[cfg(test)]
