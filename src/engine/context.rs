@@ -384,16 +384,7 @@ impl FilesObject {
 
     /// `.Files.Glob`.
     fn glob(&self, pattern: &str) -> FilesObject {
-        let matcher = GlobPattern::compile_or_any(pattern);
-        FilesObject {
-            files: Rc::new(
-                self.files
-                    .iter()
-                    .filter(|(k, _)| matcher.matches(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-        }
+        FilesObject { files: Rc::new(files_glob(&self.files, pattern)) }
     }
 
     fn entries(&self) -> impl Iterator<Item = (&str, &[u8])> {
@@ -403,6 +394,13 @@ impl FilesObject {
 
 // Helm's pkg/engine/files.go, over any file name → bytes map: shared by this
 // module's FilesObject and the Jinja engine's `files` object.
+
+/// Helm files.Glob: the files whose names match `pattern` (gobwas/glob with
+/// `/` as separator); a malformed pattern matches everything.
+pub fn files_glob<V: Clone>(files: &BTreeMap<String, V>, pattern: &str) -> BTreeMap<String, V> {
+    let matcher = GlobPattern::compile(pattern).unwrap_or_else(GlobPattern::any);
+    files.iter().filter(|(k, _)| matcher.matches(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
 
 /// Helm files.Lines: one trailing newline dropped, then split on `\n`; no
 /// lines for a missing or empty file.
@@ -509,11 +507,6 @@ enum GlobToken {
 impl GlobPattern {
     fn any() -> GlobPattern {
         GlobPattern { alternatives: vec![vec![GlobToken::Any]] }
-    }
-
-    /// Helm files.Glob's matcher: a malformed pattern matches everything.
-    pub fn compile_or_any(pattern: &str) -> GlobPattern {
-        GlobPattern::compile(pattern).unwrap_or_else(GlobPattern::any)
     }
 
     /// Compile a pattern; `None` when it is malformed.
@@ -670,7 +663,9 @@ mod tests {
         let files = [("dir/x.txt", &b"hi\n"[..]), ("y", &b"1"[..])];
         assert_eq!(files_as_config(files.into_iter()), "x.txt: |\n  hi\n\"y\": \"1\"");
         assert_eq!(files_as_secrets(files.into_iter()), "x.txt: aGkK\n\"y\": MQ==");
-        assert!(GlobPattern::compile_or_any("[").matches("any/thing"), "a bad pattern matches all");
+        let all: BTreeMap<String, u8> = [("a/x.txt".to_string(), 1), ("b".to_string(), 2)].into();
+        assert_eq!(files_glob(&all, "a/*").into_keys().collect::<Vec<_>>(), ["a/x.txt"]);
+        assert_eq!(files_glob(&all, "["), all, "a bad pattern matches all");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use minijinja::value::{Enumerator, Object, ObjectExt as _, ObjectRepr, Value as 
 use minijinja::{Error, ErrorKind, State};
 
 use super::convert::to_jinja;
-use crate::engine::context::{files_as_config, files_as_secrets, files_lines, GlobPattern};
+use crate::engine::context::{files_as_config, files_as_secrets, files_glob, files_lines};
 use crate::engine::value::{Map, Value};
 
 /// The names every template's context holds (besides `template`).
@@ -299,16 +299,7 @@ impl FilesObject {
 
     /// Helm: files.Glob (a bad pattern matches everything, like `**`).
     fn glob(&self, pattern: &str) -> FilesObject {
-        let matcher = GlobPattern::compile_or_any(pattern);
-        FilesObject {
-            files: Arc::new(
-                self.files
-                    .iter()
-                    .filter(|(k, _)| matcher.matches(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-        }
+        FilesObject { files: Arc::new(files_glob(&self.files, pattern)) }
     }
 
     fn entries(&self) -> impl Iterator<Item = (&str, &[u8])> {
