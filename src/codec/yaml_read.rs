@@ -330,30 +330,10 @@ fn resolve_table(text: &str) -> Option<Resolved> {
 
 /// strconv.ParseFloat for text starting with '.', as resolve's '.' hint uses it:
 /// `.5`, `.5e3`; out-of-range values are an error in Go (so a string here).
+/// After a '.', ParseFloat's syntax is `\.[0-9]+([eE][-+]?[0-9]+)?`, the
+/// '.' branch of yaml_style_float.
 fn go_parse_float_dot(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let mut i = 1;
-    let digits_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i == digits_start {
-        return None;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return None;
-        }
-    }
-    if i != b.len() {
+    if !(text.starts_with('.') && yaml_style_float(text)) {
         return None;
     }
     parse_finite(text)
