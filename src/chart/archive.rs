@@ -95,6 +95,19 @@ pub fn clean_path(p: &str) -> String {
     }
 }
 
+/// Go's `path.Base` (and `filepath.Base` on Unix): the last element, `.`
+/// for an empty path, `/` for only slashes.
+pub fn path_base(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return if path.is_empty() { "." } else { "/" };
+    }
+    match trimmed.rfind('/') {
+        Some(i) => &trimmed[i + 1..],
+        None => trimmed,
+    }
+}
+
 fn is_drive_path(n: &str) -> bool {
     let b = n.as_bytes();
     b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/'
@@ -296,6 +309,16 @@ pub(crate) mod tests {
         assert_eq!(load_archive_files(&data[..], limits).unwrap_err(), ArchiveError::ChartTooLarge(4000));
         let limits = Limits { max_chart_size: 4001, max_file_size: 2000 };
         assert_eq!(load_archive_files(&data[..], limits).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn base_matches_go() {
+        // Go path_test.go basetests.
+        for (p, want) in [("", "."), (".", "."), ("/.", "."), ("/", "/"), ("////", "/"), ("x/", "x"),
+            ("abc", "abc"), ("abc/def", "def"), ("a/b/.x", ".x"), ("a/b/c.", "c."), ("a/b/c.x", "c.x")]
+        {
+            assert_eq!(path_base(p), want, "base {p:?}");
+        }
     }
 
     #[test]

@@ -317,21 +317,6 @@ fn valid_alias(a: &str) -> bool {
     !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// Go's `filepath.Base` on Unix.
-fn go_base(p: &str) -> &str {
-    if p.is_empty() {
-        return ".";
-    }
-    let t = p.trim_end_matches('/');
-    if t.is_empty() {
-        return "/";
-    }
-    match t.rfind('/') {
-        Some(i) => &t[i + 1..],
-        None => t,
-    }
-}
-
 /// Helm's `Dependency.Validate`: sanitizes strings, checks the alias.
 pub fn validate_dependency(d: &mut Dependency) -> Result<(), String> {
     sanitize(&mut d.name);
@@ -373,7 +358,7 @@ pub fn validate_metadata(md: &mut Metadata, nulls: NullNodes) -> Result<(), Stri
     if md.name == "." || md.name == ".." {
         return Err(format!("chart.metadata.name {} is not allowed", quote(&md.name)));
     }
-    if md.name != go_base(&md.name) {
+    if md.name != super::archive::path_base(&md.name) {
         return Err(format!("chart.metadata.name {} is invalid", quote(&md.name)));
     }
     if md.version.is_empty() {

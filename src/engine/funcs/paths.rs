@@ -1,25 +1,11 @@
 //! Go's `path` package functions (base, dir, clean, ext, isAbs). Sprig's
 //! `os*` forms use `path/filepath`, which on Unix is the same. `path.Clean`
-//! is chart::archive::clean_path, which chart loading uses too.
+//! and `path.Base` are chart::archive's clean_path and path_base, which chart
+//! loading uses too.
 
 use super::{arg_str, FuncResult};
-use crate::chart::archive::clean_path;
+use crate::chart::archive::{clean_path, path_base};
 use crate::engine::value::Value;
-
-/// Go's `path.Base`.
-pub fn go_base(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() {
-        return "/".into();
-    }
-    match trimmed.rfind('/') {
-        Some(i) => trimmed[i + 1..].to_string(),
-        None => trimmed.to_string(),
-    }
-}
 
 /// Go's `path.Dir`.
 pub fn go_dir(path: &str) -> String {
@@ -43,7 +29,7 @@ pub fn go_ext(path: &str) -> String {
 }
 
 pub fn base(a: &[Value]) -> FuncResult {
-    Ok(Value::string(go_base(arg_str(a, 0))))
+    Ok(Value::str(path_base(arg_str(a, 0))))
 }
 
 pub fn dir(a: &[Value]) -> FuncResult {
@@ -69,10 +55,10 @@ mod tests {
     #[test]
     fn paths_match_go() {
         // Go path_test.go cases and Sprig docs/paths.md.
-        assert_eq!(go_base("foo/bar/baz"), "baz");
-        assert_eq!(go_base("/"), "/");
-        assert_eq!(go_base(""), ".");
-        assert_eq!(go_base("a/b/"), "b");
+        assert_eq!(path_base("foo/bar/baz"), "baz");
+        assert_eq!(path_base("/"), "/");
+        assert_eq!(path_base(""), ".");
+        assert_eq!(path_base("a/b/"), "b");
         assert_eq!(go_dir("foo/bar/baz"), "foo/bar");
         assert_eq!(go_dir("baz"), ".");
         assert_eq!(go_dir("/a"), "/");
