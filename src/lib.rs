@@ -8,6 +8,8 @@ pub mod chart;
 pub mod cli;
 pub mod codec;
 pub mod engine;
+pub mod kustomize;
+pub mod lint;
 pub mod manifest;
 pub mod release;
 pub mod values;

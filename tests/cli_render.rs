@@ -155,3 +155,37 @@ fn version_and_completion() {
         capstan().args(["completion", shell]).assert().success().stdout(predicate::str::contains("capstan"));
     }
 }
+
+#[test]
+fn kustomize_command_builds_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "namePrefix: dev-\nresources:\n- cm.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n")
+        .unwrap();
+    let out = stdout_of(capstan().arg("kustomize").arg(dir.path()));
+    assert_eq!(out, "apiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\nmetadata:\n  name: dev-app\n");
+    capstan().arg("kustomize").arg(dir.path().join("missing")).assert().code(1);
+}
+
+#[test]
+fn template_overlay_post_renders_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "namePrefix: prod-\ncommonAnnotations:\n  team: web\n",
+    )
+    .unwrap();
+    let out = stdout_of(
+        capstan().args(["template", "demo"]).arg(example("webapp")).arg("--overlay").arg(dir.path()),
+    );
+    let docs = documents(&out);
+    assert_eq!(docs.len(), 4, "{out}");
+    for d in &docs {
+        assert!(d["metadata"]["name"].as_str().unwrap().starts_with("prod-demo-webapp"), "{d}");
+        assert_eq!(d["metadata"]["annotations"]["team"], "web");
+    }
+}

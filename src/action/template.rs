@@ -30,6 +30,8 @@ pub struct TemplateRequest {
     pub output_dir: Option<PathBuf>,
     pub use_release_name: bool,
     pub skip_schema_validation: bool,
+    /// A kustomization that post-renders the manifests (`--overlay`).
+    pub overlay: Option<PathBuf>,
 }
 
 /// What `template` prints.
@@ -230,7 +232,31 @@ pub fn template(req: &TemplateRequest) -> anyhow::Result<TemplateOutput> {
     if !req.show_only.is_empty() {
         out = show_only(&out, &req.show_only)?;
     }
-    Ok(TemplateOutput { stdout: out, warnings: r.warnings })
+    let mut warnings = r.warnings;
+    if let Some(dir) = &req.overlay {
+        let build = overlay(dir, &out)?;
+        warnings.extend(build.warnings);
+        out = build.yaml;
+    }
+    Ok(TemplateOutput { stdout: out, warnings })
+}
+
+/// The name under which an overlay sees the rendered chart.
+pub const OVERLAY_INPUT_NAME: &str = "chart.yaml";
+
+/// `--overlay DIR`: build the kustomization in DIR with the rendered stream
+/// as the in-memory resource file `chart.yaml` (added as the first resource
+/// when the kustomization does not list it).
+pub fn overlay(dir: &Path, stream: &str) -> anyhow::Result<crate::kustomize::Build> {
+    let opts = crate::kustomize::Options {
+        load_restrictions_none: false,
+        input: Some(crate::kustomize::InputResources {
+            name: OVERLAY_INPUT_NAME.to_string(),
+            yaml: stream.to_string(),
+        }),
+    };
+    crate::kustomize::build_with(dir, &opts)
+        .with_context(|| format!("applying the overlay in {}", dir.display()))
 }
 
 /// `--show-only`: keep the documents whose template path (without the chart

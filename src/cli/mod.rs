@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod completion;
 pub mod create;
+pub mod kustomize;
+pub mod lint;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -40,10 +42,15 @@ pub enum Command {
     Show(show::ShowCommand),
     /// Create a new chart with the given name
     Create(create::CreateArgs),
+    /// Build a kustomization directory, like `kubectl kustomize`
+    #[command(alias = "build")]
+    Kustomize(kustomize::KustomizeArgs),
     /// Print the version information
     Version(version::VersionArgs),
     /// Generate autocompletion scripts for the specified shell
     Completion(completion::CompletionArgs),
+    /// Examine charts, kustomizations and manifests for possible issues
+    Lint(lint::LintArgs),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -97,8 +104,10 @@ pub fn run(cli: Cli) -> i32 {
         Command::Template(args) => template::run(&cli.global, args),
         Command::Show(cmd) => show::run(cmd),
         Command::Create(args) => create::run(args),
+        Command::Kustomize(args) => kustomize::run(args),
         Command::Version(args) => version::run(args),
         Command::Completion(args) => completion::run(args),
+        Command::Lint(args) => lint::run(&cli.global, args),
     };
     match result {
         Ok(()) => 0,

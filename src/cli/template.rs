@@ -55,6 +55,10 @@ pub struct TemplateArgs {
     #[arg(long)]
     pub skip_schema_validation: bool,
     /// Post-render the manifests with the kustomization in this directory
+    /// (it sees the rendered chart as the resource file `chart.yaml`)
+    #[arg(long)]
+    pub overlay: Option<std::path::PathBuf>,
+    /// Helm's external post-renderer program (not supported: use --overlay)
     #[arg(long = "post-renderer", hide = true)]
     pub post_renderer: Option<String>,
     /// Chart version constraint (for charts from repositories)
@@ -64,7 +68,7 @@ pub struct TemplateArgs {
 
 pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
     if args.post_renderer.is_some() {
-        anyhow::bail!("--post-renderer is not implemented yet");
+        anyhow::bail!("--post-renderer programs are not supported; use --overlay DIR with a kustomization");
     }
     if args.version.is_some() {
         anyhow::bail!("--version applies to charts from repositories, which are not supported yet");
@@ -85,6 +89,7 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
         output_dir: args.output_dir.clone(),
         use_release_name: args.use_release_name,
         skip_schema_validation: args.skip_schema_validation,
+        overlay: args.overlay.clone(),
     };
     let out = action::template(&request)?;
     for w in &out.warnings {

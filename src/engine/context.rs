@@ -279,6 +279,9 @@ impl Object for VersionSetObject {
     fn to_data(&self) -> Value {
         Value::list(self.0.api_versions.iter().map(|s| Value::str(s)).collect())
     }
+    fn collection(&self) -> Option<Value> {
+        Some(self.to_data())
+    }
 }
 
 /// `.Chart`: Helm 4 gives templates the metadata as a map keyed by the Go
@@ -484,6 +487,9 @@ impl Object for FilesObject {
                 .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
                 .collect(),
         )
+    }
+    fn collection(&self) -> Option<Value> {
+        Some(self.to_data())
     }
 }
 

@@ -269,6 +269,48 @@ fn split_chained(msg: &str) -> (String, Option<&str>) {
 mod tests {
     use super::*;
 
+    fn chart_with(template: &str) -> Chart {
+        use crate::chart::File;
+        let mut c = Chart::default();
+        c.metadata.name = "c".into();
+        c.metadata.version = "0.1.0".into();
+        c.templates = vec![File { name: "templates/t.yaml".into(), data: template.as_bytes().to_vec() }];
+        c.files = vec![
+            File { name: "crds/a.yaml".into(), data: b"aa".to_vec() },
+            File { name: "crds/b.yaml".into(), data: b"bbb".to_vec() },
+            File { name: "README.md".into(), data: b"r".to_vec() },
+        ];
+        c
+    }
+
+    fn render_one(template: &str) -> String {
+        let opts = RenderOptions {
+            release: ReleaseInfo {
+                name: "r".into(),
+                namespace: "ns".into(),
+                revision: 1,
+                is_install: true,
+                is_upgrade: false,
+            },
+            capabilities: Capabilities::default(),
+        };
+        let out = render(&chart_with(template), &serde_json::json!({}), &opts).unwrap();
+        out["c/templates/t.yaml"].clone()
+    }
+
+    #[test]
+    fn files_and_api_versions_range_len_and_index_like_go_maps_and_slices() {
+        // Helm's files is a map type and VersionSet a slice type: range,
+        // len and index see their elements.
+        assert_eq!(
+            render_one(r#"{{ range $p, $b := .Files.Glob "crds/*.yaml" }}{{ $p }}={{ len $b }} {{ end }}"#),
+            "crds/a.yaml=2 crds/b.yaml=3 "
+        );
+        assert_eq!(render_one(r#"{{ len (.Files.Glob "crds/*") }}"#), "2");
+        assert_eq!(render_one(r#"{{ index (.Files.Glob "crds/*") "crds/b.yaml" | len }}"#), "3");
+        assert_eq!(render_one(r#"{{ index .Capabilities.APIVersions 0 }}"#), "v1");
+    }
+
     #[test]
     fn parse_order_puts_deep_paths_first_then_reverse_lexical() {
         let names = ["a/templates/b.yaml", "a/charts/c/templates/x.yaml", "a/templates/a.yaml"];

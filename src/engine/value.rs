@@ -63,6 +63,12 @@ pub trait Object {
     fn to_data(&self) -> Value {
         Value::Nil
     }
+    /// For Go map and slice types with methods (Helm's `files`,
+    /// `VersionSet`): the elements, so `range`, `len` and `index` work on
+    /// them as on any map or slice. `None` for structs.
+    fn collection(&self) -> Option<Value> {
+        None
+    }
     /// What `%v` prints; defaults to the data view.
     fn go_string(&self) -> Option<String> {
         None
@@ -150,6 +156,18 @@ impl Value {
             Value::Bytes(_) | Value::List(_) => "slice",
             Value::Map(_) => "map",
             Value::Object(_) => "ptr",
+        }
+    }
+
+    /// The map or slice behind an object of a Go map/slice type
+    /// ([`Object::collection`]); other values as they are.
+    pub fn as_collection(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Object(o) => match o.collection() {
+                Some(c) => std::borrow::Cow::Owned(c),
+                None => std::borrow::Cow::Borrowed(self),
+            },
+            other => std::borrow::Cow::Borrowed(other),
         }
     }
 

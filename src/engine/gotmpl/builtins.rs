@@ -156,7 +156,7 @@ fn elem_type_name(v: &Value) -> String {
 
 /// Go: length.
 fn length(item: &Value) -> Result<i64, String> {
-    match item {
+    match &*item.as_collection() {
         Value::Nil => Err("len of nil pointer".into()),
         Value::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
         Value::String(s) => Ok(s.len() as i64),
@@ -187,13 +187,13 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
 
 /// Go: index: `index x 1 2 3` is `x[1][2][3]`.
 pub fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
-    let mut item = deref(item).clone();
+    let mut item = deref(item).as_collection().into_owned();
     if let Value::Missing = item {
         return Err("index of untyped nil".into());
     }
     for index in indexes {
         let index = deref(index);
-        item = match &item {
+        item = match &*item.as_collection() {
             Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => {
                 let x = index_arg(index, l.len())?;

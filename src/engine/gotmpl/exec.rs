@@ -347,7 +347,7 @@ impl<'a> Exec<'a> {
         let val = self.eval_pipeline(dot, &r.pipe)?;
         // Mark the stack before any variables in the body are pushed.
         let mark = self.vars.len();
-        let ran = match &val.v {
+        let ran = match &*val.v.as_collection() {
             Value::Int(n) | Value::Int64(n) => {
                 if r.pipe.decl.len() > 1 {
                     return Err(self.errorf(format!(
