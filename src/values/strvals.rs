@@ -340,26 +340,8 @@ impl<'s, 'a> Parser<'s, 'a> {
                 }
             }
             Some('[') => {
-                let next_i = match self.key_index() {
-                    Ok(n) => n,
-                    Err(e) => return (list, Err(msg(format!("error parsing index: {}", e.text())))),
-                };
-                let mut crt = Vec::new();
-                if (i as usize) < list.len() {
-                    match &list[i as usize] {
-                        Value::Null => {}
-                        Value::Array(l) => crt = l.clone(),
-                        other => {
-                            let e = conversion_panic(other, "[]interface {}");
-                            return (list, Err(e));
-                        }
-                    }
-                }
-                let (list2, r) = self.list_item(crt, next_i, nested);
-                if r.is_err() {
-                    return (list, r);
-                }
-                set_index(list, i, Value::Array(list2))
+                let next_i = self.key_index();
+                nested_list_item(list, i, next_i, |crt, next_i| self.list_item(crt, next_i, nested))
             }
             Some('.') => {
                 let mut inner = Map::new();
@@ -570,26 +552,8 @@ impl LiteralParser<'_> {
                 set_index(list, i, Value::Object(inner))
             }
             Some('[') => {
-                let next_i = match self.key_index() {
-                    Ok(n) => n,
-                    Err(e) => return (list, Err(msg(format!("error parsing index: {}", e.text())))),
-                };
-                let mut crt = Vec::new();
-                if (i as usize) < list.len() {
-                    match &list[i as usize] {
-                        Value::Null => {}
-                        Value::Array(l) => crt = l.clone(),
-                        other => {
-                            let e = conversion_panic(other, "[]interface {}");
-                            return (list, Err(e));
-                        }
-                    }
-                }
-                let (list2, r) = self.list_item(crt, next_i, nested);
-                if r.is_err() {
-                    return (list, r);
-                }
-                set_index(list, i, Value::Array(list2))
+                let next_i = self.key_index();
+                nested_list_item(list, i, next_i, |crt, next_i| self.list_item(crt, next_i, nested))
             }
             other => (Vec::new(), Err(msg(format!("parse error: unexpected token {}", other.map(|c| c as u32).unwrap_or(0))))),
         }
@@ -606,6 +570,37 @@ pub fn parse_literal_into(s: &str, dest: &mut Map<String, Value>) -> Result<(), 
 pub fn parse_literal(s: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     parse_literal_into(s, &mut m).map(|()| m)
+}
+
+/// The `[` step of both parsers' list_item() (Helm parser.go and
+/// literal_parser.go): with the index just read, parse the rest into the list
+/// at `list[i]`, created if missing.
+fn nested_list_item(
+    list: Vec<Value>,
+    i: i64,
+    next_i: PResult<i64>,
+    parse_rest: impl FnOnce(Vec<Value>, i64) -> (Vec<Value>, PResult<()>),
+) -> (Vec<Value>, PResult<()>) {
+    let next_i = match next_i {
+        Ok(n) => n,
+        Err(e) => return (list, Err(msg(format!("error parsing index: {}", e.text())))),
+    };
+    let mut crt = Vec::new();
+    if (i as usize) < list.len() {
+        match &list[i as usize] {
+            Value::Null => {}
+            Value::Array(l) => crt = l.clone(),
+            other => {
+                let e = conversion_panic(other, "[]interface {}");
+                return (list, Err(e));
+            }
+        }
+    }
+    let (list2, r) = parse_rest(crt, next_i);
+    if r.is_err() {
+        return (list, r);
+    }
+    set_index(list, i, Value::Array(list2))
 }
 
 /// The `.` step of both parsers' key() (Helm parser.go and
