@@ -6,7 +6,7 @@ use std::io::{BufRead, Read};
 
 use flate2::read::MultiGzDecoder;
 
-use super::gostr::quote;
+use crate::engine::gofmt::strconv::quote;
 
 /// Helm's `MaxDecompressedChartSize`: 100 MiB for all files together.
 pub const DEFAULT_MAX_CHART_SIZE: u64 = 100 * 1024 * 1024;
@@ -92,6 +92,19 @@ pub fn clean_path(p: &str) -> String {
         (true, _) => format!("/{joined}"),
         (false, true) => ".".into(),
         (false, false) => joined,
+    }
+}
+
+/// Go's `path.Base` (and `filepath.Base` on Unix): the last element, `.`
+/// for an empty path, `/` for only slashes.
+pub fn path_base(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return if path.is_empty() { "." } else { "/" };
+    }
+    match trimmed.rfind('/') {
+        Some(i) => &trimmed[i + 1..],
+        None => trimmed,
     }
 }
 
@@ -299,12 +312,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn base_matches_go() {
+        // Go path_test.go basetests.
+        for (p, want) in [("", "."), (".", "."), ("/.", "."), ("/", "/"), ("////", "/"), ("x/", "x"),
+            ("abc", "abc"), ("abc/def", "def"), ("a/b/.x", ".x"), ("a/b/c.", "c."), ("a/b/c.x", "c.x")]
+        {
+            assert_eq!(path_base(p), want, "base {p:?}");
+        }
+    }
+
+    #[test]
     fn clean_matches_go() {
         assert_eq!(clean_path("a/./b/../c"), "a/c");
         assert_eq!(clean_path("../x"), "../x");
-        assert_eq!(clean_path(""), ".");
         assert_eq!(clean_path("/../a"), "/a");
         assert_eq!(clean_path("a/.."), ".");
+        // Go path_test.go cleantests.
+        for (p, want) in [
+            ("", "."),
+            ("abc/", "abc"),
+            ("a//c", "a/c"),
+            ("a/./c/.", "a/c"),
+            ("a/c/b/..", "a/c"),
+            ("/../abc", "/abc"),
+            ("../../abc", "../../abc"),
+            ("abc/../../..", "../.."),
+            ("//", "/"),
+        ] {
+            assert_eq!(clean_path(p), want, "clean {p:?}");
+        }
     }
 
     #[test]

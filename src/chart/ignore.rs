@@ -37,7 +37,7 @@ impl Pattern {
     fn matches(&self, path: &str) -> bool {
         let name = match self.kind {
             MatchKind::Rooted | MatchKind::Structural => path,
-            MatchKind::Basename => go_base(path),
+            MatchKind::Basename => super::archive::path_base(path),
         };
         // Helm logs and treats a compile error as "no match"; patterns were
         // checked when parsed, so this cannot fail here.
@@ -130,18 +130,6 @@ impl Rules {
             }
         }
         false
-    }
-}
-
-/// Go's `filepath.Base` for slash paths.
-fn go_base(path: &str) -> &str {
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() {
-        return if path.is_empty() { "." } else { "/" };
-    }
-    match trimmed.rfind('/') {
-        Some(i) => &trimmed[i + 1..],
-        None => trimmed,
     }
 }
 

@@ -249,7 +249,7 @@ impl Walker<'_> {
             let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             return Err(ChartError::other(format!(
                 "chart file {} is larger than the maximum file size {}",
-                super::gostr::quote(&base),
+                crate::engine::gofmt::strconv::quote(&base),
                 self.limits.max_file_size
             )));
         }
@@ -259,7 +259,7 @@ impl Walker<'_> {
         if data.len() as u64 > self.limits.max_file_size {
             return Err(ChartError::other(format!(
                 "chart file {} is larger than the maximum file size {}",
-                super::gostr::quote(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+                crate::engine::gofmt::strconv::quote(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                 self.limits.max_file_size
             )));
         }

@@ -81,11 +81,11 @@ fn slog_value(s: &str) -> String {
             if c.is_ascii() {
                 c != '\\' && (c == ' ' || c == '=' || c == '"' || c.is_ascii_control())
             } else {
-                c.is_whitespace() || super::gostr::quote(&c.to_string()).len() > c.len_utf8() + 2
+                c.is_whitespace() || crate::engine::gofmt::strconv::quote(&c.to_string()).len() > c.len_utf8() + 2
             }
         });
     if needs {
-        super::gostr::quote(s)
+        crate::engine::gofmt::strconv::quote(s)
     } else {
         s.to_string()
     }

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::gostr::quote;
+use crate::engine::gofmt::strconv::{self, quote};
 use super::model::{Dependency, Lock, Maintainer, Metadata};
 use super::version::Version;
 
@@ -20,64 +20,13 @@ pub struct NullNodes {
 /// Go's `json.UnmarshalTypeError` text (Go 1.20+: the field is the path of
 /// JSON keys from the root, the struct the innermost Go struct type).
 fn type_error(got: &Value, strukt: &str, field: &str, go_type: &str) -> String {
-    let value = match got {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
+    let value = crate::codec::json::json_kind(got);
     format!("json: cannot unmarshal {value} into Go struct field {strukt}.{field} of type {go_type}")
 }
 
 /// The wrapping sigs.k8s.io/yaml puts around a JSON decoding error.
 fn unmarshal_error(inner: String) -> String {
     format!("error unmarshaling JSON: while decoding JSON: {inner}")
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`.
-fn format_float32_g(f: f64) -> String {
-    let f = f as f32;
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let e = format!("{:e}", f.abs());
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let mut s = String::new();
-    if f < 0.0 {
-        s.push('-');
-    }
-    let nd = digits.len() as i32;
-    let dp = exp + 1;
-    if exp < -4 || exp >= 6 {
-        s.push_str(&digits[..1]);
-        if nd > 1 {
-            s.push('.');
-            s.push_str(&digits[1..]);
-        }
-        s.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()));
-    } else if dp <= 0 {
-        s.push_str("0.");
-        s.push_str(&"0".repeat((-dp) as usize));
-        s.push_str(&digits);
-    } else if dp >= nd {
-        s.push_str(&digits);
-        s.push_str(&"0".repeat((dp - nd) as usize));
-    } else {
-        s.push_str(&digits[..dp as usize]);
-        s.push('.');
-        s.push_str(&digits[dp as usize..]);
-    }
-    s
 }
 
 /// A YAML number read into a Go string field (sigs.k8s.io/yaml
@@ -95,7 +44,7 @@ fn number_to_string(n: &serde_json::Number) -> String {
     if f.fract() == 0.0 && f.abs() < 9.2e18 {
         return (f as i64).to_string();
     }
-    format_float32_g(f)
+    strconv::format_float(f, 'g', -1, 32)
 }
 
 struct Decoder {
@@ -368,21 +317,6 @@ fn valid_alias(a: &str) -> bool {
     !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// Go's `filepath.Base` on Unix.
-fn go_base(p: &str) -> &str {
-    if p.is_empty() {
-        return ".";
-    }
-    let t = p.trim_end_matches('/');
-    if t.is_empty() {
-        return "/";
-    }
-    match t.rfind('/') {
-        Some(i) => &t[i + 1..],
-        None => t,
-    }
-}
-
 /// Helm's `Dependency.Validate`: sanitizes strings, checks the alias.
 pub fn validate_dependency(d: &mut Dependency) -> Result<(), String> {
     sanitize(&mut d.name);
@@ -424,7 +358,7 @@ pub fn validate_metadata(md: &mut Metadata, nulls: NullNodes) -> Result<(), Stri
     if md.name == "." || md.name == ".." {
         return Err(format!("chart.metadata.name {} is not allowed", quote(&md.name)));
     }
-    if md.name != go_base(&md.name) {
+    if md.name != super::archive::path_base(&md.name) {
         return Err(format!("chart.metadata.name {} is invalid", quote(&md.name)));
     }
     if md.version.is_empty() {
@@ -477,8 +411,9 @@ mod tests {
         assert_eq!(md.app_version, "1.1");
         assert_eq!(md.annotations["a"], "true");
         assert_eq!(md.annotations["b"], "3");
-        assert_eq!(format_float32_g(1.23456789), "1.2345679");
-        assert_eq!(format_float32_g(1e21), "1e+21");
+        let md = decode(json!({"name": "x", "version": 1.23456789, "appVersion": 1e21})).unwrap();
+        assert_eq!(md.version, "1.2345679");
+        assert_eq!(md.app_version, "1e+21");
     }
 
     #[test]

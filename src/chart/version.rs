@@ -1,14 +1,21 @@
-//! Chart versions and version constraints as Helm reads them, through
-//! Masterminds/semver v3: loose versions (`v1.2`, `1`, leading zeros
-//! coerced) and constraints (`>=1.2 <2`, `^1 || ^2`, `1.2 - 1.4`, `~1.2`,
-//! `1.2.x`, `*`). Cargo's semver grammar differs, so this is a port of
-//! Masterminds/semver version.go and constraints.go.
+//! Masterminds/semver v3, the one implementation of it in capstan: chart
+//! versions and version constraints as Helm reads them (chart loading,
+//! `kubeVersion`, dependency resolution, repositories) and what Sprig's
+//! `semver`/`semverCompare` template functions see (engine/funcs/semver.rs
+//! wraps these types for templates). Loose versions (`v1.2`, `1`, leading
+//! zeros coerced), prerelease ordering, and constraints (`>=1.2 <2`,
+//! `^1 || ^2`, `1.2 - 1.4`, `~1.2`, `1.2.x`, `*`, a prerelease in a
+//! constraint admitting prerelease versions). Cargo's semver grammar
+//! differs, so this is a port of Masterminds/semver version.go and
+//! constraints.go, with its regular expressions.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
 use regex::Regex;
+
+use crate::engine::gofmt::strconv::quote;
 
 /// A parsed version (Masterminds `Version`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +25,8 @@ pub struct Version {
     pub patch: u64,
     pub pre: String,
     pub metadata: String,
+    /// The text it was parsed from (Masterminds `Original()`).
+    pub original: String,
 }
 
 /// Why a version does not parse (Masterminds' error texts).
@@ -35,11 +44,18 @@ pub enum VersionError {
     Segment(String),
     #[error("improper constraint: {0}")]
     ImproperConstraint(String),
+    /// A constraint the constraint regexp accepted but whose version does
+    /// not parse (Masterminds says this cannot happen).
+    #[error("constraint parser error")]
+    ConstraintParser,
 }
 
 const LOOSE_SEMVER: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const CV_REGEX: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+/// Go regexp's `\s` is ASCII `[\t\n\f\r ]`; the crate's is Unicode
+/// white space, so the constraint patterns spell Go's class out.
+const WS: &str = r"[\t\n\x0C\r ]";
 
 struct Regexes {
     loose: Regex,
@@ -53,11 +69,11 @@ fn regexes() -> &'static Regexes {
     static R: OnceLock<Regexes> = OnceLock::new();
     R.get_or_init(|| Regexes {
         loose: Regex::new(&format!("^{LOOSE_SEMVER}$")).unwrap(),
-        constraint: Regex::new(&format!(r"^\s*({OPS})\s*({CV_REGEX})\s*$")).unwrap(),
-        range: Regex::new(&format!(r"\s*({CV_REGEX})\s+-\s+({CV_REGEX})\s*")).unwrap(),
-        find: Regex::new(&format!(r"({OPS})\s*({CV_REGEX})")).unwrap(),
+        constraint: Regex::new(&format!(r"^{WS}*({OPS}){WS}*({CV_REGEX}){WS}*$")).unwrap(),
+        range: Regex::new(&format!(r"{WS}*({CV_REGEX}){WS}+-{WS}+({CV_REGEX}){WS}*")).unwrap(),
+        find: Regex::new(&format!(r"({OPS}){WS}*({CV_REGEX})")).unwrap(),
         valid: Regex::new(&format!(
-            r"^(\s*({OPS})\s*({CV_REGEX})\s*)((?:\s+|,\s*)({OPS})\s*({CV_REGEX})\s*)*$"
+            r"^({WS}*({OPS}){WS}*({CV_REGEX}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV_REGEX}){WS}*)*$"
         ))
         .unwrap(),
     })
@@ -93,7 +109,7 @@ fn validate_metadata(m: &str) -> Result<(), VersionError> {
 
 fn parse_segment(s: &str) -> Result<u64, VersionError> {
     s.parse::<u64>().map_err(|_| {
-        VersionError::Segment(format!("strconv.ParseUint: parsing {}: value out of range", super::gostr::quote(s)))
+        VersionError::Segment(format!("strconv.ParseUint: parsing {}: value out of range", quote(s)))
     })
 }
 
@@ -120,7 +136,7 @@ impl Version {
         if !metadata.is_empty() {
             validate_metadata(&metadata)?;
         }
-        Ok(Version { major, minor, patch, pre, metadata })
+        Ok(Version { major, minor, patch, pre, metadata, original: v.to_string() })
     }
 
     /// Masterminds `Compare`: build metadata is ignored; a prerelease sorts
@@ -214,7 +230,14 @@ impl Constraint {
         if c.is_empty() {
             // An empty constraint is `>=0.0.0`-like (Masterminds parseConstraint).
             return Ok(Constraint {
-                con: Version { major: 0, minor: 0, patch: 0, pre: String::new(), metadata: String::new() },
+                con: Version {
+                    major: 0,
+                    minor: 0,
+                    patch: 0,
+                    pre: String::new(),
+                    metadata: String::new(),
+                    original: String::new(),
+                },
                 op: String::new(),
                 minor_dirty: false,
                 patch_dirty: false,
@@ -224,7 +247,7 @@ impl Constraint {
         let caps = regexes()
             .constraint
             .captures(c)
-            .ok_or_else(|| VersionError::ImproperConstraint(super::gostr::quote(c)))?;
+            .ok_or_else(|| VersionError::ImproperConstraint(quote(c)))?;
         let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
         let (m3, m4, m5, m6) = (get(3), get(4), get(5), get(6));
         let mut ver = get(2).to_string();
@@ -241,8 +264,7 @@ impl Constraint {
             patch_dirty = true;
             ver = format!("{m3}{m4}.0{m6}");
         }
-        let con = Version::parse(&ver)
-            .map_err(|_| VersionError::ImproperConstraint("constraint parser error".into()))?;
+        let con = Version::parse(&ver).map_err(|_| VersionError::ConstraintParser)?;
         Ok(Constraint { con, op: get(1).to_string(), minor_dirty, patch_dirty, dirty })
     }
 
@@ -326,7 +348,7 @@ impl Constraint {
         if v.major != c.major {
             return false;
         }
-        !(v.minor != c.minor && !self.minor_dirty)
+        v.minor == c.minor || self.minor_dirty
     }
 
     fn caret(&self, v: &Version) -> bool {
@@ -377,7 +399,7 @@ impl Constraints {
         let mut contains_pre = Vec::new();
         for or in c.split("||") {
             if !regexes().valid.is_match(or) {
-                return Err(VersionError::ImproperConstraint(super::gostr::quote(or)));
+                return Err(VersionError::ImproperConstraint(quote(or)));
             }
             let mut found: Vec<&str> = regexes().find.find_iter(or).map(|m| m.as_str()).collect();
             if found.is_empty() {
@@ -417,64 +439,187 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn check(c: &str, v: &str) -> bool {
+        Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
+    }
+
     #[test]
     fn loose_versions_parse_like_masterminds() {
         assert!(Version::parse("1.2.3").is_ok());
-        assert!(Version::parse("v1.2").is_ok());
-        assert!(Version::parse("1").is_ok());
         assert!(Version::parse("01.2.3").is_ok());
-        assert!(Version::parse("1.2.3-beta.1+build.5").is_ok());
+        assert_eq!(Version::parse("v1.2").unwrap().to_string(), "1.2.0");
+        assert_eq!(Version::parse("v1.2").unwrap().original, "v1.2");
+        assert_eq!(Version::parse("1").unwrap().to_string(), "1.0.0");
+        assert_eq!(Version::parse("v0.0.0").unwrap().to_string(), "0.0.0");
+        assert_eq!(Version::parse("1.2.3-beta.1+build.5").unwrap().to_string(), "1.2.3-beta.1+build.5");
+        assert_eq!(Version::parse("v1.25.3+k3s1").unwrap().metadata, "k3s1");
         assert_eq!(Version::parse("1.2.3.4"), Err(VersionError::InvalidSemVer));
         assert_eq!(Version::parse(""), Err(VersionError::InvalidSemVer));
-        assert_eq!(Version::parse("1.2.3-01"), Err(VersionError::SegmentStartsZero));
         assert_eq!(Version::parse("1.2.3-"), Err(VersionError::InvalidSemVer));
-        assert_eq!(Version::parse("v0.0.0").unwrap().to_string(), "0.0.0");
+        assert_eq!(Version::parse("1.2.3-01"), Err(VersionError::SegmentStartsZero));
+        assert_eq!(Version::parse("1.2.3-01").unwrap_err().to_string(), "version segment starts with 0");
+        assert_eq!(
+            Version::parse("99999999999999999999").unwrap_err().to_string(),
+            "error parsing version segment: strconv.ParseUint: parsing \"99999999999999999999\": value out of range"
+        );
+    }
+
+    #[test]
+    fn prerelease_ordering() {
+        let ord = |a: &str, b: &str| Version::parse(a).unwrap().compare(&Version::parse(b).unwrap());
+        assert_eq!(ord("1.0.0-alpha", "1.0.0"), Ordering::Less);
+        assert_eq!(ord("1.0.0-alpha", "1.0.0-alpha.1"), Ordering::Less);
+        assert_eq!(ord("1.0.0-alpha.1", "1.0.0-alpha.beta"), Ordering::Less);
+        assert_eq!(ord("1.0.0-beta.2", "1.0.0-beta.11"), Ordering::Less);
+        assert_eq!(ord("1.0.0-rc.1", "1.0.0"), Ordering::Less);
+        assert_eq!(ord("1.0.0+a", "1.0.0+b"), Ordering::Equal);
     }
 
     #[test]
     fn constraints_check_like_masterminds() {
-        // Cases from Masterminds/semver constraints_test.go TestConstraintsCheck.
-        let cases = [
+        // Masterminds constraints_test.go TestConstraintsCheck, all cases,
+        // then the Kubernetes version checks charts make.
+        for (c, v, want) in [
             ("*", "1.2.3", true),
             ("~0.0.0", "1.2.3", true),
             ("0.x.x", "1.2.3", false),
-            ("0.0.x", "0.0.2", true),
-            ("0.0.0 - 0.0.3", "0.0.2", true),
-            ("0.x", "0.0.2", true),
+            ("0.0.x", "1.2.3", false),
+            ("0.0.0", "1.2.3", false),
+            ("*", "1.2.3", true),
+            ("^0.0.0", "1.2.3", false),
             ("= 2.0", "1.2.3", false),
             ("= 2.0", "2.0.0", true),
             ("4.1", "4.1.0", true),
             ("4.1.x", "4.1.3", true),
             ("1.x", "1.4", true),
             ("!=4.1", "4.1.0", false),
+            ("!=4.1-alpha", "4.1.0-alpha", false),
+            ("!=4.1-alpha", "4.1.1-alpha", false),
             ("!=4.1-alpha", "4.1.0", true),
             ("!=4.1", "5.1.0", true),
+            ("!=4.x", "5.1.0", true),
+            ("!=4.x", "4.1.0", false),
+            ("!=4.1.x", "4.2.0", true),
+            ("!=4.2.x", "4.2.3", false),
             (">1.1", "4.1.0", true),
             (">1.1", "1.1.0", false),
             ("<1.1", "0.1.0", true),
             ("<1.1", "1.1.0", false),
             ("<1.1", "1.1.1", false),
             ("<1.x", "1.1.1", false),
-            ("<2.x", "1.1.1", true),
+            ("<1.x", "0.1.1", true),
+            ("<1.x", "2.0.0", false),
+            ("<1.1.x", "1.2.1", false),
+            ("<1.1.x", "1.1.500", false),
+            ("<1.1.x", "1.0.500", true),
+            ("<1.2.x", "1.1.1", true),
             (">=1.1", "4.1.0", true),
+            (">=1.1", "4.1.0-beta", false),
             (">=1.1", "1.1.0", true),
             (">=1.1", "0.0.9", false),
             ("<=1.1", "0.1.0", true),
+            ("<=1.1", "0.1.0-alpha", false),
+            ("<=1.1-a", "0.1.0-alpha", true),
             ("<=1.1", "1.1.0", true),
             ("<=1.x", "1.1.0", true),
-            ("<=2.x", "3.1.0", false),
+            ("<=2.x", "3.0.0", false),
             ("<=1.1", "1.1.1", true),
+            ("<=1.1.x", "1.2.500", false),
+            ("<=4.5", "3.4.0", true),
+            ("<=4.5", "3.7.0", true),
+            ("<=4.5", "4.6.3", false),
             (">1.1, <2", "1.1.1", false),
             (">1.1, <2", "1.2.1", true),
             (">1.1, <3", "4.3.2", false),
             (">=1.1, <2, !=1.2.3", "1.2.3", false),
-            (">1.1 || <3", "4.3.2", true),
-            ("1.1 - 3", "4.3.2", false),
-            ("1.1 - 3", "2.3.2", true),
+            (">1.1 <2", "1.1.1", false),
+            (">1.1 <2", "1.2.1", true),
+            (">1.1    <3", "4.3.2", false),
+            (">=1.1    <2    !=1.2.3", "1.2.3", false),
+            (">=1.1, <2, !=1.2.3 || > 3", "4.1.2", true),
+            (">=1.1, <2, !=1.2.3 || > 3", "3.1.2", false),
+            (">=1.1, <2, !=1.2.3 || >= 3", "3.0.0", true),
+            (">=1.1, <2, !=1.2.3 || > 3", "3.0.0", false),
+            (">=1.1, <2, !=1.2.3 || > 3", "1.2.3", false),
+            (">=1.1 <2 !=1.2.3", "1.2.3", false),
+            (">=1.1 <2 !=1.2.3 || > 3", "4.1.2", true),
+            (">=1.1 <2 !=1.2.3 || > 3", "3.1.2", false),
+            (">=1.1 <2 !=1.2.3 || >= 3", "3.0.0", true),
+            (">=1.1 <2 !=1.2.3 || > 3", "3.0.0", false),
+            (">=1.1 <2 !=1.2.3 || > 3", "1.2.3", false),
+            ("> 1.1, <     2", "1.1.1", false),
+            (">   1.1, <2", "1.2.1", true),
+            (">1.1, <  3", "4.3.2", false),
+            (">= 1.1, <     2, !=1.2.3", "1.2.3", false),
+            ("> 1.1 < 2", "1.1.1", false),
+            (">1.1 < 2", "1.2.1", true),
+            ("> 1.1    <3", "4.3.2", false),
+            (">=1.1    < 2    != 1.2.3", "1.2.3", false),
+            (">= 1.1, <2, !=1.2.3 || > 3", "4.1.2", true),
+            (">= 1.1, <2, != 1.2.3 || > 3", "3.1.2", false),
+            (">= 1.1, <2, != 1.2.3 || >= 3", "3.0.0", true),
+            (">= 1.1, <2, !=1.2.3 || > 3", "3.0.0", false),
+            (">= 1.1, <2, !=1.2.3 || > 3", "1.2.3", false),
+            (">= 1.1 <2 != 1.2.3", "1.2.3", false),
+            (">= 1.1 <2 != 1.2.3 || > 3", "4.1.2", true),
+            (">= 1.1 <2 != 1.2.3 || > 3", "3.1.2", false),
+            (">= 1.1 <2 != 1.2.3 || >= 3", "3.0.0", true),
+            (">= 1.1 < 2 !=1.2.3 || > 3", "3.0.0", false),
+            (">=1.1 < 2 !=1.2.3 || > 3", "1.2.3", false),
+            (">= 1.0.0  <= 2.0.0-beta", "1.0.1-beta", true),
+            (">= 1.0.0  <= 2.0.0-beta", "1.0.1", true),
+            (">= 1.0.0  <= 2.0.0-beta", "3.0.0", false),
+            (">= 1.0.0  <= 2.0.0-beta || > 3", "1.0.1-beta", true),
+            (">= 1.0.0  <= 2.0.0-beta || > 3", "3.0.1-beta", false),
+            (">= 1.0.0  <= 2.0.0-beta != 1.0.1 || > 3", "1.0.1-beta", true),
+            (">= 1.0.0  <= 2.0.0-beta != 1.0.1-beta || > 3", "1.0.1-beta", false),
+            (">= 1.0.0-0  <= 2.0.0", "1.0.1-beta", true),
+            ("1.1 - 2", "1.1.1", true),
+            ("1.5.0 - 4.5", "3.7.0", true),
+            ("1.1-3", "4.3.2", false),
             ("^1.1", "1.1.1", true),
             ("^1.1", "4.3.2", false),
             ("^1.x", "1.1.1", true),
             ("^2.x", "1.1.1", false),
+            ("^1.x", "2.1.1", false),
+            ("^1.x", "1.1.1-beta1", false),
+            ("^1.1.2-alpha", "1.2.1-beta1", true),
+            ("^1.2.x-alpha", "1.1.1-beta1", false),
+            ("^0.0.1", "0.0.1", true),
+            ("^0.0.1", "0.3.1", false),
+            ("~*", "2.1.1", true),
+            ("~1", "2.1.1", false),
+            ("~1", "1.3.5", true),
+            ("~1", "1.4", true),
+            ("~1.x", "2.1.1", false),
+            ("~1.x", "1.3.5", true),
+            ("~1.x", "1.4", true),
+            ("~1.1", "1.1.1", true),
+            ("~1.1", "1.1.1-alpha", false),
+            ("~1.1-alpha", "1.1.1-beta", true),
+            ("~1.1.1-beta", "1.1.1-alpha", false),
+            ("~1.1.1-beta", "1.1.1", true),
+            ("~1.2.3", "1.2.5", true),
+            ("~1.2.3", "1.2.2", false),
+            ("~1.2.3", "1.3.2", false),
+            ("~1.1", "1.2.3", false),
+            ("~1.3", "2.4.5", false),
+            ("1.0.0 - 2.0.0 <=2.0.0", "1.5.0", true),
+            ("1.0.0 - 2.0.0, <=2.0.0", "1.5.0", true),
+            (">=1.19-0", "v1.25.3+k3s1", true),
+            (">=1.19-0", "1.18.9-gke.100", false),
+            (">=1.19-0", "1.21.0-eks-1", true),
+            (">= 1.21.0-0", "v1.20.15", false),
+            ("<1.22-0", "1.21.14-gke.700", true),
+            // More cases from the chart loader's and Helm's own tests.
+            ("0.0.x", "0.0.2", true),
+            ("0.0.0 - 0.0.3", "0.0.2", true),
+            ("0.x", "0.0.2", true),
+            ("<2.x", "1.1.1", true),
+            ("<=2.x", "3.1.0", false),
+            (">1.1 || <3", "4.3.2", true),
+            ("1.1 - 3", "4.3.2", false),
+            ("1.1 - 3", "2.3.2", true),
             ("^0.2.3", "0.2.4", true),
             ("^0.2.3", "0.3.0", false),
             ("^0.0.3", "0.0.3", true),
@@ -486,12 +631,21 @@ mod tests {
             (">=1.1", "1.2.0-beta", false),
             ("16.x.x", "16.7.27", true),
             ("2.x.x", "2.31.4", true),
-        ];
-        for (c, v, want) in cases {
-            assert_eq!(is_compatible_range(c, v), want, "{c} vs {v}");
+        ] {
+            assert_eq!(check(c, v), want, "{c} against {v}");
+            assert_eq!(is_compatible_range(c, v), want, "{c} against {v}");
         }
+    }
+
+    #[test]
+    fn improper_constraints_are_errors() {
         // An empty constraint does not parse, so nothing is compatible with it.
         assert!(!is_compatible_range("", "1.0.0"));
-        assert!(Constraints::parse("bogus").is_err());
+        assert!(!is_compatible_range(">=1.0", "x"));
+        assert_eq!(Constraints::parse("bogus").unwrap_err().to_string(), "improper constraint: \"bogus\"");
+        // Go's `\s` is ASCII only: a no-break space does not separate constraints.
+        assert!(Constraints::parse(">=1.0 <2").is_ok());
+        assert!(Constraints::parse(">=1.0\u{a0}<2").is_err());
+        assert!(Constraints::parse(">=1.0\t<2").is_ok());
     }
 }

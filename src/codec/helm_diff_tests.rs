@@ -12,17 +12,10 @@ fn from_yaml_like_helm(text: &str) -> Json {
     match yaml_read::from_str(text) {
         Ok(Json::Object(m)) => Json::Object(m),
         Ok(Json::Null) => serde_json::json!({}),
-        Ok(other) => {
-            let kind = match other {
-                Json::Array(_) => "array",
-                Json::String(_) => "string",
-                Json::Number(_) => "number",
-                _ => "bool",
-            };
-            err(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
-            ))
-        }
+        Ok(other) => err(format!(
+            "error unmarshaling JSON: while decoding JSON: {}",
+            json::unmarshal_type_error(&other, "map[string]interface {}")
+        )),
         Err(e) => err(format!("error converting YAML to JSON: {}", e.message)),
     }
 }

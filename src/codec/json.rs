@@ -1,7 +1,8 @@
-//! Writing JSON byte-for-byte like Go's encoding/json.Marshal.
+//! Writing JSON byte-for-byte like Go's encoding/json.Marshal, and the text
+//! of its decoder's UnmarshalTypeError.
 //!
 //! Matched against Go 1.25 src/encoding/json/encode.go (string escaping,
-//! floatEncoder, sorted map keys) and indent.go (MarshalIndent).
+//! floatEncoder, sorted map keys), indent.go (MarshalIndent) and decode.go.
 
 use serde_json::Value as Json;
 
@@ -142,63 +143,34 @@ fn push_u00(out: &mut String, b: u8, hex: &[u8; 16]) {
     out.push(hex[(b & 0xF) as usize] as char);
 }
 
+/// The name encoding/json's UnmarshalTypeError gives a JSON value's kind.
+pub fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "bool",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "array",
+        Json::Object(_) => "object",
+    }
+}
+
+/// encoding/json UnmarshalTypeError for a value (not a struct field):
+/// `json: cannot unmarshal array into Go value of type map[string]interface {}`.
+pub fn unmarshal_type_error(v: &Json, go_type: &str) -> String {
+    format!("json: cannot unmarshal {} into Go value of type {go_type}", json_kind(v))
+}
+
 /// encoding/json floatEncoder(64): shortest digits, plain decimal unless
 /// |f| < 1e-6 or |f| ≥ 1e21, then exponent form with `e-07` shortened to `e-7`.
 pub fn format_float64(f: f64) -> String {
     let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let (neg, digits, exp) = crate::engine::gofmt::shortest_digits(f);
-        let mut s = String::new();
-        if neg {
-            s.push('-');
-        }
-        s.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            s.push('.');
-            s.push_str(&digits[1..]);
-        }
-        s.push('e');
-        s.push(if exp < 0 { '-' } else { '+' });
-        // strconv writes at least two exponent digits; Marshal drops the
-        // leading zero of a negative one-digit exponent only.
-        let a = exp.unsigned_abs();
-        if a < 10 && exp >= 0 {
-            s.push('0');
-        }
-        s.push_str(&a.to_string());
-        s
-    } else {
-        format_float_fixed_shortest(f)
-    }
-}
-
-/// strconv.FormatFloat(f, 'f', -1, 64): shortest round-trip digits, no exponent.
-pub fn format_float_fixed_shortest(f: f64) -> String {
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let (neg, digits, exp) = crate::engine::gofmt::shortest_digits(f);
-    let mut s = String::new();
-    if neg {
-        s.push('-');
-    }
-    let nd = digits.len() as i32;
-    let dp = exp + 1;
-    if dp <= 0 {
-        s.push_str("0.");
-        for _ in 0..(-dp) {
-            s.push('0');
-        }
-        s.push_str(&digits);
-    } else if dp >= nd {
-        s.push_str(&digits);
-        for _ in 0..(dp - nd) {
-            s.push('0');
-        }
-    } else {
-        s.push_str(&digits[..dp as usize]);
-        s.push('.');
-        s.push_str(&digits[dp as usize..]);
+    let fmt = if abs != 0.0 && !(1e-6..1e21).contains(&abs) { 'e' } else { 'f' };
+    let mut s = crate::engine::gofmt::strconv::format_float(f, fmt, -1, 64);
+    // Go: "clean up e-09 to e-9".
+    let n = s.len();
+    if fmt == 'e' && n >= 4 && s.as_bytes()[n - 4..n - 1] == *b"e-0" {
+        s.remove(n - 2);
     }
     s
 }
@@ -207,6 +179,20 @@ pub fn format_float_fixed_shortest(f: f64) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn unmarshal_type_errors_name_the_json_kind() {
+        // Go: encoding/json decode.go UnmarshalTypeError.Error.
+        assert_eq!(
+            unmarshal_type_error(&json!([1]), "map[string]interface {}"),
+            "json: cannot unmarshal array into Go value of type map[string]interface {}"
+        );
+        let kinds: Vec<&str> = [json!(null), json!(true), json!(1.5), json!("x"), json!([]), json!({})]
+            .iter()
+            .map(json_kind)
+            .collect();
+        assert_eq!(kinds, ["null", "bool", "number", "string", "array", "object"]);
+    }
 
     #[test]
     fn floats_like_encoding_json() {

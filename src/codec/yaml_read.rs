@@ -330,30 +330,10 @@ fn resolve_table(text: &str) -> Option<Resolved> {
 
 /// strconv.ParseFloat for text starting with '.', as resolve's '.' hint uses it:
 /// `.5`, `.5e3`; out-of-range values are an error in Go (so a string here).
+/// After a '.', ParseFloat's syntax is `\.[0-9]+([eE][-+]?[0-9]+)?`, the
+/// '.' branch of yaml_style_float.
 fn go_parse_float_dot(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let mut i = 1;
-    let digits_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i == digits_start {
-        return None;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return None;
-        }
-    }
-    if i != b.len() {
+    if !(text.starts_with('.') && yaml_style_float(text)) {
         return None;
     }
     parse_finite(text)
@@ -840,7 +820,7 @@ fn format_float32_key(f: f64) -> String {
     if f32v.is_infinite() {
         return if f32v > 0.0 { ".inf".into() } else { "-.inf".into() };
     }
-    crate::engine::gofmt::format_float32_g(f32v)
+    crate::engine::gofmt::strconv::format_float(f, 'g', -1, 32)
 }
 
 fn resolvable_tag(tag: &str) -> bool {

@@ -385,31 +385,59 @@ impl FilesObject {
         self.files.get(name).cloned().unwrap_or_else(|| Rc::from(&[][..]))
     }
 
-    /// `.Files.Glob`: gobwas/glob with `/` as separator (`*` stays within a
-    /// path segment, `**` crosses them); a bad pattern matches everything.
+    /// `.Files.Glob`.
     fn glob(&self, pattern: &str) -> FilesObject {
-        let matcher = GlobPattern::compile(pattern).unwrap_or(GlobPattern::any());
-        FilesObject {
-            files: Rc::new(
-                self.files
-                    .iter()
-                    .filter(|(k, _)| matcher.matches(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-        }
+        FilesObject { files: Rc::new(files_glob(&self.files, pattern)) }
     }
 
-    /// Helm: files.AsConfig / AsSecrets: base names to contents, as toYaml.
-    fn as_yaml_map(&self, encode: impl Fn(&[u8]) -> String) -> String {
-        let mut m = serde_json::Map::new();
-        for (k, v) in self.files.iter() {
-            let base = k.rsplit('/').next().unwrap_or(k);
-            m.insert(base.to_string(), serde_json::Value::String(encode(v)));
-        }
-        let yaml = crate::codec::yaml_write::to_yaml(&serde_json::Value::Object(m));
-        yaml.strip_suffix('\n').map(str::to_string).unwrap_or(yaml)
+    fn entries(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(k, v)| (k.as_str(), &v[..]))
     }
+}
+
+// Helm's pkg/engine/files.go, over any file name → bytes map: shared by this
+// module's FilesObject and the Jinja engine's `files` object.
+
+/// Helm files.Glob: the files whose names match `pattern` (gobwas/glob with
+/// `/` as separator); a malformed pattern matches everything.
+pub fn files_glob<V: Clone>(files: &BTreeMap<String, V>, pattern: &str) -> BTreeMap<String, V> {
+    let matcher = GlobPattern::compile(pattern).unwrap_or_else(GlobPattern::any);
+    files.iter().filter(|(k, _)| matcher.matches(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// Helm files.Lines: one trailing newline dropped, then split on `\n`; no
+/// lines for a missing or empty file.
+pub fn files_lines(data: &[u8]) -> Vec<String> {
+    if data.is_empty() {
+        return Vec::new();
+    }
+    let s = String::from_utf8_lossy(data);
+    let s = s.strip_suffix('\n').unwrap_or(&s);
+    s.split('\n').map(str::to_string).collect()
+}
+
+/// Helm files.AsConfig: base names to contents, as toYaml.
+pub fn files_as_config<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
+    files_as_yaml_map(files, |b| String::from_utf8_lossy(b).into_owned())
+}
+
+/// Helm files.AsSecrets: base names to base64 (StdEncoding) contents, as toYaml.
+pub fn files_as_secrets<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
+    use base64::Engine as _;
+    files_as_yaml_map(files, |b| base64::engine::general_purpose::STANDARD.encode(b))
+}
+
+fn files_as_yaml_map<'a>(
+    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+    encode: impl Fn(&[u8]) -> String,
+) -> String {
+    let mut m = serde_json::Map::new();
+    for (k, v) in files {
+        let base = k.rsplit('/').next().unwrap_or(k);
+        m.insert(base.to_string(), serde_json::Value::String(encode(v)));
+    }
+    let yaml = crate::codec::yaml_write::to_yaml(&serde_json::Value::Object(m));
+    yaml.strip_suffix('\n').map(str::to_string).unwrap_or(yaml)
 }
 
 impl Object for FilesObject {
@@ -418,10 +446,8 @@ impl Object for FilesObject {
     }
     fn field(&self, _name: &str) -> Option<Value> {
         match _name {
-            "AsConfig" => Some(Value::string(
-                self.as_yaml_map(|b| String::from_utf8_lossy(b).into_owned()),
-            )),
-            "AsSecrets" => Some(Value::string(self.as_yaml_map(base64_std))),
+            "AsConfig" => Some(Value::string(files_as_config(self.entries()))),
+            "AsSecrets" => Some(Value::string(files_as_secrets(self.entries()))),
             _ => None,
         }
     }
@@ -451,17 +477,7 @@ impl Object for FilesObject {
             "Get" => Value::string(String::from_utf8_lossy(&self.get_bytes(&arg)).into_owned()),
             "GetBytes" => Value::Bytes(self.get_bytes(&arg)),
             "Glob" => self.glob(&arg).to_value(),
-            _ => {
-                // Lines: split on "\n" after dropping one trailing newline.
-                let data = self.get_bytes(&arg);
-                if data.is_empty() {
-                    Value::list(vec![])
-                } else {
-                    let s = String::from_utf8_lossy(&data);
-                    let s = s.strip_suffix('\n').unwrap_or(&s);
-                    Value::list(s.split('\n').map(Value::str).collect())
-                }
-            }
+            _ => Value::list(files_lines(&self.get_bytes(&arg)).into_iter().map(Value::string).collect()),
         }))
     }
     fn to_data(&self) -> Value {
@@ -475,12 +491,6 @@ impl Object for FilesObject {
     fn collection(&self) -> Option<Value> {
         Some(self.to_data())
     }
-}
-
-/// Standard base64, as Go's base64.StdEncoding.
-fn base64_std(data: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
 /// A glob as github.com/gobwas/glob compiles it with `/` as the separator:
@@ -648,6 +658,21 @@ fn match_tokens(toks: &[GlobToken], s: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_helpers_follow_helm_files_go() {
+        // Helm: pkg/engine/files.go Lines, AsConfig, AsSecrets.
+        assert_eq!(files_lines(b"a\nb\n"), ["a", "b"]);
+        assert_eq!(files_lines(b"a\n\n"), ["a", ""]);
+        assert_eq!(files_lines(b"a"), ["a"]);
+        assert!(files_lines(b"").is_empty());
+        let files = [("dir/x.txt", &b"hi\n"[..]), ("y", &b"1"[..])];
+        assert_eq!(files_as_config(files.into_iter()), "x.txt: |\n  hi\n\"y\": \"1\"");
+        assert_eq!(files_as_secrets(files.into_iter()), "x.txt: aGkK\n\"y\": MQ==");
+        let all: BTreeMap<String, u8> = [("a/x.txt".to_string(), 1), ("b".to_string(), 2)].into();
+        assert_eq!(files_glob(&all, "a/*").into_keys().collect::<Vec<_>>(), ["a/x.txt"]);
+        assert_eq!(files_glob(&all, "["), all, "a bad pattern matches all");
+    }
 
     #[test]
     fn globs_follow_gobwas_rules() {

@@ -275,7 +275,7 @@ impl Printer {
     fn fmt_float_with(&mut self, v: f64, verb: char, prec: i32) {
         let prec = if self.f.prec_present { self.f.prec as i32 } else { prec };
         let conv_verb = if verb == 'F' { 'f' } else { verb };
-        let formatted = strconv::format_float(v, conv_verb, prec);
+        let formatted = strconv::format_float(v, conv_verb, prec, 64);
         let mut num: Vec<char> = Vec::with_capacity(formatted.len() + 1);
         if formatted.starts_with('-') || formatted.starts_with('+') {
             num.extend(formatted.chars());
@@ -443,7 +443,7 @@ impl Printer {
             self.pad(&q);
             return;
         }
-        let q = strconv::quote(s, self.f.plus);
+        let q = if self.f.plus { strconv::quote_to_ascii(s) } else { strconv::quote(s) };
         self.pad(&q);
     }
 
@@ -880,90 +880,7 @@ impl Printer {
 /// the shortest digits that round-trip, in exponent form when the decimal
 /// exponent is below -4 or at least 6 (`1e+06`, `100000`, `1.5e-05`).
 pub fn format_float_g(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let (neg, digits, exp) = shortest_digits(f);
-    format_g_digits(neg, &digits, exp)
-}
-
-/// Go's `strconv.FormatFloat(float64(f), 'g', -1, 32)`: shortest digits that
-/// round-trip as a float32 (sigs.k8s.io/yaml uses it for float map keys).
-pub fn format_float32_g(f: f32) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let e = format!("{:e}", f.abs());
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    format_g_digits(f < 0.0, &digits, exp.parse().unwrap_or(0))
-}
-
-/// %g layout of shortest decimal `digits` whose first digit has exponent `exp`.
-fn format_g_digits(neg: bool, digits: &str, exp: i32) -> String {
-    let mut s = String::new();
-    if neg {
-        s.push('-');
-    }
-    let nd = digits.len() as i32;
-    let dp = exp + 1;
-    // strconv's %g with shortest precision switches to %e at exponent 6.
-    let eprec = 6;
-    if exp < -4 || exp >= eprec {
-        s.push_str(&digits[..1]);
-        if nd > 1 {
-            s.push('.');
-            s.push_str(&digits[1..]);
-        }
-        s.push('e');
-        if exp < 0 {
-            s.push('-');
-        } else {
-            s.push('+');
-        }
-        let a = exp.abs();
-        if a < 10 {
-            s.push('0');
-        }
-        s.push_str(&a.to_string());
-    } else if dp <= 0 {
-        s.push_str("0.");
-        for _ in 0..(-dp) {
-            s.push('0');
-        }
-        s.push_str(digits);
-    } else if dp >= nd {
-        s.push_str(digits);
-        for _ in 0..(dp - nd) {
-            s.push('0');
-        }
-    } else {
-        s.push_str(&digits[..dp as usize]);
-        s.push('.');
-        s.push_str(&digits[dp as usize..]);
-    }
-    s
-}
-
-/// The shortest round-trip decimal digits of `f` and the exponent of the
-/// first digit, from Rust's shortest `{:e}` formatting (same digits as Go's).
-pub fn shortest_digits(f: f64) -> (bool, String, i32) {
-    let e = format!("{:e}", f.abs());
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    (f < 0.0, digits, exp.parse().unwrap_or(0))
+    strconv::format_float(f, 'g', -1, 64)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::codec::json::{json_kind, unmarshal_type_error};
 use crate::codec::yaml_read;
 
 pub mod order;
@@ -236,8 +237,8 @@ pub fn read_head(doc: &str) -> Result<Head, String> {
         serde_json::Value::Null => return Ok(Head::default()),
         other => {
             return Err(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
-                json_type_name(other)
+                "error unmarshaling JSON: while decoding JSON: {}",
+                unmarshal_type_error(other, "util.SimpleHead")
             ))
         }
     };
@@ -247,7 +248,7 @@ pub fn read_head(doc: &str) -> Result<Head, String> {
             Some(serde_json::Value::String(s)) => Ok(s.clone()),
             Some(other) => Err(format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {field} of type string",
-                json_type_name(other)
+                json_kind(other)
             )),
         }
     };
@@ -270,17 +271,6 @@ pub fn read_head(doc: &str) -> Result<Head, String> {
         }
     }
     Ok(head)
-}
-
-fn json_type_name(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "bool",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
-    }
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ pub struct SortedValue<'a>(pub &'a Value);
 
 impl Serialize for SortedValue<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
+        use serde::ser::SerializeSeq;
         match self.0 {
             Value::Array(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
@@ -75,15 +75,7 @@ impl Serialize for SortedValue<'_> {
                 }
                 seq.end()
             }
-            Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-                let mut out = s.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    out.serialize_entry(k, &SortedValue(v))?;
-                }
-                out.end()
-            }
+            Value::Object(map) => sorted_map(map, s),
             other => other.serialize(s),
         }
     }

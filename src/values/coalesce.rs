@@ -119,7 +119,7 @@ fn coalesce_globals(log: &mut Log, dest: &MapRef, src: &MapRef, prefix: &str) {
                 }
                 Some(_) => log.printf(format!(
                     "Conflict: cannot merge map onto non-map for {}. Skipping.",
-                    crate::chart::gostr::quote(&key)
+                    crate::engine::gofmt::strconv::quote(&key)
                 )),
             }
         } else if matches!(tree::get(&dg, &key), Some(Node::Map(_))) {

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::codec::json::unmarshal_type_error;
 use crate::codec::yaml_read;
 
 /// A values document that could not be read; the text is Helm's.
@@ -59,14 +60,9 @@ pub fn load_values(data: &[u8]) -> Result<Map<String, Value>, LoadValuesError> {
             Ok(Value::Object(m)) => values = merge_maps(values, m),
             Ok(Value::Null) => {}
             Ok(other) => {
-                let kind = match other {
-                    Value::Bool(_) => "bool",
-                    Value::Number(_) => "number",
-                    Value::String(_) => "string",
-                    _ => "array",
-                };
                 return Err(LoadValuesError::Unmarshal(format!(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                    "error unmarshaling JSON: while decoding JSON: {}",
+                    unmarshal_type_error(&other, "map[string]interface {}")
                 )));
             }
             Err(e) => {

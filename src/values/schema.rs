@@ -124,7 +124,7 @@ impl From<&ValidationError<'_>> for Flat {
 
 /// The v6 library's `quote`: Go's `%q` with `'` as the quote character.
 fn quote(s: &str) -> String {
-    let q = crate::chart::gostr::quote(s);
+    let q = crate::engine::gofmt::strconv::quote(s);
     let inner = &q[1..q.len() - 1];
     format!("'{}'", inner.replace("\\\"", "\"").replace('\'', "\\'"))
 }
@@ -323,7 +323,7 @@ fn kind_of(k: &ValidationErrorKind, instance: &Value) -> Kind {
 /// Why a string is not of a format, in the words of the v6 library
 /// (format.go) for the formats ported here.
 fn format_reason(format: &str, s: &str) -> Option<String> {
-    let go_q = |c: char| crate::chart::gostr::quote(&c.to_string()).replace('"', "'");
+    let go_q = |c: char| crate::engine::gofmt::strconv::quote(&c.to_string()).replace('"', "'");
     match format {
         "ipv4" => {
             let groups: Vec<&str> = s.split('.').collect();
@@ -335,7 +335,7 @@ fn format_reason(format: &str, s: &str) -> Option<String> {
                     return Some("leading zeros".into());
                 }
                 match g.parse::<i64>() {
-                    Err(_) => return Some(format!("strconv.Atoi: parsing {}: invalid syntax", crate::chart::gostr::quote(g))),
+                    Err(_) => return Some(format!("strconv.Atoi: parsing {}: invalid syntax", crate::engine::gofmt::strconv::quote(g))),
                     Ok(n) if !(0..=255).contains(&n) => return Some("decimal must be between 0 and 255".into()),
                     Ok(_) => {}
                 }
@@ -407,7 +407,7 @@ fn hostname_reason(s: &str) -> Option<String> {
             return Some("label ends with hyphen".into());
         }
         if let Some(c) = label.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '-') {
-            return Some(format!("invalid character {}", crate::chart::gostr::quote(&c.to_string()).replace('"', "'")));
+            return Some(format!("invalid character {}", crate::engine::gofmt::strconv::quote(&c.to_string()).replace('"', "'")));
         }
     }
     None

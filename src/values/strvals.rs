@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use crate::chart::gostr::quote;
+use crate::engine::gofmt::strconv::quote;
 
 /// Helm's `MaxIndex`: the largest list index `--set` accepts.
 pub const MAX_INDEX: usize = 65536;
@@ -281,26 +281,7 @@ impl<'s, 'a> Parser<'s, 'a> {
             }
             Some('.') => {
                 nested += 1;
-                if nested > MAX_NESTED_NAME_LEVEL {
-                    return Err(msg(format!(
-                        "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
-                    )));
-                }
-                let (mut inner, existed) = match data.get_mut(&k) {
-                    None => (Map::new(), false),
-                    Some(Value::Object(m)) => (std::mem::take(m), true),
-                    Some(other) => return Err(conversion_panic(other, "map[string]interface {}")),
-                };
-                let e = self.key(&mut inner, nested);
-                let empty = inner.is_empty();
-                // Go mutates the map in place; put it back where it was.
-                if !empty || existed {
-                    set(data, &k, Value::Object(inner));
-                }
-                match e {
-                    Ok(()) if empty => Err(msg(format!("key map {} has no value", quote(&k)))),
-                    other => other,
-                }
+                nested_map_key(data, &k, nested, |inner| self.key(inner, nested))
             }
             _ => Err(PErr::Eof),
         }
@@ -359,26 +340,8 @@ impl<'s, 'a> Parser<'s, 'a> {
                 }
             }
             Some('[') => {
-                let next_i = match self.key_index() {
-                    Ok(n) => n,
-                    Err(e) => return (list, Err(msg(format!("error parsing index: {}", e.text())))),
-                };
-                let mut crt = Vec::new();
-                if (i as usize) < list.len() {
-                    match &list[i as usize] {
-                        Value::Null => {}
-                        Value::Array(l) => crt = l.clone(),
-                        other => {
-                            let e = conversion_panic(other, "[]interface {}");
-                            return (list, Err(e));
-                        }
-                    }
-                }
-                let (list2, r) = self.list_item(crt, next_i, nested);
-                if r.is_err() {
-                    return (list, r);
-                }
-                set_index(list, i, Value::Array(list2))
+                let next_i = self.key_index();
+                nested_list_item(list, i, next_i, |crt, next_i| self.list_item(crt, next_i, nested))
             }
             Some('.') => {
                 let mut inner = Map::new();
@@ -533,25 +496,7 @@ impl LiteralParser<'_> {
             }
             Some('.') => {
                 nested += 1;
-                if nested > MAX_NESTED_NAME_LEVEL {
-                    return Err(msg(format!(
-                        "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
-                    )));
-                }
-                let (mut inner, existed) = match data.get_mut(&k) {
-                    None => (Map::new(), false),
-                    Some(Value::Object(m)) => (std::mem::take(m), true),
-                    Some(other) => return Err(conversion_panic(other, "map[string]interface {}")),
-                };
-                let e = self.key(&mut inner, nested);
-                let empty = inner.is_empty();
-                if !empty || existed {
-                    set(data, &k, Value::Object(inner));
-                }
-                match e {
-                    Ok(()) if empty => Err(msg(format!("key map {} has no value", quote(&k)))),
-                    other => other,
-                }
+                nested_map_key(data, &k, nested, |inner| self.key(inner, nested))
             }
             Some('[') => {
                 let i = self.key_index().map_err(|e| msg(format!("error parsing index: {}", e.text())))?;
@@ -607,26 +552,8 @@ impl LiteralParser<'_> {
                 set_index(list, i, Value::Object(inner))
             }
             Some('[') => {
-                let next_i = match self.key_index() {
-                    Ok(n) => n,
-                    Err(e) => return (list, Err(msg(format!("error parsing index: {}", e.text())))),
-                };
-                let mut crt = Vec::new();
-                if (i as usize) < list.len() {
-                    match &list[i as usize] {
-                        Value::Null => {}
-                        Value::Array(l) => crt = l.clone(),
-                        other => {
-                            let e = conversion_panic(other, "[]interface {}");
-                            return (list, Err(e));
-                        }
-                    }
-                }
-                let (list2, r) = self.list_item(crt, next_i, nested);
-                if r.is_err() {
-                    return (list, r);
-                }
-                set_index(list, i, Value::Array(list2))
+                let next_i = self.key_index();
+                nested_list_item(list, i, next_i, |crt, next_i| self.list_item(crt, next_i, nested))
             }
             other => (Vec::new(), Err(msg(format!("parse error: unexpected token {}", other.map(|c| c as u32).unwrap_or(0))))),
         }
@@ -643,6 +570,68 @@ pub fn parse_literal_into(s: &str, dest: &mut Map<String, Value>) -> Result<(), 
 pub fn parse_literal(s: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     parse_literal_into(s, &mut m).map(|()| m)
+}
+
+/// The `[` step of both parsers' list_item() (Helm parser.go and
+/// literal_parser.go): with the index just read, parse the rest into the list
+/// at `list[i]`, created if missing.
+fn nested_list_item(
+    list: Vec<Value>,
+    i: i64,
+    next_i: PResult<i64>,
+    parse_rest: impl FnOnce(Vec<Value>, i64) -> (Vec<Value>, PResult<()>),
+) -> (Vec<Value>, PResult<()>) {
+    let next_i = match next_i {
+        Ok(n) => n,
+        Err(e) => return (list, Err(msg(format!("error parsing index: {}", e.text())))),
+    };
+    let mut crt = Vec::new();
+    if (i as usize) < list.len() {
+        match &list[i as usize] {
+            Value::Null => {}
+            Value::Array(l) => crt = l.clone(),
+            other => {
+                let e = conversion_panic(other, "[]interface {}");
+                return (list, Err(e));
+            }
+        }
+    }
+    let (list2, r) = parse_rest(crt, next_i);
+    if r.is_err() {
+        return (list, r);
+    }
+    set_index(list, i, Value::Array(list2))
+}
+
+/// The `.` step of both parsers' key() (Helm parser.go and
+/// literal_parser.go): parse the rest of the key into the map at `k`,
+/// created if missing.
+fn nested_map_key(
+    data: &mut Map<String, Value>,
+    k: &str,
+    nested: usize,
+    parse_rest: impl FnOnce(&mut Map<String, Value>) -> PResult<()>,
+) -> PResult<()> {
+    if nested > MAX_NESTED_NAME_LEVEL {
+        return Err(msg(format!(
+            "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
+        )));
+    }
+    let (mut inner, existed) = match data.get_mut(k) {
+        None => (Map::new(), false),
+        Some(Value::Object(m)) => (std::mem::take(m), true),
+        Some(other) => return Err(conversion_panic(other, "map[string]interface {}")),
+    };
+    let e = parse_rest(&mut inner);
+    let empty = inner.is_empty();
+    // Go mutates the map in place; put it back where it was.
+    if !empty || existed {
+        set(data, k, Value::Object(inner));
+    }
+    match e {
+        Ok(()) if empty => Err(msg(format!("key map {} has no value", quote(k)))),
+        other => other,
+    }
 }
 
 #[cfg(test)]

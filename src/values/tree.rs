@@ -103,7 +103,7 @@ pub(crate) fn set(m: &MapRef, key: &str, v: Node) {
 
 /// Helm's `ErrNoTable` text: `"key" is not a table`.
 pub(crate) fn no_table(key: &str) -> String {
-    format!("{} is not a table", crate::chart::gostr::quote(key))
+    format!("{} is not a table", crate::engine::gofmt::strconv::quote(key))
 }
 
 /// Helm's `Values.Table`: the table at a dotted path.

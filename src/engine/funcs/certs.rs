@@ -334,7 +334,7 @@ fn base_params(cn: &str, ips: &Value, dns: &Value, days_valid: i64) -> Result<Ce
         let ia5 = name
             .clone()
             .try_into()
-            .map_err(|_| format!("error creating certificate: x509: {} cannot be encoded as an IA5String", super::go_quote(&name)))?;
+            .map_err(|_| format!("error creating certificate: x509: {} cannot be encoded as an IA5String", crate::engine::gofmt::strconv::quote(&name)))?;
         params.subject_alt_names.push(SanType::DnsName(ia5));
     }
     params.subject_alt_names.extend(ips.into_iter().map(SanType::IpAddress));
@@ -474,17 +474,9 @@ pub fn build_custom_cert(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, s};
     use super::*;
     use x509_parser::prelude::*;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
 
     fn parts(v: &Value) -> Certificate {
         ca_arg(v)
@@ -540,7 +532,7 @@ mod tests {
         // The leaf's signature verifies with the CA's public key.
         leaf_x509.verify_signature(Some(ca_x509.public_key())).expect("signed by the CA");
         // Sprig's template use: the PEM is base64-encoded into a Secret.
-        let b64 = lookup("b64enc").unwrap()(&[Value::str(&parts(&leaf).cert)]).unwrap();
+        let b64 = call("b64enc", &[Value::str(&parts(&leaf).cert)]).unwrap();
         assert!(matches!(b64, Value::String(ref t) if t.starts_with("LS0tLS1CRUdJTi")));
     }
 

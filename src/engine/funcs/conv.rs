@@ -1,6 +1,6 @@
 //! Go conversions the library leans on: Sprig's `strval` and `empty`,
 //! spf13/cast's `ToInt64`/`ToFloat64` (v1.7.0, what Helm builds with),
-//! strconv's `ParseInt`/`ParseFloat`/`Quote`, and the per-rune Unicode
+//! strconv's `ParseInt`/`ParseFloat`, and the per-rune Unicode
 //! predicates and simple case mappings of Go's `unicode` package.
 
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -210,50 +210,6 @@ pub fn parse_float(s: &str) -> Option<f64> {
     }
 }
 
-/// Go's `strconv.Quote`: a double-quoted Go string literal, printable runes
-/// kept, others escaped.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if is_print(c) => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and
-/// the ASCII space.
-pub fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    matches!(
-        c.general_category_group(),
-        GeneralCategoryGroup::Letter
-            | GeneralCategoryGroup::Mark
-            | GeneralCategoryGroup::Number
-            | GeneralCategoryGroup::Punctuation
-            | GeneralCategoryGroup::Symbol
-    )
-}
-
 /// Go's `unicode.IsUpper` (category Lu).
 pub fn is_upper(c: char) -> bool {
     if c.is_ascii() {
@@ -376,15 +332,6 @@ mod tests {
         assert_eq!(to_float64(&Value::str("x")), 0.0);
         assert_eq!(to_float64(&Value::Int(7)), 7.0);
         assert_eq!(to_float64(&Value::Bool(true)), 1.0);
-    }
-
-    #[test]
-    fn quote_like_strconv() {
-        assert_eq!(go_quote("a\"b\\c\n"), r#""a\"b\\c\n""#);
-        assert_eq!(go_quote("héllo ☺"), "\"héllo ☺\"");
-        assert_eq!(go_quote("\u{1}\u{7f}"), r#""\x01\x7f""#);
-        assert_eq!(go_quote("\u{200b}"), r#""\u200b""#);
-        assert_eq!(go_quote("\u{a0}"), r#""\u00a0""#);
     }
 
     #[test]

@@ -205,19 +205,8 @@ pub fn decrypt_aes(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call_str as call, s};
     use super::*;
-
-    fn call(name: &str, args: &[Value]) -> String {
-        match lookup(name).unwrap()(args) {
-            Ok(Value::String(s)) => s.to_string(),
-            other => panic!("{name}: {other:?}"),
-        }
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
 
     #[test]
     fn digests_match_sprig_tests() {

@@ -734,21 +734,9 @@ pub fn unix_epoch(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, printed, s};
     use super::*;
     use crate::engine::gofmt::sprint_value;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn printed(name: &str, args: &[Value]) -> String {
-        sprint_value(&call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}")))
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
 
     #[test]
     fn durations_print_like_go() {

@@ -45,12 +45,8 @@ pub fn must_deep_copy(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call_ok as call};
     use super::*;
-
-    fn call(name: &str, args: &[Value]) -> Value {
-        lookup(name).unwrap()(args).unwrap()
-    }
 
     #[test]
     fn defaults_match_sprig_tests() {

@@ -215,21 +215,9 @@ pub fn dig(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, printed, s};
     use super::*;
     use crate::engine::gofmt::sprint_value;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn printed(name: &str, args: &[Value]) -> String {
-        sprint_value(&call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}")))
-    }
-
-    fn s(v: &str) -> Value {
-        Value::str(v)
-    }
 
     fn d(pairs: &[(&str, Value)]) -> Value {
         Value::map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())

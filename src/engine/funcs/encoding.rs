@@ -172,14 +172,11 @@ pub fn b32dec(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
-    use super::*;
+    use super::super::test_util::{call_str, s};
 
-    fn call(name: &str, s: &str) -> String {
-        match lookup(name).unwrap()(&[Value::str(s)]) {
-            Ok(Value::String(s)) => s.to_string(),
-            other => panic!("{other:?}"),
-        }
+    /// A one-string-argument function's string result.
+    fn call(name: &str, x: &str) -> String {
+        call_str(name, &[s(x)])
     }
 
     #[test]

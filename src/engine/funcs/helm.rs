@@ -7,6 +7,7 @@ use super::conv::to_int64;
 use super::dates::{duration_value, parse_go_duration, DURATION_TYPE};
 use super::{arg_str, call_err, FuncResult};
 use crate::codec;
+use crate::codec::json::unmarshal_type_error;
 use crate::engine::value::{Map, Value};
 
 /// Helm wraps `required` and `fail` messages in these so its error report
@@ -112,18 +113,6 @@ pub fn go_data_to_value(v: &serde_json::Value) -> Value {
             Value::map(o.iter().map(|(k, v)| (k.clone(), go_data_to_value(v))).collect())
         }
         other => Value::from_json(other),
-    }
-}
-
-/// The JSON kind encoding/json names in an UnmarshalTypeError.
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "bool",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
     }
 }
 
@@ -321,24 +310,14 @@ fn check_json_syntax(b: &[u8]) -> Result<(), String> {
     }
 }
 
-/// encoding/json `quoteChar`.
+/// encoding/json `quoteChar` of a byte (here as the Latin-1 char): what
+/// strconv.QuoteRune prints for it, `'` and `"` included.
 fn quote_char(c: char) -> String {
-    match c {
-        '\'' => r"'\''".to_string(),
-        '"' => "'\"'".to_string(),
-        c => {
-            let q = super::go_quote(&c.to_string());
-            format!("'{}'", &q[1..q.len() - 1])
-        }
-    }
+    crate::engine::gofmt::strconv::quote_rune(c, false)
 }
 
 const MAP_TYPE: &str = "map[string]interface {}";
 const LIST_TYPE: &str = "[]interface {}";
-
-fn unmarshal_type_error(v: &serde_json::Value, into: &str) -> String {
-    format!("json: cannot unmarshal {} into Go value of type {into}", json_kind(v))
-}
 
 /// Helm `fromJson`: a dict; errors go into its "Error" key.
 pub fn from_json(a: &[Value]) -> FuncResult {
@@ -497,7 +476,7 @@ pub fn as_duration(v: &Value) -> Result<i64, String> {
             if let Some(f) = super::conv::parse_float(t) {
                 return duration_from_seconds_float(f);
             }
-            Err(format!("could not parse duration {}", super::go_quote(s)))
+            Err(format!("could not parse duration {}", crate::engine::gofmt::strconv::quote(s)))
         }
         Value::Nil | Value::Missing => Err("invalid duration".into()),
         Value::Int(i) | Value::Int64(i) => {
@@ -630,21 +609,9 @@ pub fn duration_truncate_to(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, printed, s};
     use super::*;
     use crate::engine::gofmt::sprint_value;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn printed(name: &str, args: &[Value]) -> String {
-        sprint_value(&call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}")))
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
 
     #[test]
     fn required_and_fail_wrap_their_message() {

@@ -246,17 +246,8 @@ pub fn concat(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, printed};
     use super::*;
-    use crate::engine::gofmt::sprint_value;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn printed(name: &str, args: &[Value]) -> String {
-        sprint_value(&call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}")))
-    }
 
     fn ints(v: &[i64]) -> Value {
         Value::list(v.iter().map(|i| Value::Int(*i)).collect())

@@ -271,7 +271,7 @@ impl Decimal {
         if !f.is_finite() {
             return Err(format!("Cannot create a Decimal from {}", sprint_value(&Value::Float(f))));
         }
-        let (neg, digits, exp) = crate::engine::gofmt::shortest_digits(f);
+        let (neg, digits, exp) = crate::engine::gofmt::strconv::shortest_digits(f);
         let mut mantissa: BigInt = digits.parse().unwrap_or_default();
         if neg {
             mantissa = -mantissa;
@@ -364,28 +364,8 @@ pub fn mulf(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, call_ok as v, f, i, s};
     use super::*;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn v(name: &str, args: &[Value]) -> Value {
-        call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}"))
-    }
-
-    fn f(x: f64) -> Value {
-        Value::Float(x)
-    }
-
-    fn i(x: i64) -> Value {
-        Value::Int(x)
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
 
     #[test]
     fn integer_math_matches_sprig_tests() {

@@ -31,11 +31,13 @@ mod math;
 mod paths;
 mod reflect;
 mod regex;
-pub mod semver;
+mod semver;
 mod strings;
+#[cfg(test)]
+mod test_util;
 mod url;
 
-pub use conv::{go_quote, strval};
+pub use conv::strval;
 
 /// Why a function call failed, in the two forms Go's text/template reports.
 #[derive(Debug, Clone, PartialEq)]

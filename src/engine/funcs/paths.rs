@@ -1,51 +1,11 @@
 //! Go's `path` package functions (base, dir, clean, ext, isAbs). Sprig's
-//! `os*` forms use `path/filepath`, which on Unix is the same.
+//! `os*` forms use `path/filepath`, which on Unix is the same. `path.Clean`
+//! and `path.Base` are chart::archive's clean_path and path_base, which chart
+//! loading uses too.
 
 use super::{arg_str, FuncResult};
+use crate::chart::archive::{clean_path, path_base};
 use crate::engine::value::Value;
-
-/// Go's `path.Clean`: the shortest lexically equivalent path.
-pub fn go_clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for elem in path.split('/') {
-        match elem {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            e => parts.push(e),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
-
-/// Go's `path.Base`.
-pub fn go_base(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() {
-        return "/".into();
-    }
-    match trimmed.rfind('/') {
-        Some(i) => trimmed[i + 1..].to_string(),
-        None => trimmed.to_string(),
-    }
-}
 
 /// Go's `path.Dir`.
 pub fn go_dir(path: &str) -> String {
@@ -53,7 +13,7 @@ pub fn go_dir(path: &str) -> String {
         Some(i) => &path[..=i],
         None => "",
     };
-    go_clean(dir)
+    clean_path(dir)
 }
 
 /// Go's `path.Ext`.
@@ -69,7 +29,7 @@ pub fn go_ext(path: &str) -> String {
 }
 
 pub fn base(a: &[Value]) -> FuncResult {
-    Ok(Value::string(go_base(arg_str(a, 0))))
+    Ok(Value::str(path_base(arg_str(a, 0))))
 }
 
 pub fn dir(a: &[Value]) -> FuncResult {
@@ -77,7 +37,7 @@ pub fn dir(a: &[Value]) -> FuncResult {
 }
 
 pub fn clean(a: &[Value]) -> FuncResult {
-    Ok(Value::string(go_clean(arg_str(a, 0))))
+    Ok(Value::string(clean_path(arg_str(a, 0))))
 }
 
 pub fn ext(a: &[Value]) -> FuncResult {
@@ -95,23 +55,10 @@ mod tests {
     #[test]
     fn paths_match_go() {
         // Go path_test.go cases and Sprig docs/paths.md.
-        for (p, want) in [
-            ("", "."),
-            ("abc/", "abc"),
-            ("a//c", "a/c"),
-            ("a/./c/.", "a/c"),
-            ("a/c/b/..", "a/c"),
-            ("/../abc", "/abc"),
-            ("../../abc", "../../abc"),
-            ("abc/../../..", "../.."),
-            ("//", "/"),
-        ] {
-            assert_eq!(go_clean(p), want, "clean {p:?}");
-        }
-        assert_eq!(go_base("foo/bar/baz"), "baz");
-        assert_eq!(go_base("/"), "/");
-        assert_eq!(go_base(""), ".");
-        assert_eq!(go_base("a/b/"), "b");
+        assert_eq!(path_base("foo/bar/baz"), "baz");
+        assert_eq!(path_base("/"), "/");
+        assert_eq!(path_base(""), ".");
+        assert_eq!(path_base("a/b/"), "b");
         assert_eq!(go_dir("foo/bar/baz"), "foo/bar");
         assert_eq!(go_dir("baz"), ".");
         assert_eq!(go_dir("/a"), "/");

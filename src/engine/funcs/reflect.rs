@@ -53,12 +53,8 @@ pub fn deep_equal(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call_ok as call};
     use super::*;
-
-    fn call(name: &str, args: &[Value]) -> Value {
-        lookup(name).unwrap()(args).unwrap()
-    }
 
     #[test]
     fn reflection_matches_sprig_tests() {

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use regex::{Regex, RegexBuilder};
 
-use super::{arg_int, arg_str, call_err, go_quote, string_list, FuncError, FuncResult};
+use super::{arg_int, arg_str, call_err, string_list, FuncError, FuncResult};
+use crate::engine::gofmt::strconv;
 use crate::engine::value::Value;
 
 /// Rewrite Go regexp syntax into equivalent `regex` crate syntax.
@@ -214,7 +215,7 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
 
 /// `regexp.MustCompile`'s panic.
 fn must_compile(pattern: &str) -> Result<Regex, FuncError> {
-    compile(pattern).map_err(|e| call_err(format!("regexp: Compile({}): {e}", go_quote(pattern))))
+    compile(pattern).map_err(|e| call_err(format!("regexp: Compile({}): {e}", strconv::quote(pattern))))
 }
 
 /// Go `allMatches`: successive match spans, an empty match right after a
@@ -460,25 +461,8 @@ pub fn regex_quote_meta(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, i, printed, s};
     use super::*;
-    use crate::engine::gofmt::sprint_value;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn printed(name: &str, args: &[Value]) -> String {
-        sprint_value(&call(name, args).unwrap_or_else(|e| panic!("{name}: {e:?}")))
-    }
-
-    fn s(x: &str) -> Value {
-        Value::str(x)
-    }
-
-    fn i(x: i64) -> Value {
-        Value::Int(x)
-    }
 
     #[test]
     fn sprig_regex_tests() {

@@ -4,7 +4,8 @@
 use rand::seq::SliceRandom;
 use rand::RngExt;
 
-use super::conv::{self, byte_slice, go_quote, is_space, strval};
+use super::conv::{self, byte_slice, is_space, strval};
+use crate::engine::gofmt::strconv;
 use super::{arg_int, arg_str, call_err, string_list, FuncResult};
 use crate::engine::gofmt::sprint_value;
 use crate::engine::value::{Map, Value};
@@ -602,7 +603,7 @@ pub fn has_suffix(a: &[Value]) -> FuncResult {
 
 /// `quote`: each non-nil argument as `%q` of its strval, space-separated.
 pub fn quote(a: &[Value]) -> FuncResult {
-    let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| go_quote(&strval(v))).collect();
+    let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| strconv::quote(&strval(v))).collect();
     Ok(Value::string(parts.join(" ")))
 }
 
@@ -721,35 +722,16 @@ pub fn join(a: &[Value]) -> FuncResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup;
+    use super::super::test_util::{call, call_str, i, s};
     use super::*;
-
-    fn call(name: &str, args: &[Value]) -> FuncResult {
-        lookup(name).unwrap()(args)
-    }
-
-    fn s(v: &str) -> Value {
-        Value::str(v)
-    }
-
-    fn i(n: i64) -> Value {
-        Value::Int(n)
-    }
-
-    fn ok_str(name: &str, args: &[Value]) -> String {
-        match call(name, args) {
-            Ok(Value::String(s)) => s.to_string(),
-            other => panic!("{name}: {other:?}"),
-        }
-    }
 
     #[test]
     fn substr_and_trunc() {
         // strings_test.go TestSubstr / TestTrunc
-        assert_eq!(ok_str("substr", &[i(0), i(3), s("fooo")]), "foo");
-        assert_eq!(ok_str("substr", &[i(1), i(-1), s("fooo")]), "ooo");
-        assert_eq!(ok_str("substr", &[i(-1), i(2), s("fooo")]), "fo");
-        assert_eq!(ok_str("substr", &[i(1), i(99), s("fooo")]), "ooo");
+        assert_eq!(call_str("substr", &[i(0), i(3), s("fooo")]), "foo");
+        assert_eq!(call_str("substr", &[i(1), i(-1), s("fooo")]), "ooo");
+        assert_eq!(call_str("substr", &[i(-1), i(2), s("fooo")]), "fo");
+        assert_eq!(call_str("substr", &[i(1), i(99), s("fooo")]), "ooo");
         assert_eq!(
             call("substr", &[i(-1), i(5), s("abc")]),
             Err(call_err("runtime error: slice bounds out of range [:5] with length 3"))
@@ -758,24 +740,24 @@ mod tests {
             call("substr", &[i(3), i(2), s("abcd")]),
             Err(call_err("runtime error: slice bounds out of range [3:2]"))
         );
-        assert_eq!(ok_str("trunc", &[i(5), s("Hello World")]), "Hello");
-        assert_eq!(ok_str("trunc", &[i(-5), s("Hello World")]), "World");
-        assert_eq!(ok_str("trunc", &[i(20), s("Hello World")]), "Hello World");
-        assert_eq!(ok_str("trunc", &[i(-20), s("Hello World")]), "Hello World");
+        assert_eq!(call_str("trunc", &[i(5), s("Hello World")]), "Hello");
+        assert_eq!(call_str("trunc", &[i(-5), s("Hello World")]), "World");
+        assert_eq!(call_str("trunc", &[i(20), s("Hello World")]), "Hello World");
+        assert_eq!(call_str("trunc", &[i(-20), s("Hello World")]), "Hello World");
     }
 
     #[test]
     fn case_functions() {
-        assert_eq!(ok_str("upper", &[s("foo")]), "FOO");
-        assert_eq!(ok_str("upper", &[s("straße")]), "STRAßE");
-        assert_eq!(ok_str("lower", &[s("FOO")]), "foo");
-        assert_eq!(ok_str("title", &[s("hello world-foo_bar")]), "Hello World-Foo_bar");
-        assert_eq!(ok_str("untitle", &[s("Hello World")]), "hello world");
+        assert_eq!(call_str("upper", &[s("foo")]), "FOO");
+        assert_eq!(call_str("upper", &[s("straße")]), "STRAßE");
+        assert_eq!(call_str("lower", &[s("FOO")]), "foo");
+        assert_eq!(call_str("title", &[s("hello world-foo_bar")]), "Hello World-Foo_bar");
+        assert_eq!(call_str("untitle", &[s("Hello World")]), "hello world");
         // docs/strings.md
-        assert_eq!(ok_str("swapcase", &[s("This Is A.Test")]), "tHIS iS a.tEST");
-        assert_eq!(ok_str("snakecase", &[s("FirstName")]), "first_name");
-        assert_eq!(ok_str("kebabcase", &[s("FirstName")]), "first-name");
-        assert_eq!(ok_str("camelcase", &[s("http_server")]), "HttpServer");
+        assert_eq!(call_str("swapcase", &[s("This Is A.Test")]), "tHIS iS a.tEST");
+        assert_eq!(call_str("snakecase", &[s("FirstName")]), "first_name");
+        assert_eq!(call_str("kebabcase", &[s("FirstName")]), "first-name");
+        assert_eq!(call_str("camelcase", &[s("http_server")]), "HttpServer");
     }
 
     #[test]
@@ -811,29 +793,29 @@ mod tests {
     #[test]
     fn abbreviations_and_wrapping() {
         // strings_test.go TestAbbrev / TestAbbrevBoth / TestWrap
-        assert_eq!(ok_str("abbrev", &[i(5), s("hello world")]), "he...");
-        assert_eq!(ok_str("abbrev", &[i(3), s("hello world")]), "hello world");
-        assert_eq!(ok_str("abbrevboth", &[i(5), i(10), s("1234 5678 9123")]), "...5678...");
-        assert_eq!(ok_str("wrap", &[i(5), s("Hello World")]), "Hello\nWorld");
-        assert_eq!(ok_str("wrapWith", &[i(5), s("\t"), s("Hello World")]), "Hello\tWorld");
-        assert_eq!(ok_str("wrapWith", &[i(5), s("\n"), s("HelloWorld")]), "Hello\nWorld");
-        assert_eq!(ok_str("initials", &[s("first last")]), "fl");
-        assert_eq!(ok_str("nospace", &[s("h e l l o ")]), "hello");
+        assert_eq!(call_str("abbrev", &[i(5), s("hello world")]), "he...");
+        assert_eq!(call_str("abbrev", &[i(3), s("hello world")]), "hello world");
+        assert_eq!(call_str("abbrevboth", &[i(5), i(10), s("1234 5678 9123")]), "...5678...");
+        assert_eq!(call_str("wrap", &[i(5), s("Hello World")]), "Hello\nWorld");
+        assert_eq!(call_str("wrapWith", &[i(5), s("\t"), s("Hello World")]), "Hello\tWorld");
+        assert_eq!(call_str("wrapWith", &[i(5), s("\n"), s("HelloWorld")]), "Hello\nWorld");
+        assert_eq!(call_str("initials", &[s("first last")]), "fl");
+        assert_eq!(call_str("nospace", &[s("h e l l o ")]), "hello");
     }
 
     #[test]
     fn quoting_and_joining() {
         // strings_test.go TestQuote / TestSquote / TestCat / TestJoin
-        assert_eq!(ok_str("quote", &[s("a"), s("b"), s("c")]), r#""a" "b" "c""#);
-        assert_eq!(ok_str("quote", &[s("\"a\"")]), r#""\"a\"""#);
-        assert_eq!(ok_str("quote", &[i(1), Value::Nil, Value::Float(2.5)]), r#""1" "2.5""#);
-        assert_eq!(ok_str("squote", &[s("a"), Value::Nil, i(1)]), "'a' '1'");
-        assert_eq!(ok_str("cat", &[s("a"), Value::Nil, s("b"), i(3)]), "a b 3");
+        assert_eq!(call_str("quote", &[s("a"), s("b"), s("c")]), r#""a" "b" "c""#);
+        assert_eq!(call_str("quote", &[s("\"a\"")]), r#""\"a\"""#);
+        assert_eq!(call_str("quote", &[i(1), Value::Nil, Value::Float(2.5)]), r#""1" "2.5""#);
+        assert_eq!(call_str("squote", &[s("a"), Value::Nil, i(1)]), "'a' '1'");
+        assert_eq!(call_str("cat", &[s("a"), Value::Nil, s("b"), i(3)]), "a b 3");
         let l = Value::list(vec![i(1), s("a"), Value::Nil]);
-        assert_eq!(ok_str("join", &[s("-"), l]), "1-a");
-        assert_eq!(ok_str("join", &[s("-"), s("abc")]), "abc");
-        assert_eq!(ok_str("indent", &[i(2), s("a\nb")]), "  a\n  b");
-        assert_eq!(ok_str("nindent", &[i(2), s("a\nb")]), "\n  a\n  b");
+        assert_eq!(call_str("join", &[s("-"), l]), "1-a");
+        assert_eq!(call_str("join", &[s("-"), s("abc")]), "abc");
+        assert_eq!(call_str("indent", &[i(2), s("a\nb")]), "  a\n  b");
+        assert_eq!(call_str("nindent", &[i(2), s("a\nb")]), "\n  a\n  b");
         assert_eq!(
             call("indent", &[i(-1), s("a")]),
             Err(call_err("strings: negative Repeat count"))
@@ -850,23 +832,23 @@ mod tests {
         assert_eq!(sprint_value(&l), "[a b  c]");
         let l = call("splitList", &[s(""), s("abc")]).unwrap();
         assert_eq!(sprint_value(&l), "[a b c]");
-        assert_eq!(ok_str("replace", &[s("a"), s("b"), s("banana")]), "bbnbnb");
-        assert_eq!(ok_str("trimAll", &[s("$"), s("$5.00$")]), "5.00");
-        assert_eq!(ok_str("trimSuffix", &[s("-"), s("a-")]), "a");
-        assert_eq!(ok_str("repeat", &[i(3), s("ab")]), "ababab");
-        assert_eq!(ok_str("plural", &[s("one"), s("many"), i(1)]), "one");
-        assert_eq!(ok_str("plural", &[s("one"), s("many"), i(2)]), "many");
+        assert_eq!(call_str("replace", &[s("a"), s("b"), s("banana")]), "bbnbnb");
+        assert_eq!(call_str("trimAll", &[s("$"), s("$5.00$")]), "5.00");
+        assert_eq!(call_str("trimSuffix", &[s("-"), s("a-")]), "a");
+        assert_eq!(call_str("repeat", &[i(3), s("ab")]), "ababab");
+        assert_eq!(call_str("plural", &[s("one"), s("many"), i(1)]), "one");
+        assert_eq!(call_str("plural", &[s("one"), s("many"), i(2)]), "many");
     }
 
     #[test]
     fn random_strings_have_the_right_shape() {
-        let r = ok_str("randAlphaNum", &[i(20)]);
+        let r = call_str("randAlphaNum", &[i(20)]);
         assert_eq!(r.len(), 20);
         assert!(r.bytes().all(|c| c.is_ascii_alphanumeric()));
-        assert!(ok_str("randNumeric", &[i(8)]).bytes().all(|c| c.is_ascii_digit()));
-        assert!(ok_str("randAlpha", &[i(8)]).bytes().all(|c| c.is_ascii_alphabetic()));
-        assert_eq!(ok_str("randAscii", &[i(0)]), "");
-        let sh = ok_str("shuffle", &[s("hello")]);
+        assert!(call_str("randNumeric", &[i(8)]).bytes().all(|c| c.is_ascii_digit()));
+        assert!(call_str("randAlpha", &[i(8)]).bytes().all(|c| c.is_ascii_alphabetic()));
+        assert_eq!(call_str("randAscii", &[i(0)]), "");
+        let sh = call_str("shuffle", &[s("hello")]);
         let mut a: Vec<char> = sh.chars().collect();
         a.sort();
         assert_eq!(a, vec!['e', 'h', 'l', 'l', 'o']);

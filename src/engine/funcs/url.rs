@@ -1,7 +1,8 @@
 //! Sprig's `urlParse` and `urlJoin` over a port of the parts of Go's
 //! net/url they use (`url.Parse`, `URL.String`, `Userinfo.String`).
 
-use super::{arg_map, arg_str, call_err, go_quote, FuncResult};
+use super::{arg_map, arg_str, call_err, FuncResult};
+use crate::engine::gofmt::strconv;
 use crate::engine::value::{Map, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,7 +67,7 @@ fn unescape(s: &str, mode: Encoding) -> Result<String, String> {
             let hex = b.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
             let Some(h) = hex else {
                 let bad: String = s[i..].chars().take(3).collect();
-                return Err(format!("invalid URL escape {}", go_quote(&bad)));
+                return Err(format!("invalid URL escape {}", strconv::quote(&bad)));
             };
             let v = u8::from_str_radix(std::str::from_utf8(h).unwrap_or("00"), 16).unwrap_or(0);
             if mode == Encoding::Host && v < 0x80 && s[..i].is_empty() {
@@ -76,7 +77,7 @@ fn unescape(s: &str, mode: Encoding) -> Result<String, String> {
             i += 3;
         } else {
             if mode == Encoding::Host && b[i] < 0x80 && should_escape(b[i], Encoding::Host) {
-                return Err(format!("invalid character {} in host name", go_quote(&(b[i] as char).to_string())));
+                return Err(format!("invalid character {} in host name", strconv::quote(&(b[i] as char).to_string())));
             }
             out.push(b[i]);
             i += 1;
@@ -118,7 +119,7 @@ fn get_scheme(raw: &str) -> Result<(&str, &str), String> {
 
 /// Go `url.Parse`.
 fn parse(raw: &str) -> Result<Url, String> {
-    let wrap = |e: String| format!("parse {}: {e}", go_quote(raw));
+    let wrap = |e: String| format!("parse {}: {e}", strconv::quote(raw));
     let (rest, frag) = match raw.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (raw, None),
@@ -194,14 +195,14 @@ fn parse_host(host: &str) -> Result<String, String> {
         };
         let port = &host[i + 1..];
         if !port.is_empty() && !valid_port(port) {
-            return Err(format!("invalid port {} after host", go_quote(port)));
+            return Err(format!("invalid port {} after host", strconv::quote(port)));
         }
         return Ok(host.to_string());
     }
     if let Some(i) = host.rfind(':') {
         let port = &host[i..];
         if !valid_port(port) {
-            return Err(format!("invalid port {} after host", go_quote(port)));
+            return Err(format!("invalid port {} after host", strconv::quote(port)));
         }
     }
     unescape(host, Encoding::Host)

@@ -1,10 +1,14 @@
-//! Go's strconv.FormatFloat for float64 ('e', 'E', 'f', 'g', 'G', 'b', 'x',
-//! 'X'; precision -1 = shortest round-trip digits) and the quoting helpers
-//! fmt uses (strconv.Quote, QuoteRune, IsPrint).
+//! Go's strconv, the one copy capstan has: FormatFloat for float64 and
+//! float32 ('e', 'E', 'f', 'g', 'G', 'b', 'x', 'X'; precision -1 = shortest
+//! round-trip digits), Quote/QuoteToASCII/QuoteRune/CanBackquote (for `%q`, `quote`
+//! and every message that quotes a name), Unquote/UnquoteChar (template
+//! literals) and IsPrint.
 //!
 //! Decimal digits come from Rust's exact float formatting (shortest or
 //! correctly rounded to a given length), laid out as Go's ftoa.go
 //! fmtE/fmtF/%g do.
+
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Decimal digits of |f|: `digits` without leading/trailing zeros, and the
 /// decimal point position `dp` (value = 0.digits × 10^dp), as Go's decimalSlice.
@@ -28,10 +32,14 @@ impl Decimal {
         Decimal { digits, dp: exp + 1 }
     }
 
-    /// Shortest digits that read back as `f` (|f|, finite).
-    fn shortest(f: f64) -> Decimal {
+    /// Shortest digits that read back as |f| (finite) at `bit_size` 64 or
+    /// 32; Rust's shortest `{:e}` gives the same digits as Go's Ryū.
+    fn shortest(f: f64, bit_size: u32) -> Decimal {
         if f == 0.0 {
             return Decimal { digits: Vec::new(), dp: 0 };
+        }
+        if bit_size == 32 {
+            return Decimal::from_sci(&format!("{:e}", (f as f32).abs()));
         }
         Decimal::from_sci(&format!("{:e}", f.abs()))
     }
@@ -61,8 +69,21 @@ impl Decimal {
     }
 }
 
-/// strconv.FormatFloat(f, fmt, prec, 64).
-pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
+/// The shortest round-trip decimal digits of float64 `f` and the exponent of
+/// the first digit (`1.5e-05` → `(false, "15", -5)`; zero → `"0"`, 0).
+pub fn shortest_digits(f: f64) -> (bool, String, i32) {
+    let neg = f < 0.0;
+    let d = Decimal::shortest(f, 64);
+    if d.digits.is_empty() {
+        return (neg, "0".into(), 0);
+    }
+    (neg, String::from_utf8_lossy(&d.digits).into_owned(), d.dp - 1)
+}
+
+/// strconv.FormatFloat(f, fmt, prec, bit_size): `bit_size` 32 formats
+/// `float32(f)`, with the shortest digits that read back as a float32.
+pub fn format_float(f: f64, fmt: char, prec: i32, bit_size: u32) -> String {
+    let f = if bit_size == 32 { f as f32 as f64 } else { f };
     if f.is_nan() {
         return "NaN".into();
     }
@@ -71,14 +92,14 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     }
     let neg = f.is_sign_negative();
     match fmt {
-        'b' => return fmt_b(f),
-        'x' | 'X' => return fmt_x(f, prec, fmt),
+        'b' => return fmt_b(f, bit_size),
+        'x' | 'X' => return fmt_x(f, prec, fmt, bit_size),
         _ => {}
     }
     let shortest = prec < 0;
     let mut prec = prec;
     let d = if shortest {
-        let d = Decimal::shortest(f);
+        let d = Decimal::shortest(f, bit_size);
         prec = match fmt {
             'e' | 'E' => d.digits.len() as i32 - 1,
             'f' => (d.digits.len() as i32 - d.dp).max(0),
@@ -186,38 +207,42 @@ fn fmt_f(neg: bool, d: &Decimal, prec: i32) -> String {
     s
 }
 
-/// The float64 bits split as ftoa.go genericFtoa does: mantissa with the
-/// implicit bit, unbiased exponent.
-fn mant_exp(f: f64) -> (u64, i32) {
-    let bits = f.to_bits();
-    let mut exp = ((bits >> 52) & 0x7FF) as i32;
-    let mut mant = bits & ((1u64 << 52) - 1);
+/// The float64 or float32 bits split as ftoa.go genericFtoa does: mantissa
+/// with the implicit bit, unbiased exponent, and the mantissa width.
+fn mant_exp(f: f64, bit_size: u32) -> (u64, i32, i32) {
+    let (bits, mant_bits, exp_bits, bias) = if bit_size == 32 {
+        ((f as f32).to_bits() as u64, 23, 8, -127)
+    } else {
+        (f.to_bits(), 52, 11, -1023)
+    };
+    let mut exp = ((bits >> mant_bits) & ((1u64 << exp_bits) - 1)) as i32;
+    let mut mant = bits & ((1u64 << mant_bits) - 1);
     if exp == 0 {
         exp += 1;
     } else {
-        mant |= 1u64 << 52;
+        mant |= 1u64 << mant_bits;
     }
-    exp -= 1023;
-    (mant, exp)
+    exp += bias;
+    (mant, exp, mant_bits)
 }
 
 /// %b: -ddddp±ddd (decimal mantissa, binary exponent).
-fn fmt_b(f: f64) -> String {
-    let (mant, exp) = mant_exp(f);
-    let exp = exp - 52;
+fn fmt_b(f: f64, bit_size: u32) -> String {
+    let (mant, exp, mant_bits) = mant_exp(f, bit_size);
+    let exp = exp - mant_bits;
     let sign = if f.is_sign_negative() { "-" } else { "" };
     let esign = if exp >= 0 { "+" } else { "" };
     format!("{sign}{mant}p{esign}{exp}")
 }
 
 /// %x: -0x1.yyyyp±dd (hex mantissa, binary exponent); ftoa.go fmtX.
-fn fmt_x(f: f64, prec: i32, fmt: char) -> String {
-    let (mut mant, mut exp) = mant_exp(f);
+fn fmt_x(f: f64, prec: i32, fmt: char, bit_size: u32) -> String {
+    let (mut mant, mut exp, mant_bits) = mant_exp(f, bit_size);
     if mant == 0 {
         exp = 0;
     }
     // Shift digits so the leading 1 (if any) is at bit 1<<60.
-    mant <<= 60 - 52;
+    mant <<= 60 - mant_bits;
     while mant != 0 && mant & (1 << 60) == 0 {
         mant <<= 1;
         exp -= 1;
@@ -267,23 +292,20 @@ fn fmt_x(f: f64, prec: i32, fmt: char) -> String {
     s
 }
 
-/// An approximation of Go's unicode.IsPrint (strconv.IsPrint): letters,
-/// marks, numbers, punctuation, symbols and the ASCII space. Rust has no
-/// general-category table, so controls, non-ASCII spaces, format
-/// characters, private use and noncharacters are what is treated as
-/// unprintable.
+/// Go's `strconv.IsPrint` (= `unicode.IsPrint`): letters, marks, numbers,
+/// punctuation, symbols (by Unicode general category) and the ASCII space.
 pub fn is_print(c: char) -> bool {
-    let v = c as u32;
-    if v < 0x80 {
-        return (0x20..0x7F).contains(&v);
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
     }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(v,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E
-        | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF | 0xFFFE | 0xFFFF
-        | 0xF0000..=0x10FFFF | 0xE0001 | 0xE0020..=0xE007F)
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter
+            | GeneralCategoryGroup::Mark
+            | GeneralCategoryGroup::Number
+            | GeneralCategoryGroup::Punctuation
+            | GeneralCategoryGroup::Symbol
+    )
 }
 
 /// strconv appendEscapedRune.
@@ -316,8 +338,7 @@ fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
     }
 }
 
-/// strconv.Quote / QuoteToASCII.
-pub fn quote(s: &str, ascii_only: bool) -> String {
+fn quote_with(s: &str, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -325,6 +346,16 @@ pub fn quote(s: &str, ascii_only: bool) -> String {
     }
     out.push('"');
     out
+}
+
+/// strconv.Quote: a double-quoted Go string literal, printable runes kept.
+pub fn quote(s: &str) -> String {
+    quote_with(s, false)
+}
+
+/// strconv.QuoteToASCII (`%+q`): every non-ASCII rune escaped.
+pub fn quote_to_ascii(s: &str) -> String {
+    quote_with(s, true)
 }
 
 /// strconv.QuoteRune / QuoteRuneToASCII.
@@ -339,6 +370,128 @@ pub fn quote_rune(c: char, ascii_only: bool) -> String {
 /// no U+FEFF.
 pub fn can_backquote(s: &str) -> bool {
     s.chars().all(|c| c == '\t' || !((c as u32) < 0x20 || c == '\u{7f}' || c == '`' || c == '\u{feff}'))
+}
+
+/// Go's `strconv.Unquote` for the two literal forms templates use:
+/// `"..."` with Go escapes and `` `...` `` raw strings (carriage returns
+/// dropped). `Err(())` is Go's `invalid syntax`. Escapes that produce
+/// bytes which are not valid UTF-8 (`"\xff"`) are replaced with U+FFFD,
+/// since template strings are Rust strings.
+pub fn unquote(s: &str) -> Result<String, ()> {
+    let n = s.len();
+    if n < 2 {
+        return Err(());
+    }
+    let quote = s.as_bytes()[0];
+    if quote != s.as_bytes()[n - 1] {
+        return Err(());
+    }
+    let body = &s[1..n - 1];
+    match quote {
+        b'`' => {
+            if body.contains('`') {
+                return Err(());
+            }
+            Ok(body.replace('\r', ""))
+        }
+        b'"' => {
+            if body.contains('\n') {
+                return Err(());
+            }
+            if !body.contains('\\') && !body.contains('"') {
+                return Ok(body.to_string());
+            }
+            let mut bytes: Vec<u8> = Vec::with_capacity(body.len());
+            let mut rest = body;
+            while !rest.is_empty() {
+                let (value, tail) = unquote_char(rest, '"')?;
+                match value {
+                    Unquoted::Rune(c) => {
+                        let mut buf = [0u8; 4];
+                        bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    Unquoted::Byte(b) => bytes.push(b),
+                }
+                rest = tail;
+            }
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        _ => Err(()),
+    }
+}
+
+/// One decoded character: a rune, or a raw byte from `\x` / octal escapes.
+#[derive(Debug, PartialEq)]
+pub enum Unquoted {
+    Rune(char),
+    Byte(u8),
+}
+
+/// Go's `strconv.UnquoteChar`: decode the first character or escape of `s`
+/// inside a literal quoted with `quote`; returns it and the rest.
+pub fn unquote_char(s: &str, quote: char) -> Result<(Unquoted, &str), ()> {
+    let mut chars = s.chars();
+    let c = chars.next().ok_or(())?;
+    if c == quote && (quote == '\'' || quote == '"') {
+        return Err(());
+    }
+    if c != '\\' {
+        return Ok((Unquoted::Rune(c), chars.as_str()));
+    }
+    let rest = chars.as_str();
+    let mut it = rest.chars();
+    let e = it.next().ok_or(())?;
+    let tail = it.as_str();
+    let simple = |r: char| Ok((Unquoted::Rune(r), tail));
+    match e {
+        'a' => simple('\x07'),
+        'b' => simple('\x08'),
+        'f' => simple('\x0c'),
+        'n' => simple('\n'),
+        'r' => simple('\r'),
+        't' => simple('\t'),
+        'v' => simple('\x0b'),
+        'x' | 'u' | 'U' => {
+            let n = match e {
+                'x' => 2,
+                'u' => 4,
+                _ => 8,
+            };
+            if tail.len() < n || !tail.is_char_boundary(n) {
+                return Err(());
+            }
+            let v = u32::from_str_radix(&tail[..n], 16).map_err(|_| ())?;
+            if !tail[..n].bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(());
+            }
+            let rest = &tail[n..];
+            if e == 'x' {
+                return Ok((Unquoted::Byte(v as u8), rest));
+            }
+            let c = char::from_u32(v).ok_or(())?;
+            Ok((Unquoted::Rune(c), rest))
+        }
+        '0'..='7' => {
+            let b = rest.as_bytes();
+            if b.len() < 3 || !b[..3].iter().all(|c| (b'0'..=b'7').contains(c)) {
+                return Err(());
+            }
+            let digits = &rest[..3];
+            let v = u32::from_str_radix(digits, 8).map_err(|_| ())?;
+            if v > 255 {
+                return Err(());
+            }
+            Ok((Unquoted::Byte(v as u8), &rest[3..]))
+        }
+        '\\' => simple('\\'),
+        '\'' | '"' => {
+            if e != quote {
+                return Err(());
+            }
+            simple(e)
+        }
+        _ => Err(()),
+    }
 }
 
 #[cfg(test)]
@@ -388,19 +541,95 @@ mod tests {
             (100.0, 'x', 0, "0x1p+07"),
         ];
         for &(f, fmt, prec, want) in cases {
-            assert_eq!(format_float(f, fmt, prec), want, "{f} {fmt} {prec}");
+            assert_eq!(format_float(f, fmt, prec, 64), want, "{f} {fmt} {prec}");
         }
     }
 
     #[test]
+    fn formats_float32_like_strconv() {
+        // Go: FormatFloat(f, fmt, prec, 32) formats float32(f).
+        let cases: &[(f64, char, i32, &str)] = &[
+            (1.23456789, 'g', -1, "1.2345679"),
+            (std::f64::consts::PI, 'g', -1, "3.1415927"),
+            (1e21, 'g', -1, "1e+21"),
+            (16777216.0, 'g', -1, "1.6777216e+07"),
+            (0.1, 'g', -1, "0.1"),
+            (0.1, 'g', 17, "0.10000000149011612"),
+            (0.1, 'e', -1, "1e-01"),
+            (-0.0, 'g', -1, "-0"),
+            (1e39, 'g', -1, "+Inf"),
+            (1.0, 'b', -1, "8388608p-23"),
+            (1.0, 'x', -1, "0x1p+00"),
+            (100.0, 'x', -1, "0x1.9p+06"),
+        ];
+        for &(f, fmt, prec, want) in cases {
+            assert_eq!(format_float(f, fmt, prec, 32), want, "{f} {fmt} {prec}");
+        }
+    }
+
+    #[test]
+    fn shortest_digits_and_exponent() {
+        assert_eq!(shortest_digits(1.5e-5), (false, "15".into(), -5));
+        assert_eq!(shortest_digits(-1234.5), (true, "12345".into(), 3));
+        assert_eq!(shortest_digits(0.0), (false, "0".into(), 0));
+    }
+
+    #[test]
     fn quotes_like_strconv() {
-        assert_eq!(quote("abc\n\t\"x\"\\", false), r#""abc\n\t\"x\"\\""#);
-        assert_eq!(quote("é\u{7}\u{1}", false), "\"é\\a\\x01\"");
-        assert_eq!(quote("é☺", true), r#""\u00e9\u263a""#);
-        assert_eq!(quote("\u{1F600}", true), r#""\U0001f600""#);
+        assert_eq!(quote("abc\n\t\"x\"\\"), r#""abc\n\t\"x\"\\""#);
+        assert_eq!(quote("é\u{7}\u{1}"), "\"é\\a\\x01\"");
+        assert_eq!(quote_to_ascii("é☺"), r#""\u00e9\u263a""#);
+        assert_eq!(quote_to_ascii("\u{1F600}"), r#""\U0001f600""#);
         assert_eq!(quote_rune('\'', false), r"'\''");
         assert_eq!(quote_rune('x', false), "'x'");
         assert!(can_backquote("a\tb"));
         assert!(!can_backquote("a`b"));
+    }
+
+    #[test]
+    fn quote_like_go() {
+        // Go: strconv/quote_test.go; printability by Unicode category.
+        assert_eq!(quote("abc"), "\"abc\"");
+        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quote("line\nnext\ttab"), "\"line\\nnext\\ttab\"");
+        assert_eq!(quote("\x01\x7f"), "\"\\x01\\x7f\"");
+        assert_eq!(quote("日本"), "\"日本\"");
+        assert_eq!(quote("héllo ☺"), "\"héllo ☺\"");
+        assert_eq!(quote("\u{a0}\u{feff}"), "\"\\u00a0\\ufeff\"");
+        assert_eq!(quote("\u{200b}"), r#""\u200b""#);
+        assert_eq!(quote("{{ .Values.x }}"), "\"{{ .Values.x }}\"");
+        // Private use, unassigned and noncharacters are not printable.
+        assert_eq!(quote("\u{e000}\u{378}\u{fffe}"), r#""\ue000\u0378\ufffe""#);
+        assert_eq!(quote("\u{1F600}"), "\"\u{1F600}\"");
+        assert_eq!(quote("\u{E0001}"), r#""\U000e0001""#);
+    }
+
+    #[test]
+    fn unquote_like_go() {
+        assert_eq!(unquote("\"abc\""), Ok("abc".into()));
+        assert_eq!(unquote("`a\\nb`"), Ok("a\\nb".into()));
+        assert_eq!(unquote("`a\r\nb`"), Ok("a\nb".into()));
+        assert_eq!(unquote("\"a\\nb\\t\\\"\""), Ok("a\nb\t\"".into()));
+        assert_eq!(
+            unquote("\"\\u00e9\\U0001F600\\x41\\101\""),
+            Ok("é😀AA".into())
+        );
+        assert_eq!(unquote("\"\\'\""), Err(()));
+        assert_eq!(unquote("\"\\q\""), Err(()));
+        assert_eq!(unquote("\"\\ud800\""), Err(()));
+        assert_eq!(unquote("\"\\12é\""), Err(()));
+        assert_eq!(unquote("\"\\xé1\""), Err(()));
+    }
+
+    #[test]
+    fn unquote_char_like_go() {
+        assert_eq!(unquote_char("a'", '\''), Ok((Unquoted::Rune('a'), "'")));
+        assert_eq!(unquote_char("\\''", '\''), Ok((Unquoted::Rune('\''), "'")));
+        assert_eq!(
+            unquote_char("\\xFF'", '\''),
+            Ok((Unquoted::Byte(0xFF), "'"))
+        );
+        assert!(unquote_char("'", '\'').is_err());
+        assert!(unquote_char("\\\"'", '\'').is_err());
     }
 }

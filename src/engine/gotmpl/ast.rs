@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use super::exec::FuncRef;
 use crate::engine::value::Value;
+use crate::engine::gofmt::strconv;
 
 /// Byte offset of a node in the text its template was parsed from.
 pub type Pos = usize;
@@ -283,14 +284,14 @@ impl fmt::Display for Node {
 
 fn fmt_node(f: &mut fmt::Formatter<'_>, node: &Node, quote: bool) -> fmt::Result {
     match node {
-        Node::Text(t) if quote => f.write_str(&super::quote::go_quote(&t.text)),
+        Node::Text(t) if quote => f.write_str(&strconv::quote(&t.text)),
         Node::Text(t) => f.write_str(&t.text),
         Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
         Node::If(b) => write_branch(f, "if", b, quote),
         Node::Range(b) => write_branch(f, "range", b, quote),
         Node::With(b) => write_branch(f, "with", b, quote),
         Node::Template(t) => {
-            write!(f, "{{{{template {}", super::quote::go_quote(&t.name))?;
+            write!(f, "{{{{template {}", strconv::quote(&t.name))?;
             if let Some(p) = &t.pipe {
                 write!(f, " {p}")?;
             }

@@ -6,6 +6,7 @@
 
 use crate::engine::gofmt;
 use crate::engine::value::Value;
+use crate::engine::gofmt::strconv;
 
 /// A builtin function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -473,7 +474,7 @@ pub fn js_escape(s: &str) -> String {
             '=' => out.push_str("\\u003D"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02X}", c as u32)),
             c if c.is_ascii() => out.push(c),
-            c if super::quote::is_print(c) => out.push(c),
+            c if strconv::is_print(c) => out.push(c),
             c => out.push_str(&format!("\\u{:04X}", c as u32)),
         }
     }

@@ -17,6 +17,7 @@ use super::{Error, ErrorKind, ErrorParts, MissingKey, Templates};
 use crate::engine::funcs::{Func, FuncError};
 use crate::engine::gofmt;
 use crate::engine::value::Value;
+use crate::engine::gofmt::strconv;
 
 /// A resolved function name.
 #[derive(Clone)]
@@ -448,7 +449,7 @@ impl<'a> Exec<'a> {
         let Some(tmpl) = self.scope.lookup(self.shared.set, &t.name) else {
             return Err(self.errorf(format!(
                 "template {} not defined",
-                super::quote::go_quote(&t.name)
+                strconv::quote(&t.name)
             )));
         };
         let max = self.shared.set.limits.template_depth;
@@ -562,7 +563,7 @@ impl<'a> Exec<'a> {
             Operand::String(s) => Ok(Rv::plain(s.value.clone())),
             _ => Err(self.errorf(format!(
                 "can't evaluate command {}",
-                super::quote::go_quote(&first.to_string())
+                strconv::quote(&first.to_string())
             ))),
         }
     }
@@ -666,7 +667,7 @@ impl<'a> Exec<'a> {
                 if self.shared.set.missing_key == MissingKey::Error {
                     return Err(self.errorf(format!(
                         "nil data; no entry for key {}",
-                        super::quote::go_quote(name)
+                        strconv::quote(name)
                     )));
                 }
                 return Ok(Rv::missing());
@@ -707,7 +708,7 @@ impl<'a> Exec<'a> {
                         MissingKey::Zero => Ok(Rv::boxed(Value::Nil)),
                         MissingKey::Error => Err(self.errorf(format!(
                             "map has no entry for key {}",
-                            super::quote::go_quote(name)
+                            strconv::quote(name)
                         ))),
                     },
                 };
@@ -1069,7 +1070,7 @@ impl<'a> Exec<'a> {
         fin: Option<Rv>,
     ) -> R<Rv> {
         let (text, data) = self.string_and_data_args(dot, "tpl", args, fin)?;
-        let quoted = super::quote::go_quote(&text);
+        let quoted = strconv::quote(&text);
         let trees = match self.shared.set.parse_tpl(&text) {
             Ok(t) => t,
             Err(e) => {

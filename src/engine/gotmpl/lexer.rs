@@ -6,6 +6,7 @@
 //! the parser reports errors at the lines Go reports them.
 
 use std::borrow::Cow;
+use crate::engine::gofmt::strconv;
 
 /// Kinds of tokens. Keywords sort after `Keyword`, as in Go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,9 +87,9 @@ impl std::fmt::Display for Item<'_> {
                 if self.val.len() > 10 {
                     // %.10q: the first ten runes, quoted, then "...".
                     let head: String = self.val.chars().take(10).collect();
-                    write!(f, "{}...", super::quote::go_quote(&head))
+                    write!(f, "{}...", strconv::quote(&head))
                 } else {
-                    f.write_str(&super::quote::go_quote(&self.val))
+                    f.write_str(&strconv::quote(&self.val))
                 }
             }
         }
@@ -587,7 +588,7 @@ impl<'a> Lexer<'a> {
             let text = self.input[self.start..self.pos].to_string();
             return self.errorf(format!(
                 "bad number syntax: {}",
-                super::quote::go_quote(&text)
+                strconv::quote(&text)
             ));
         }
         if let Some('+' | '-') = self.peek() {
@@ -596,7 +597,7 @@ impl<'a> Lexer<'a> {
                 let text = self.input[self.start..self.pos].to_string();
                 return self.errorf(format!(
                     "bad number syntax: {}",
-                    super::quote::go_quote(&text)
+                    strconv::quote(&text)
                 ));
             }
             return self.emit(ItemType::Complex);
@@ -718,7 +719,7 @@ fn left_trim_length(s: &str) -> usize {
 
 /// Go's `%#U`: `U+0023 '#'` (the quoted rune only when printable).
 pub fn unicode_plus(r: char) -> String {
-    if super::quote::is_print(r) {
+    if strconv::is_print(r) {
         format!("U+{:04X} '{}'", r as u32, r)
     } else {
         format!("U+{:04X}", r as u32)

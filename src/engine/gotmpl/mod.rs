@@ -31,7 +31,6 @@ mod exec;
 mod lexer;
 mod number;
 mod parser;
-mod quote;
 
 #[cfg(test)]
 mod tests;
@@ -44,6 +43,7 @@ use std::rc::Rc;
 use crate::engine::funcs::{self, FuncResult};
 use crate::engine::value::Value;
 use exec::FuncRef;
+use crate::engine::gofmt::strconv;
 
 /// A function the embedding engine adds to the set (Go: Template.Funcs),
 /// e.g. Helm's `lookup` or a custom function. Checked before the shared
@@ -369,15 +369,15 @@ impl fmt::Display for Error {
             ErrorKind::NoTemplate => write!(
                 f,
                 "template: no template {} associated with template {}",
-                quote::go_quote(&self.0.template),
-                quote::go_quote(&self.0.file)
+                strconv::quote(&self.0.template),
+                strconv::quote(&self.0.file)
             ),
             ErrorKind::Exec => match &self.0.node {
                 Some(node) => write!(
                     f,
                     "template: {}: executing {} at <{}>: {}",
                     self.location(),
-                    quote::go_quote(&self.0.template),
+                    strconv::quote(&self.0.template),
                     node,
                     self.full_message()
                 ),

@@ -3,7 +3,7 @@
 //! the NumberNode classification of text/template/parse/node.go (newNumber):
 //! one literal may be an int, a uint and a float at once.
 
-use super::quote::{unquote_char, Unquoted};
+use crate::engine::gofmt::strconv::{self, unquote_char, Unquoted};
 
 /// A parsed number literal (Go: parse.NumberNode's value fields).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -93,7 +93,7 @@ pub fn new_number(text: &str, kind: NumberKind) -> Result<Number, String> {
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
             return Err(format!(
                 "integer overflow: {}",
-                super::quote::go_quote(text)
+                strconv::quote(text)
             ));
         }
         n.is_float = true;
@@ -110,7 +110,7 @@ pub fn new_number(text: &str, kind: NumberKind) -> Result<Number, String> {
     if !n.is_int && !n.is_uint && !n.is_float {
         return Err(format!(
             "illegal number syntax: {}",
-            super::quote::go_quote(text)
+            strconv::quote(text)
         ));
     }
     Ok(n)
@@ -137,7 +137,7 @@ fn parse_complex(text: &str) -> Result<(f64, f64), String> {
     let bad = || {
         format!(
             "strconv.ParseFloat: parsing {}: invalid syntax",
-            super::quote::go_quote(text)
+            strconv::quote(text)
         )
     };
     let body = text.strip_suffix('i').ok_or_else(bad)?;

@@ -13,7 +13,7 @@ use super::ast::*;
 use super::exec::FuncRef;
 use super::lexer::{Item, ItemType, Lexer};
 use super::number::{new_number, NumberKind};
-use super::quote::{go_quote, unquote};
+use crate::engine::gofmt::strconv::{self, unquote};
 use crate::engine::value::Value;
 
 /// Go: maxStackDepth, the nesting limit for parentheses and control
@@ -212,7 +212,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             if !is_empty_list(&tree.root) {
                 return self.errorf(format!(
                     "template: multiple definition of template {}",
-                    go_quote(&tree.name)
+                    strconv::quote(&tree.name)
                 ));
             }
             return Ok(());
@@ -649,7 +649,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             | Operand::Dot(_) => {
                 return self.errorf(format!(
                     "unexpected . after term {}",
-                    go_quote(&node.to_string())
+                    strconv::quote(&node.to_string())
                 ));
             }
             other => Operand::Chain(ChainNode {
@@ -666,7 +666,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let node = match token.typ {
             ItemType::Identifier => {
                 let Some(func) = (self.funcs)(&token.val) else {
-                    return self.errorf(format!("function {} not defined", go_quote(&token.val)));
+                    return self.errorf(format!("function {} not defined", strconv::quote(&token.val)));
                 };
                 Operand::Identifier(IdentifierNode {
                     pos: token.pos,
@@ -679,7 +679,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             ItemType::Variable => {
                 let v = new_variable(token.pos, &token.val);
                 if !self.st.vars.iter().any(|n| **n == *v.ident[0]) {
-                    return self.errorf(format!("undefined variable {}", go_quote(&v.ident[0])));
+                    return self.errorf(format!("undefined variable {}", strconv::quote(&v.ident[0])));
                 }
                 Operand::Variable(v)
             }

@@ -15,7 +15,7 @@ use minijinja::value::{Enumerator, Object, ObjectExt as _, ObjectRepr, Value as 
 use minijinja::{Error, ErrorKind, State};
 
 use super::convert::to_jinja;
-use crate::engine::context::GlobPattern;
+use crate::engine::context::{files_as_config, files_as_secrets, files_glob, files_lines};
 use crate::engine::value::{Map, Value};
 
 /// The names every template's context holds (besides `template`).
@@ -299,45 +299,12 @@ impl FilesObject {
 
     /// Helm: files.Glob (a bad pattern matches everything, like `**`).
     fn glob(&self, pattern: &str) -> FilesObject {
-        let matcher = GlobPattern::compile(pattern);
-        FilesObject {
-            files: Arc::new(
-                self.files
-                    .iter()
-                    .filter(|(k, _)| matcher.as_ref().is_none_or(|g| g.matches(k)))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-        }
+        FilesObject { files: Arc::new(files_glob(&self.files, pattern)) }
     }
 
-    /// Helm: files.Lines (one trailing newline dropped, then split on `\n`).
-    fn lines(&self, name: &str) -> Vec<JValue> {
-        let data = self.bytes(name);
-        if data.is_empty() {
-            return vec![];
-        }
-        let s = String::from_utf8_lossy(data);
-        let s = s.strip_suffix('\n').unwrap_or(&s);
-        s.split('\n').map(JValue::from).collect()
+    fn entries(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(k, v)| (k.as_str(), &v[..]))
     }
-
-    /// Helm: files.AsConfig / AsSecrets (base names → contents, as toYaml).
-    fn as_yaml_map(&self, encode: impl Fn(&[u8]) -> String) -> String {
-        let mut m = serde_json::Map::new();
-        for (k, v) in self.files.iter() {
-            let base = k.rsplit('/').next().unwrap_or(k);
-            m.insert(base.to_string(), serde_json::Value::String(encode(v)));
-        }
-        let yaml = crate::codec::yaml_write::to_yaml(&serde_json::Value::Object(m));
-        yaml.strip_suffix('\n').map(str::to_string).unwrap_or(yaml)
-    }
-}
-
-/// Standard base64, as Go's base64.StdEncoding (Helm: files.AsSecrets).
-fn base64_std(data: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
 fn one_string_arg<'a>(method: &str, args: &'a [JValue]) -> Result<&'a str, Error> {
@@ -393,16 +360,14 @@ impl Object for FilesObject {
             "glob" => Ok(JValue::from_object(
                 self.glob(one_string_arg(method, args)?),
             )),
-            "lines" => Ok(JValue::from(self.lines(one_string_arg(method, args)?))),
+            "lines" => Ok(JValue::from(files_lines(self.bytes(one_string_arg(method, args)?)))),
             "as_config" => {
                 no_args(method, args)?;
-                Ok(JValue::from(
-                    self.as_yaml_map(|b| String::from_utf8_lossy(b).into_owned()),
-                ))
+                Ok(JValue::from(files_as_config(self.entries())))
             }
             "as_secrets" => {
                 no_args(method, args)?;
-                Ok(JValue::from(self.as_yaml_map(base64_std)))
+                Ok(JValue::from(files_as_secrets(self.entries())))
             }
             _ => Err(Error::from(ErrorKind::UnknownMethod)),
         }
