@@ -111,12 +111,14 @@ pub fn merge_values(values: &super::ValuesArgs) -> anyhow::Result<serde_json::Ma
     Ok(user.merge(&mut std::io::stdin().lock())?)
 }
 
-/// `--version` picks a chart version from a repository: not supported yet.
-pub fn reject_chart_version(version: &Option<String>) -> anyhow::Result<()> {
-    if version.is_some() {
-        bail!("--version applies to charts from repositories, which are not supported yet");
-    }
-    Ok(())
+/// Helm's LocateChart for commands that take a chart: a local directory or
+/// archive as it is; `repo/name` (a configured repository), an archive URL
+/// or `oci://...` downloaded into the cache, at `--version` (a version or
+/// constraint) when given.
+pub fn locate_chart(reference: &str, version: &Option<String>) -> anyhow::Result<String> {
+    let opts = crate::repo::ChartPathOptions::default();
+    let path = crate::repo::resolve_chart_ref(reference, version.as_deref(), &opts)?;
+    Ok(path.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
     let out = (|| -> anyhow::Result<String> {
         let (name, chart) = name_and_chart(&args)?;
         let c = &args.common;
-        flags::reject_chart_version(&c.version)?;
+        let chart = flags::locate_chart(&chart, &c.version)?;
         let cfg = configuration(global)?;
         let req = InstallRequest {
             values: flags::merge_values(&c.values)?,
@@ -164,7 +164,7 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
 
 pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()> {
     let c = &args.common;
-    flags::reject_chart_version(&c.version)?;
+    let chart = flags::locate_chart(&args.chart, &c.version)?;
     let cfg = configuration(global)?;
     let req = UpgradeRequest {
         values: flags::merge_values(&c.values)?,
@@ -185,7 +185,7 @@ pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()>
         create_namespace: c.create_namespace,
         sub_notes: c.sub_notes,
         skip_schema_validation: c.skip_schema_validation,
-        ..UpgradeRequest::new(&args.name, &global.namespace, &args.chart)
+        ..UpgradeRequest::new(&args.name, &global.namespace, &chart)
     };
     // Go: the install path returns runInstall's error as it is.
     let installing = args.install

@@ -70,10 +70,8 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
     if args.post_renderer.is_some() {
         anyhow::bail!("--post-renderer programs are not supported; use --overlay DIR with a kustomization");
     }
-    if args.version.is_some() {
-        anyhow::bail!("--version applies to charts from repositories, which are not supported yet");
-    }
     let (name, chart) = release_name_and_chart(&args)?;
+    let chart = super::flags::locate_chart(&chart, &args.version)?;
     let request = TemplateRequest {
         release_name: name,
         namespace: global.namespace.clone(),
