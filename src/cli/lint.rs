@@ -52,7 +52,17 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<()> {
             std::process::exit(2);
         }
     }
-    let mut inputs: Vec<Input> = args.paths.iter().cloned().map(Input::Auto).collect();
+    // A path that does not exist here is a chart reference (repo/name,
+    // URL, oci://) to download first, as for template and install.
+    let mut inputs = Vec::new();
+    for p in &args.paths {
+        let local = if p.exists() {
+            p.clone()
+        } else {
+            PathBuf::from(super::flags::locate_chart(&p.to_string_lossy(), &None)?)
+        };
+        inputs.push(Input::Auto(local));
+    }
     inputs.extend(args.filename.iter().cloned().map(Input::Manifests));
     if inputs.is_empty() {
         inputs.push(Input::Auto(PathBuf::from(".")));

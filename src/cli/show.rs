@@ -38,7 +38,9 @@ pub fn run(cmd: ShowCommand) -> anyhow::Result<()> {
         ShowCommand::Crds { chart } => (Part::Crds, chart),
         ShowCommand::All { chart } => (Part::All, chart),
     };
-    let chart = chart::load(&path)?;
+    // A chart reference (repo/name, URL, oci://) is downloaded first.
+    let path = super::flags::locate_chart(&path.to_string_lossy(), &None)?;
+    let chart = chart::load(std::path::Path::new(&path))?;
     print!("{}", show(&chart, part));
     Ok(())
 }
