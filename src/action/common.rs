@@ -415,6 +415,21 @@ pub fn prune_history(
     Ok(())
 }
 
+/// Load a chart from a local path, with Helm's LocateChart errors for one
+/// that is not there (charts from repositories are not supported yet).
+pub fn load_chart(path: &std::path::Path) -> Result<crate::chart::Loaded, ActionError> {
+    if !path.exists() {
+        let text = path.to_string_lossy();
+        if path.is_absolute() || text.starts_with('.') {
+            return Err(ActionError::msg(format!("path {text:?} not found")));
+        }
+        return Err(ActionError::msg(format!(
+            "chart {text:?} not found: charts from repositories are not supported yet (give a directory or .tgz path)"
+        )));
+    }
+    crate::chart::load_with(path, &crate::chart::LoadOptions::default()).map_err(|e| ActionError::Render(e.into()))
+}
+
 /// The latest revision, or Helm's `release: not found`.
 pub fn release_content(cfg: &Configuration, namespace: &str, name: &str, version: u32) -> Result<Release, ActionError> {
     validate_release_name(name)

@@ -22,7 +22,7 @@ use crate::engine::context::ReleaseInfo;
 use crate::release::{Change, ChartRecord, GoTime, HookEvent, Info, Release, Status};
 
 use super::common::{
-    chart_from_record, check_labels, deployed_revisions, hook_records, merge_labels, prune_dropped, prune_history,
+    chart_from_record, check_labels, deployed_revisions, load_chart, hook_records, merge_labels, prune_dropped, prune_history,
     release_manifest, revisions_between, scope_of, set_owner_metadata, test_pause, validate_release_name,
     ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
 };
@@ -245,14 +245,12 @@ struct Prepared {
 /// and the current manifest parses while the new one renders.
 fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, ActionError> {
     let (loaded, last) = std::thread::scope(|s| {
-        let chart = s.spawn(|| crate::chart::load_with(&req.chart, &crate::chart::LoadOptions::default()));
+        let chart = s.spawn(|| load_chart(&req.chart));
         let last = cfg.store.latest(&req.namespace, &req.name);
         (chart.join(), last)
     });
     // Helm loads the chart before it reads the release: its errors come first.
-    let loaded = loaded
-        .map_err(|_| ActionError::msg("loading the chart panicked"))?
-        .map_err(|e| ActionError::Render(e.into()))?;
+    let loaded = loaded.map_err(|_| ActionError::msg("loading the chart panicked"))??;
     let last = match last {
         Ok(rel) => rel,
         Err(e) if e.is_not_found() => {
