@@ -120,7 +120,10 @@ fn an_upgrade_killed_midway_is_taken_over_by_the_next_operation() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() < Duration::from_secs(10));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("recovered release \"crash\": revision 2 was left pending-upgrade by an interrupted operation"), "{stderr}");
+    assert!(
+        stderr.contains("recovered release \"crash\": revision 2 was left pending-upgrade by an interrupted operation"),
+        "{stderr}"
+    );
     let history = home.history("crash");
     let summary: Vec<(&str, &str)> =
         history.iter().map(|h| (h["status"].as_str().unwrap(), h["description"].as_str().unwrap())).collect();

@@ -17,8 +17,8 @@ use crate::engine::context::ReleaseInfo;
 use crate::release::{ChartRecord, GoTime, HookEvent, Info, Release, Status};
 
 use super::common::{
-    check_labels, hook_records, load_chart, release_manifest, scope_of, set_owner_metadata, test_pause, validate_release_name,
-    ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
+    check_labels, hook_records, load_chart, release_manifest, scope_of, set_owner_metadata, test_pause,
+    validate_release_name, ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
 };
 use super::hooks::exec_hooks;
 use super::template::{render_chart, RenderedRelease};
