@@ -28,7 +28,10 @@ fn install_upgrade_rollback_history_uninstall() {
     assert!(home.live_objects("default", "demo").contains(&"Ingress/demo-webapp".to_string()));
 
     // Values reuse: an upgrade without values keeps the previous ones (Go: reuseValues).
-    assert_eq!(home.ok(&["get", "values", "demo", "-o", "json"]), "{\"ingress\":{\"enabled\":true},\"replicaCount\":3}\n");
+    assert_eq!(
+        home.ok(&["get", "values", "demo", "-o", "json"]),
+        "{\"ingress\":{\"enabled\":true},\"replicaCount\":3}\n"
+    );
 
     let out = home.ok(&["rollback", "demo", "1"]);
     assert_eq!(out, "Rollback was a success! Happy Helming!\n");
@@ -49,12 +52,18 @@ fn install_upgrade_rollback_history_uninstall() {
         ]
     );
     assert_eq!(home.ok(&["get", "values", "demo"]), "USER-SUPPLIED VALUES:\nnull\n");
-    assert_eq!(home.ok(&["get", "values", "demo", "--revision", "2"]), "USER-SUPPLIED VALUES:\ningress:\n  enabled: true\nreplicaCount: 3\n");
+    assert_eq!(
+        home.ok(&["get", "values", "demo", "--revision", "2"]),
+        "USER-SUPPLIED VALUES:\ningress:\n  enabled: true\nreplicaCount: 3\n"
+    );
 
     // Table history: uitable columns (every cell padded, tab separated).
     let table = home.ok(&["history", "demo"]);
     let first = table.lines().next().unwrap();
-    assert!(first.starts_with("REVISION\tUPDATED                 \tSTATUS    \tCHART       \tAPP VERSION\tDESCRIPTION"), "{first:?}");
+    assert!(
+        first.starts_with("REVISION\tUPDATED                 \tSTATUS    \tCHART       \tAPP VERSION\tDESCRIPTION"),
+        "{first:?}"
+    );
     assert_eq!(table.lines().count(), 4);
 
     let out = home.ok(&["uninstall", "demo"]);
@@ -82,7 +91,10 @@ fn json_output_shapes_match_helm() {
     // list -o json: revision is a string; updated is Go's time.String().
     let raw = home.ok(&["list", "-n", "web", "-o", "json"]);
     assert!(raw.starts_with("[{\"name\":\"demo\",\"namespace\":\"web\",\"revision\":\"1\",\"updated\":\""), "{raw}");
-    assert!(raw.ends_with(" +0000 UTC\",\"status\":\"deployed\",\"chart\":\"webapp-0.1.0\",\"app_version\":\"1.27.0\"}]\n"), "{raw}");
+    assert!(
+        raw.ends_with(" +0000 UTC\",\"status\":\"deployed\",\"chart\":\"webapp-0.1.0\",\"app_version\":\"1.27.0\"}]\n"),
+        "{raw}"
+    );
     assert_eq!(home.ok(&["list", "-n", "web", "-q", "-o", "json"]), "[\"demo\"]\n");
     assert_eq!(home.ok(&["list", "-q", "-o", "json"]), "[]\n", "nothing in namespace default");
     assert_eq!(home.ok(&["list", "-A", "-q"]), "demo\n");
@@ -91,7 +103,12 @@ fn json_output_shapes_match_helm() {
     assert_eq!(home.ok(&["list", "-A", "-q", "-f", "^de"]), "demo\n");
     assert_eq!(home.ok(&["list", "-A", "-q", "--failed"]), "");
     let yaml = home.ok(&["list", "-A", "-o", "yaml"]);
-    assert!(yaml.starts_with("- app_version: 1.27.0\n  chart: webapp-0.1.0\n  name: demo\n  namespace: web\n  revision: \"1\"\n"), "{yaml}");
+    assert!(
+        yaml.starts_with(
+            "- app_version: 1.27.0\n  chart: webapp-0.1.0\n  name: demo\n  namespace: web\n  revision: \"1\"\n"
+        ),
+        "{yaml}"
+    );
 
     // status -o json: the release record without its chart.
     let status: Value = serde_json::from_str(&home.ok(&["status", "demo", "-n", "web", "-o", "json"])).unwrap();
@@ -132,7 +149,8 @@ fn json_output_shapes_match_helm() {
     assert!(table.ends_with("APPLY_METHOD: server-side apply\n"));
 
     // get values --all: the chart's defaults coalesced with the user's.
-    let all: Value = serde_json::from_str(&home.ok(&["get", "values", "demo", "-n", "web", "-a", "-o", "json"])).unwrap();
+    let all: Value =
+        serde_json::from_str(&home.ok(&["get", "values", "demo", "-n", "web", "-a", "-o", "json"])).unwrap();
     assert_eq!(all["replicaCount"], 2);
     assert_eq!(all["service"]["port"], 80);
 
@@ -141,7 +159,10 @@ fn json_output_shapes_match_helm() {
     assert!(manifest.starts_with("---\n# Source: webapp/templates/serviceaccount.yaml\n"));
     assert!(manifest.ends_with("\n\n"), "Go's Println after a manifest ending in a newline");
     let notes = home.ok(&["get", "notes", "demo", "-n", "web"]);
-    assert!(notes.starts_with("NOTES:\nwebapp 1.27.0 is deployed as release \"demo\" in namespace \"web\"."), "{notes}");
+    assert!(
+        notes.starts_with("NOTES:\nwebapp 1.27.0 is deployed as release \"demo\" in namespace \"web\"."),
+        "{notes}"
+    );
     let all = home.ok(&["get", "all", "demo", "-n", "web"]);
     assert!(all.contains("\nCHART: webapp\nVERSION: 0.1.0\nAPP_VERSION: 1.27.0\n"), "{all}");
     assert!(all.contains("USER-SUPPLIED VALUES:\nreplicaCount: 2\n\nCOMPUTED VALUES:\n"), "{all}");
@@ -179,7 +200,10 @@ fn hooks_run_in_order_and_follow_delete_policies() {
     assert_eq!(up["last_run"]["phase"], "Succeeded");
     assert_eq!(home.ok(&["get", "notes", "h"]), "NOTES:\nRelease h says bye.\n\n");
     let hooks_text = home.ok(&["get", "hooks", "h"]);
-    assert!(hooks_text.starts_with("---\n# Source: hooked/templates/hooks.yaml\napiVersion: batch/v1\nkind: Job\n"), "{hooks_text}");
+    assert!(
+        hooks_text.starts_with("---\n# Source: hooked/templates/hooks.yaml\napiVersion: batch/v1\nkind: Job\n"),
+        "{hooks_text}"
+    );
 
     // --no-hooks: no hook runs.
     home.ok(&["upgrade", "h", &chart, "--no-hooks"]);
@@ -203,7 +227,10 @@ fn dropped_objects_are_deleted_except_kept_ones() {
 
     home.ok(&["upgrade", "k", &chart, "--no-hooks", "--set", "keep=true"]);
     let out = home.ok(&["uninstall", "k", "--no-hooks"]);
-    assert_eq!(out, "These resources were kept due to the resource policy:\n[ConfigMap] k-kept\n\nrelease \"k\" uninstalled\n");
+    assert_eq!(
+        out,
+        "These resources were kept due to the resource policy:\n[ConfigMap] k-kept\n\nrelease \"k\" uninstalled\n"
+    );
     assert_eq!(home.live_objects("default", "k"), vec!["ConfigMap/k-kept"]);
 }
 

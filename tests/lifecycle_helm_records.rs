@@ -22,9 +22,8 @@ fn corpus() -> Option<PathBuf> {
 fn record(path: &std::path::Path) -> capstan::release::Release {
     use base64::Engine;
     let secret: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let helm_encoded = base64::engine::general_purpose::STANDARD
-        .decode(secret["data"]["release"].as_str().unwrap())
-        .unwrap();
+    let helm_encoded =
+        base64::engine::general_purpose::STANDARD.decode(secret["data"]["release"].as_str().unwrap()).unwrap();
     decode_release(std::str::from_utf8(&helm_encoded).unwrap()).unwrap()
 }
 
@@ -56,7 +55,12 @@ fn helm_records_are_read_and_upgraded() {
 {\"revision\":3,\"updated\":\"2026-11-27T13:44:23.320234424Z\",\"status\":\"deployed\",\"chart\":\"nginx-22.1.1\",\"app_version\":\"1.29.1\",\"description\":\"Rollback to 1\"}]\n"
     );
     let table = run(&["history", "r-nginx"]);
-    assert!(table.contains("\n3       \tFri Nov 27 13:44:23 2026\tdeployed  \tnginx-22.1.1\t1.29.1     \tRollback to 1   \n"), "{table}");
+    assert!(
+        table.contains(
+            "\n3       \tFri Nov 27 13:44:23 2026\tdeployed  \tnginx-22.1.1\t1.29.1     \tRollback to 1   \n"
+        ),
+        "{table}"
+    );
     assert_eq!(run(&["get", "values", "r-nginx", "--revision", "2"]), "USER-SUPPLIED VALUES:\nreplicaCount: 2\n");
     assert_eq!(run(&["get", "values", "r-nginx"]), "USER-SUPPLIED VALUES:\nnull\n");
     let status = run(&["status", "r-nginx"]);

@@ -16,8 +16,7 @@ use thiserror::Error;
 
 use crate::cluster::{ObjectRef, ReleaseScope, Resource, Target, TargetError};
 use crate::release::{
-    self, ChartRecord, HookDeletePolicy, HookOutputLogPolicy, ListFilter, LockGuard, Release, Status, Store,
-    StoreError,
+    self, ChartRecord, HookDeletePolicy, HookOutputLogPolicy, ListFilter, LockGuard, Release, Status, Store, StoreError,
 };
 
 /// Where releases and their objects live, and where messages go (Go:
@@ -152,7 +151,12 @@ impl std::fmt::Debug for OperationLock {
 impl OperationLock {
     /// Take the lock (failing at once if a live operation holds it) and
     /// settle what an interrupted operation left behind.
-    pub fn acquire(cfg: &Configuration, namespace: &str, name: &str, timeout: Duration) -> Result<OperationLock, ActionError> {
+    pub fn acquire(
+        cfg: &Configuration,
+        namespace: &str,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<OperationLock, ActionError> {
         let guard = cfg.store.acquire_lock(namespace, name, lease_ttl(timeout))?;
         let lock = OperationLock { guard };
         settle_interrupted(cfg, namespace, name, lock.guard.taken_over())?;
@@ -204,10 +208,13 @@ pub fn settle_interrupted(
         return Ok(None);
     }
     let who = match taken_over {
-        Some(h) => format!("by pid {} on {} since {}", h.pid, if h.host.is_empty() { "?" } else { &h.host }, h.acquired_at()),
+        Some(h) => {
+            format!("by pid {} on {} since {}", h.pid, if h.host.is_empty() { "?" } else { &h.host }, h.acquired_at())
+        }
         None => "with no lock held".to_string(),
     };
-    let description = format!("Interrupted: the operation {who} stopped while the release was {was}; recovered by capstan");
+    let description =
+        format!("Interrupted: the operation {who} stopped while the release was {was}; recovered by capstan");
     latest.set_status(Status::Failed, description.clone());
     cfg.store.update(&latest)?;
     cfg.warn(&format!(
@@ -360,7 +367,10 @@ pub fn test_pause(point: &str) {
 }
 
 /// Helm's `mergeCustomLabels`: desired over current, `null` deletes.
-pub fn merge_labels(current: &BTreeMap<String, String>, desired: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+pub fn merge_labels(
+    current: &BTreeMap<String, String>,
+    desired: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     let mut out = current.clone();
     out.extend(desired.iter().map(|(k, v)| (k.clone(), v.clone())));
     out.retain(|_, v| v != "null");
@@ -413,6 +423,21 @@ pub fn prune_history(
     let pruned = cfg.store.prune_history(namespace, name, history_max - 1)?;
     cfg.target.forget_revisions(namespace, name, &pruned)?;
     Ok(())
+}
+
+/// Load a chart from a local path, with Helm's LocateChart errors for one
+/// that is not there (charts from repositories are not supported yet).
+pub fn load_chart(path: &std::path::Path) -> Result<crate::chart::Loaded, ActionError> {
+    if !path.exists() {
+        let text = path.to_string_lossy();
+        if path.is_absolute() || text.starts_with('.') {
+            return Err(ActionError::msg(format!("path {text:?} not found")));
+        }
+        return Err(ActionError::msg(format!(
+            "chart {text:?} not found: charts from repositories are not supported yet (give a directory or .tgz path)"
+        )));
+    }
+    crate::chart::load_with(path, &crate::chart::LoadOptions::default()).map_err(|e| ActionError::Render(e.into()))
 }
 
 /// The latest revision, or Helm's `release: not found`.

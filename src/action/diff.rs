@@ -77,11 +77,7 @@ fn documents(manifest_text: &str, namespace: &str, target: &dyn Target) -> Resul
         } else {
             head.namespace.clone()
         };
-        let text: String = doc
-            .lines()
-            .filter(|l| !l.starts_with("# Source: "))
-            .map(|l| format!("{l}\n"))
-            .collect();
+        let text: String = doc.lines().filter(|l| !l.starts_with("# Source: ")).map(|l| format!("{l}\n")).collect();
         out.push(Doc {
             id: ObjectRef { api_version: head.api_version, kind: head.kind, namespace: ns, name: head.name },
             text,
@@ -209,11 +205,14 @@ mod tests {
         let old = "---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: one\n---\n# Source: c/templates/gone.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\n# Source: c/templates/same.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n";
         let new = "---\n# Source: c/templates/same.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: two\n---\n# Source: c/templates/new.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: other\n";
         let diffs = diff_manifests(old, new, "ns", &target, 3).unwrap();
-        let summary: Vec<_> =
-            diffs.iter().map(|d| (d.kind.as_str(), d.namespace.as_str(), d.change)).collect();
+        let summary: Vec<_> = diffs.iter().map(|d| (d.kind.as_str(), d.namespace.as_str(), d.change)).collect();
         assert_eq!(
             summary,
-            vec![("ConfigMap", "ns", Change::Changed), ("Deployment", "other", Change::Added), ("Secret", "ns", Change::Removed)]
+            vec![
+                ("ConfigMap", "ns", Change::Changed),
+                ("Deployment", "other", Change::Added),
+                ("Secret", "ns", Change::Removed)
+            ]
         );
         assert!(diffs[0].diff.contains("-  k: one\n+  k: two\n"), "{}", diffs[0].diff);
         assert!(diffs[0].diff.starts_with("@@ "));

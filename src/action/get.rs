@@ -61,10 +61,8 @@ impl Metadata {
         let md = rel.chart.metadata.clone().unwrap_or_default();
         let deployed = rel.info.last_deployed.datetime();
         // Go: time.RFC3339 ("2006-01-02T15:04:05Z07:00"), no fraction.
-        let deployed_at = crate::release::GoTime::from_datetime(
-            deployed.with_nanosecond(0).unwrap_or(deployed),
-        )
-        .to_rfc3339_nano();
+        let deployed_at =
+            crate::release::GoTime::from_datetime(deployed.with_nanosecond(0).unwrap_or(deployed)).to_rfc3339_nano();
         Metadata {
             name: rel.name.clone(),
             chart: md.name.clone(),

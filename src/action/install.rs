@@ -17,8 +17,8 @@ use crate::engine::context::ReleaseInfo;
 use crate::release::{ChartRecord, GoTime, HookEvent, Info, Release, Status};
 
 use super::common::{
-    check_labels, hook_records, release_manifest, scope_of, set_owner_metadata, test_pause, validate_release_name,
-    ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
+    check_labels, hook_records, load_chart, release_manifest, scope_of, set_owner_metadata, test_pause,
+    validate_release_name, ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
 };
 use super::hooks::exec_hooks;
 use super::template::{render_chart, RenderedRelease};
@@ -170,8 +170,7 @@ fn prepare(
     parse_crds: bool,
 ) -> Result<(Release, RenderedRelease, ParsedCrds), ActionError> {
     check_labels(&req.labels)?;
-    let loaded = crate::chart::load_with(&req.chart, &crate::chart::LoadOptions::default())
-        .map_err(|e| ActionError::Render(e.into()))?;
+    let loaded = load_chart(&req.chart)?;
     let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_slog_line()).collect();
     let info = ReleaseInfo {
         name: req.name.clone(),

@@ -110,7 +110,8 @@ pub(crate) fn rollback_locked(
     // last deployed one (a failed upgrade may have left objects).
     let deployed = deployed_revisions(cfg, &req.namespace, &req.name)?;
     let since = deployed.last().map_or(current.version, |d| d.version);
-    let mut live_revisions = revisions_between(cfg, &req.namespace, &req.name, since, current.version.saturating_sub(1))?;
+    let mut live_revisions =
+        revisions_between(cfg, &req.namespace, &req.name, since, current.version.saturating_sub(1))?;
     live_revisions.push(current.clone());
     let mut docs = ParsedDocs::default();
     let mut before: Vec<Resource> = Vec::new();
@@ -183,9 +184,7 @@ fn perform(
     prune_dropped(cfg, &scope, before, target).map_err(|e| e.to_string())?;
     if req.wait {
         let ids: Vec<_> = target.iter().map(|r| r.id.clone()).collect();
-        cfg.target
-            .wait(&scope, &ids, req.timeout)
-            .map_err(|e| format!("release {} failed: {e}", rel.name))?;
+        cfg.target.wait(&scope, &ids, req.timeout).map_err(|e| format!("release {} failed: {e}", rel.name))?;
     }
     if !req.no_hooks {
         exec_hooks(cfg, rel, &HookEvent::PostRollback, req.timeout)?;

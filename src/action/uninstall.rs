@@ -140,11 +140,8 @@ pub(crate) fn uninstall_locked(
     } else {
         // Mark uninstalled and supersede earlier deployed revisions
         // (Go: issue #12556), in one transaction.
-        let mut superseded: Vec<Release> = history
-            .iter()
-            .filter(|r| r.version != rel.version && r.info.status == Status::Deployed)
-            .cloned()
-            .collect();
+        let mut superseded: Vec<Release> =
+            history.iter().filter(|r| r.version != rel.version && r.info.status == Status::Deployed).cloned().collect();
         for r in &mut superseded {
             r.info.status = Status::Superseded;
         }
@@ -165,10 +162,8 @@ pub(crate) fn uninstall_locked(
 /// Delete every revision of the release, in one transaction, and the
 /// target's per-revision records (its live objects, e.g. kept ones, stay).
 fn purge(cfg: &Configuration, history: &[Release]) -> Result<(), ActionError> {
-    let changes: Vec<Change<'_>> = history
-        .iter()
-        .map(|r| Change::Delete { namespace: &r.namespace, name: &r.name, version: r.version })
-        .collect();
+    let changes: Vec<Change<'_>> =
+        history.iter().map(|r| Change::Delete { namespace: &r.namespace, name: &r.name, version: r.version }).collect();
     cfg.store.commit(&changes)?;
     if let Some(first) = history.first() {
         let revisions: Vec<u32> = history.iter().map(|r| r.version).collect();
@@ -193,7 +188,11 @@ fn delete_release(
     let mut kept = String::new();
     let mut doomed_text = String::new();
     for m in &sorted.manifests {
-        if m.head.annotations.get(super::common::RESOURCE_POLICY_ANNOTATION).is_some_and(|v| v.trim().eq_ignore_ascii_case("keep")) {
+        if m.head
+            .annotations
+            .get(super::common::RESOURCE_POLICY_ANNOTATION)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("keep"))
+        {
             kept.push_str(&format!("[{}] {}\n", m.head.kind, m.head.name));
         } else {
             doomed_text.push_str("\n---\n");

@@ -22,9 +22,9 @@ use crate::engine::context::ReleaseInfo;
 use crate::release::{Change, ChartRecord, GoTime, HookEvent, Info, Release, Status};
 
 use super::common::{
-    chart_from_record, check_labels, deployed_revisions, hook_records, merge_labels, prune_dropped, prune_history,
-    release_manifest, revisions_between, scope_of, set_owner_metadata, test_pause, validate_release_name,
-    ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
+    chart_from_record, check_labels, deployed_revisions, hook_records, load_chart, merge_labels, prune_dropped,
+    prune_history, release_manifest, revisions_between, scope_of, set_owner_metadata, test_pause,
+    validate_release_name, ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
 };
 use super::hooks::exec_hooks;
 use super::install::{install_locked, InstallRequest, Installed};
@@ -161,7 +161,11 @@ fn needs_install(cfg: &Configuration, req: &UpgradeRequest) -> Result<Option<boo
     }
 }
 
-fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut OperationLock) -> Result<Upgraded, ActionError> {
+fn upgrade_locked(
+    cfg: &Configuration,
+    req: &UpgradeRequest,
+    lock: &mut OperationLock,
+) -> Result<Upgraded, ActionError> {
     if req.install {
         if let Some(replace) = needs_install(cfg, req)? {
             return install_locked(cfg, &req.as_install(replace), lock).map(Upgraded::Installed);
@@ -220,9 +224,9 @@ fn upgrade_locked(cfg: &Configuration, req: &UpgradeRequest, lock: &mut Operatio
 }
 
 fn build(cfg: &Configuration, rel: &Release, docs: &mut ParsedDocs) -> Result<Vec<Resource>, ActionError> {
-    cfg.target.build_cached(&rel.manifest, &rel.namespace, docs).map_err(|e| {
-        ActionError::msg(format!("unable to build kubernetes objects from current release manifest: {e}"))
-    })
+    cfg.target
+        .build_cached(&rel.manifest, &rel.namespace, docs)
+        .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from current release manifest: {e}")))
 }
 
 /// What prepareUpgrade produces.
@@ -245,14 +249,12 @@ struct Prepared {
 /// and the current manifest parses while the new one renders.
 fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, ActionError> {
     let (loaded, last) = std::thread::scope(|s| {
-        let chart = s.spawn(|| crate::chart::load_with(&req.chart, &crate::chart::LoadOptions::default()));
+        let chart = s.spawn(|| load_chart(&req.chart));
         let last = cfg.store.latest(&req.namespace, &req.name);
         (chart.join(), last)
     });
     // Helm loads the chart before it reads the release: its errors come first.
-    let loaded = loaded
-        .map_err(|_| ActionError::msg("loading the chart panicked"))?
-        .map_err(|e| ActionError::Render(e.into()))?;
+    let loaded = loaded.map_err(|_| ActionError::msg("loading the chart panicked"))??;
     let last = match last {
         Ok(rel) => rel,
         Err(e) if e.is_not_found() => {
@@ -381,7 +383,8 @@ fn perform_upgrade(
     created: &mut Vec<ObjectRef>,
 ) -> Result<(), String> {
     if !req.no_hooks {
-        exec_hooks(cfg, rel, &HookEvent::PreUpgrade, req.timeout).map_err(|e| format!("pre-upgrade hooks failed: {e}"))?;
+        exec_hooks(cfg, rel, &HookEvent::PreUpgrade, req.timeout)
+            .map_err(|e| format!("pre-upgrade hooks failed: {e}"))?;
     }
     let scope = scope_of(rel);
     let applied = cfg.target.apply(&scope, target).map_err(|e| e.to_string())?;
@@ -423,10 +426,7 @@ fn fail_upgrade(
     }
     if req.rollback_on_failure {
         let history = cfg.store.history(&req.namespace, &req.name)?;
-        let Some(good) = history
-            .iter()
-            .rev()
-            .find(|r| matches!(r.info.status, Status::Superseded | Status::Deployed))
+        let Some(good) = history.iter().rev().find(|r| matches!(r.info.status, Status::Superseded | Status::Deployed))
         else {
             return Err(ActionError::msg(format!(
                 "unable to find a previously successful release when attempting to rollback. original upgrade error: {err}"

@@ -26,10 +26,7 @@ pub fn configuration(global: &GlobalArgs) -> anyhow::Result<Configuration> {
         TargetChoice::Local => {
             let store = SqliteStore::open_default()?;
             if chosen.defaulted {
-                eprintln!(
-                    "capstan: no kubeconfig found, using the local target (state in {})",
-                    store.path().display()
-                );
+                eprintln!("capstan: no kubeconfig found, using the local target (state in {})", store.path().display());
             }
             let store: Arc<dyn Store> = Arc::new(store);
             let target = Arc::new(LocalTarget::new(store.clone()));
@@ -59,8 +56,9 @@ pub fn dry_run(value: Option<&str>) -> anyhow::Result<DryRun> {
         Some("client") => DryRun::Client,
         Some("server") => DryRun::Server,
         Some(other) => {
-            let b = parse_go_bool(other)
-                .ok_or_else(|| anyhow!("invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""))?;
+            let b = parse_go_bool(other).ok_or_else(|| {
+                anyhow!("invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\"")
+            })?;
             let mode = if b { DryRun::Client } else { DryRun::None };
             eprintln!(
                 "level=WARN msg=\"boolean '--dry-run={other}' flag is deprecated and must be replaced with '--dry-run={}'\"",

@@ -218,10 +218,9 @@ pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()>
 /// Go: statusPrinter for install/upgrade (the chart stays in JSON/YAML).
 fn print_release(rel: &Release, format: OutputFormat, debug: bool, hide_notes: bool) -> anyhow::Result<String> {
     match format {
-        OutputFormat::Table => status_text(
-            rel,
-            StatusOptions { debug, show_metadata: false, hide_notes, color: color_enabled() },
-        ),
+        OutputFormat::Table => {
+            status_text(rel, StatusOptions { debug, show_metadata: false, hide_notes, color: color_enabled() })
+        }
         OutputFormat::Json => json_line(rel),
         OutputFormat::Yaml => yaml_of(rel),
     }

@@ -25,7 +25,8 @@ pub enum OutputFormat {
 
 /// Go's `json.NewEncoder(out).Encode(v)`: compact, HTML-safe, newline.
 pub fn json_line<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<String> {
-    let bytes = crate::release::gojson::to_go_json(v).map_err(|e| anyhow::anyhow!("unable to write JSON output: {e}"))?;
+    let bytes =
+        crate::release::gojson::to_go_json(v).map_err(|e| anyhow::anyhow!("unable to write JSON output: {e}"))?;
     let mut s = String::from_utf8(bytes)?;
     s.push('\n');
     Ok(s)
@@ -33,7 +34,8 @@ pub fn json_line<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<String> {
 
 /// sigs.k8s.io/yaml.Marshal(v): through JSON, keys sorted.
 pub fn yaml_of<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<String> {
-    let bytes = crate::release::gojson::to_go_json(v).map_err(|e| anyhow::anyhow!("unable to write YAML output: {e}"))?;
+    let bytes =
+        crate::release::gojson::to_go_json(v).map_err(|e| anyhow::anyhow!("unable to write YAML output: {e}"))?;
     let value: Value = serde_json::from_slice(&bytes)?;
     crate::codec::yaml_write::try_to_yaml(&value).map_err(|e| anyhow::anyhow!("unable to write YAML output: {e}"))
 }

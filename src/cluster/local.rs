@@ -252,10 +252,7 @@ impl Target for LocalTarget {
 
     fn get(&self, scope: &ReleaseScope, objects: &[ObjectRef]) -> Result<Vec<Resource>, TargetError> {
         self.with_live(scope, |set| {
-            Ok(objects
-                .iter()
-                .filter_map(|id| set.objects.iter().find(|o| same(o, id)).map(to_resource))
-                .collect())
+            Ok(objects.iter().filter_map(|id| set.objects.iter().find(|o| same(o, id)).map(to_resource)).collect())
         })
     }
 

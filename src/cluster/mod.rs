@@ -20,7 +20,6 @@ pub mod local;
 
 pub use local::LocalTarget;
 
-
 /// Failures of a target.
 #[derive(Debug, Error)]
 pub enum TargetError {
@@ -136,7 +135,9 @@ impl std::str::FromStr for Propagation {
             "background" => Ok(Propagation::Background),
             "foreground" => Ok(Propagation::Foreground),
             "orphan" => Ok(Propagation::Orphan),
-            other => Err(format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+            other => {
+                Err(format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""))
+            }
         }
     }
 }
@@ -175,7 +176,12 @@ pub trait Target: Send + Sync {
         default_namespace: &str,
         cache: &mut ParsedDocs,
     ) -> Result<Vec<Resource>, TargetError> {
-        build_resources_with(manifest, default_namespace, |api_version, kind| self.is_cluster_scoped(api_version, kind), cache)
+        build_resources_with(
+            manifest,
+            default_namespace,
+            |api_version, kind| self.is_cluster_scoped(api_version, kind),
+            cache,
+        )
     }
 
     /// Create what does not exist, update what does.
@@ -197,8 +203,12 @@ pub trait Target: Send + Sync {
     fn wait(&self, scope: &ReleaseScope, objects: &[ObjectRef], timeout: Duration) -> Result<(), TargetError>;
 
     /// Wait until the objects are gone, at most `timeout`.
-    fn wait_for_delete(&self, scope: &ReleaseScope, objects: &[ObjectRef], timeout: Duration)
-        -> Result<(), TargetError>;
+    fn wait_for_delete(
+        &self,
+        scope: &ReleaseScope,
+        objects: &[ObjectRef],
+        timeout: Duration,
+    ) -> Result<(), TargetError>;
 
     /// Create a hook's resources and watch them until they are done (Jobs
     /// complete, Pods succeed); an error fails the hook.
@@ -294,12 +304,10 @@ pub fn build_resources_with(
         let mut body = match value {
             Value::Null => continue,
             Value::Object(map) => map,
-            other => {
-                return Err(TargetError::InvalidObject(format!(
-                    "error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    json_kind(&other)
-                )))
-            }
+            other => return Err(TargetError::InvalidObject(format!(
+                "error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&other)
+            ))),
         };
         let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
         let api_version = text(body.get("apiVersion"));
@@ -316,7 +324,9 @@ pub fn build_resources_with(
         };
         let name = text(metadata.get("name"));
         if name.is_empty() {
-            return Err(TargetError::InvalidObject(format!("{kind} has no metadata.name (generateName is not supported)")));
+            return Err(TargetError::InvalidObject(format!(
+                "{kind} has no metadata.name (generateName is not supported)"
+            )));
         }
         let namespace = if is_cluster_scoped(&api_version, &kind) {
             metadata.remove("namespace");
@@ -357,7 +367,9 @@ fn compact(doc: &str) -> String {
 pub enum TargetChoice {
     Local,
     /// A Kubernetes cluster, with where its configuration was found.
-    Kube { source: String },
+    Kube {
+        source: String,
+    },
 }
 
 /// How the choice was made: said by the user, or found.
@@ -438,7 +450,12 @@ mod tests {
 
     #[test]
     fn identity_ignores_the_version() {
-        let a = ObjectRef { api_version: "policy/v1beta1".into(), kind: "PodDisruptionBudget".into(), namespace: "n".into(), name: "p".into() };
+        let a = ObjectRef {
+            api_version: "policy/v1beta1".into(),
+            kind: "PodDisruptionBudget".into(),
+            namespace: "n".into(),
+            name: "p".into(),
+        };
         let b = ObjectRef { api_version: "policy/v1".into(), ..a.clone() };
         assert!(a.same_object(&b));
         let c = ObjectRef { api_version: "other/v1".into(), ..a.clone() };

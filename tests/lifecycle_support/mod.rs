@@ -117,11 +117,8 @@ pub fn webapp() -> String {
 pub fn hooked_chart(dir: &Path) -> String {
     let root = dir.join("hooked");
     std::fs::create_dir_all(root.join("templates")).unwrap();
-    std::fs::write(
-        root.join("Chart.yaml"),
-        "apiVersion: v2\nname: hooked\nversion: 0.1.0\nappVersion: \"1.0\"\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("Chart.yaml"), "apiVersion: v2\nname: hooked\nversion: 0.1.0\nappVersion: \"1.0\"\n")
+        .unwrap();
     std::fs::write(
         root.join("values.yaml"),
         "message: hello\nextra: false\nkeep: false\nhooks:\n  preInstall: succeed\n  postInstall: succeed\n  preUpgrade: succeed\n  postUpgrade: succeed\n  preRollback: succeed\n  preDelete: succeed\n",
@@ -150,12 +147,19 @@ pub fn hooked_chart(dir: &Path) -> String {
     let mut hooks = String::new();
     hooks.push_str(&hook("pre-install", "preInstall", "pre-install-b", 5, ""));
     hooks.push_str(&hook("pre-install", "preInstall", "pre-install-a", -5, ""));
-    hooks.push_str(&hook("post-install", "postInstall", "post-install", 0, "    helm.sh/hook-delete-policy: hook-succeeded\n"));
+    hooks.push_str(&hook(
+        "post-install",
+        "postInstall",
+        "post-install",
+        0,
+        "    helm.sh/hook-delete-policy: hook-succeeded\n",
+    ));
     hooks.push_str(&hook("pre-upgrade", "preUpgrade", "pre-upgrade", 0, ""));
     hooks.push_str(&hook("post-upgrade", "postUpgrade", "post-upgrade", 0, ""));
     hooks.push_str(&hook("pre-rollback", "preRollback", "pre-rollback", 0, ""));
     hooks.push_str(&hook("pre-delete", "preDelete", "pre-delete", 0, ""));
     std::fs::write(root.join("templates/hooks.yaml"), hooks).unwrap();
-    std::fs::write(root.join("templates/NOTES.txt"), "Release {{ .Release.Name }} says {{ .Values.message }}.\n").unwrap();
+    std::fs::write(root.join("templates/NOTES.txt"), "Release {{ .Release.Name }} says {{ .Values.message }}.\n")
+        .unwrap();
     root.to_string_lossy().into_owned()
 }
