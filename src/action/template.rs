@@ -69,18 +69,32 @@ pub fn render_release(
     skip_schema_validation: bool,
     sub_notes: bool,
 ) -> anyhow::Result<RenderedRelease> {
+    with_log(|warnings| {
+        // Helm merges the user's values before it loads the chart.
+        let config = user.merge(&mut std::io::stdin().lock())?;
+        let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
+        warnings.extend(loaded.warnings.iter().map(|w| w.to_slog_line()));
+        render_chart_logged(
+            loaded.chart,
+            config,
+            release,
+            kube_version,
+            api_versions,
+            skip_schema_validation,
+            sub_notes,
+            warnings,
+        )
+    })
+}
+
+/// Run a render that collects Helm's log lines: on success they go into the
+/// result's `warnings`; on failure they are printed before the error, as
+/// Helm logs them as it goes.
+fn with_log(
+    render: impl FnOnce(&mut Vec<String>) -> anyhow::Result<RenderedRelease>,
+) -> anyhow::Result<RenderedRelease> {
     let mut warnings = Vec::new();
-    let result = render_release_logged(
-        chart_path,
-        user,
-        release,
-        kube_version,
-        api_versions,
-        skip_schema_validation,
-        sub_notes,
-        &mut warnings,
-    );
-    match result {
+    match render(&mut warnings) {
         Ok(mut r) => {
             r.warnings = warnings;
             Ok(r)
@@ -92,33 +106,6 @@ pub fn render_release(
             Err(e)
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render_release_logged(
-    chart_path: &Path,
-    user: &values::UserValues,
-    release: ReleaseInfo,
-    kube_version: Option<&str>,
-    api_versions: &[String],
-    skip_schema_validation: bool,
-    sub_notes: bool,
-    warnings: &mut Vec<String>,
-) -> anyhow::Result<RenderedRelease> {
-    // Helm merges the user's values before it loads the chart.
-    let config = user.merge(&mut std::io::stdin().lock())?;
-    let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
-    warnings.extend(loaded.warnings.iter().map(|w| w.to_slog_line()));
-    render_chart_logged(
-        loaded.chart,
-        config,
-        release,
-        kube_version,
-        api_versions,
-        skip_schema_validation,
-        sub_notes,
-        warnings,
-    )
 }
 
 /// Coalesce, validate and render a loaded chart with the user's (merged)
@@ -134,29 +121,18 @@ pub fn render_chart(
     skip_schema_validation: bool,
     sub_notes: bool,
 ) -> anyhow::Result<RenderedRelease> {
-    let mut warnings = Vec::new();
-    let result = render_chart_logged(
-        chart,
-        config,
-        release,
-        kube_version,
-        api_versions,
-        skip_schema_validation,
-        sub_notes,
-        &mut warnings,
-    );
-    match result {
-        Ok(mut r) => {
-            r.warnings = warnings;
-            Ok(r)
-        }
-        Err(e) => {
-            for w in &warnings {
-                eprintln!("{w}");
-            }
-            Err(e)
-        }
-    }
+    with_log(|warnings| {
+        render_chart_logged(
+            chart,
+            config,
+            release,
+            kube_version,
+            api_versions,
+            skip_schema_validation,
+            sub_notes,
+            warnings,
+        )
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
