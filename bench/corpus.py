@@ -30,7 +30,7 @@ def run(argv, cwd):
                          env={"PATH": "/usr/bin:/bin", "HOME": "/tmp/capstan-bench-home"})
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
-    return wall, ru.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
 
 
 def main():
@@ -51,23 +51,31 @@ def main():
         cases = [c for c in cases if args.only in c["case"]]
     tools = {"peer": os.path.abspath(peer), "capstan": os.path.abspath(args.capstan)}
     totals = {t: [] for t in tools}
+    cpu_totals = {t: [] for t in tools}
     peaks = {t: {} for t in tools}
     for r in range(args.rounds):
         round_total = {t: 0.0 for t in tools}
+        round_cpu = {t: 0.0 for t in tools}
         for c in cases:
             argv = shlex.split(c["command"])
             for name, binary in tools.items():
-                wall, rss, _ = run([binary] + argv[1:], corpus)
+                wall, cpu, rss, _ = run([binary] + argv[1:], corpus)
                 round_total[name] += wall
+                round_cpu[name] += cpu
                 peaks[name][c["case"]] = max(peaks[name].get(c["case"], 0), rss)
         for t in tools:
             totals[t].append(round_total[t])
+            cpu_totals[t].append(round_cpu[t])
         print(f"round {r + 1}: {peer_name} {round_total['peer']:.2f}s, capstan {round_total['capstan']:.2f}s",
               file=sys.stderr)
     best = {t: min(v) for t, v in totals.items()}
+    best_cpu = {t: min(v) for t, v in cpu_totals.items()}
     print(f"cases: {len(cases)}, rounds: {args.rounds} (best round reported)")
     print(f"total wall time: {peer_name} {best['peer']:.3f}s, capstan {best['capstan']:.3f}s, "
           f"speed-up {best['peer'] / best['capstan']:.1f}x")
+    # CPU time (user + system) depends less on the machine's load than wall time.
+    print(f"total CPU time: {peer_name} {best_cpu['peer']:.3f}s, capstan {best_cpu['capstan']:.3f}s, "
+          f"ratio {best_cpu['peer'] / best_cpu['capstan']:.1f}x")
     biggest = max(peaks["peer"], key=lambda c: peaks["peer"][c])
     for case in dict.fromkeys(["kube-prometheus-stack", biggest]):
         if case in peaks["peer"]:
