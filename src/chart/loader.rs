@@ -370,7 +370,7 @@ pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut V
                 let doc = parse_yaml(&f.data).map_err(|e| parse_error("requirements.yaml", e))?;
                 metadata::decode_metadata(&doc, m, &mut nulls).map_err(|e| parse_error("requirements.yaml", e))?;
                 if m.api_version == "v1" {
-                    c.files.push(File { name: f.name, data: f.data });
+                    c.files.push(File { name: f.name, data: f.data.into() });
                 }
             }
             "requirements.lock" => {
@@ -383,13 +383,13 @@ pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut V
                     ));
                 }
                 if m.api_version == "v1" {
-                    c.files.push(File { name: f.name, data: f.data });
+                    c.files.push(File { name: f.name, data: f.data.into() });
                 }
             }
-            _ if name.starts_with("templates/") => c.templates.push(File { name: f.name, data: f.data }),
+            _ if name.starts_with("templates/") => c.templates.push(File { name: f.name, data: f.data.into() }),
             _ if name.starts_with("charts/") => {
                 if go_ext(name) == ".prov" {
-                    c.files.push(File { name: f.name, data: f.data });
+                    c.files.push(File { name: f.name, data: f.data.into() });
                     continue;
                 }
                 let fname = &name["charts/".len()..];
@@ -397,7 +397,7 @@ pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut V
                 let sub_name = fname.to_string();
                 subcharts.entry(cname).or_default().push(BufferedFile { name: sub_name, data: f.data });
             }
-            _ => c.files.push(File { name: f.name, data: f.data }),
+            _ => c.files.push(File { name: f.name, data: f.data.into() }),
         }
     }
 
@@ -581,7 +581,7 @@ mod tests {
         assert_eq!(t, ["templates/a.yaml"]);
         let f: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(f, [".helmignore", "files/bom.txt", "linked/one.txt", "shared/one.txt"]);
-        assert_eq!(c.files[1].data, b"text");
+        assert_eq!(&*c.files[1].data, b"text");
         assert_eq!(loaded.warnings.len(), 1);
         assert!(loaded.warnings[0].message.starts_with("found symbolic link in path"));
 

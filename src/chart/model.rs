@@ -2,6 +2,7 @@
 //! Chart.yaml, values, schema, templates, other files, and loaded subcharts.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,9 @@ pub struct Chart {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
     pub name: String,
-    pub data: Vec<u8>,
+    /// Shared, so that `.Files` and copies of the chart hold the bytes
+    /// without copying them (a chart may carry megabytes of CRDs).
+    pub data: Arc<[u8]>,
 }
 
 /// Chart.yaml.

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::chart::{Chart, Metadata};
 
@@ -361,7 +362,8 @@ pub fn chart_value(metadata: &Metadata, is_root: bool) -> Value {
 /// with Get, GetBytes, Glob, Lines, AsConfig, AsSecrets).
 #[derive(Clone, Default)]
 pub struct FilesObject {
-    files: Rc<BTreeMap<String, Rc<[u8]>>>,
+    /// The chart's own bytes, shared rather than copied.
+    files: Rc<BTreeMap<String, Arc<[u8]>>>,
 }
 
 impl FilesObject {
@@ -371,7 +373,7 @@ impl FilesObject {
                 chart
                     .files
                     .iter()
-                    .map(|f| (f.name.clone(), Rc::from(f.data.as_slice())))
+                    .map(|f| (f.name.clone(), f.data.clone()))
                     .collect(),
             ),
         }
@@ -381,8 +383,8 @@ impl FilesObject {
         Value::Object(Rc::new(self.clone()))
     }
 
-    fn get_bytes(&self, name: &str) -> Rc<[u8]> {
-        self.files.get(name).cloned().unwrap_or_else(|| Rc::from(&[][..]))
+    fn get_bytes(&self, name: &str) -> &[u8] {
+        self.files.get(name).map(|b| &b[..]).unwrap_or_default()
     }
 
     /// `.Files.Glob`.
@@ -475,7 +477,7 @@ impl Object for FilesObject {
         };
         Some(Ok(match name {
             "Get" => Value::string(String::from_utf8_lossy(&self.get_bytes(&arg)).into_owned()),
-            "GetBytes" => Value::Bytes(self.get_bytes(&arg)),
+            "GetBytes" => Value::Bytes(Rc::from(self.get_bytes(&arg))),
             "Glob" => self.glob(&arg).to_value(),
             _ => Value::list(files_lines(&self.get_bytes(&arg)).into_iter().map(Value::string).collect()),
         }))
@@ -484,7 +486,7 @@ impl Object for FilesObject {
         Value::map(
             self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
+                .map(|(k, v)| (k.clone(), Value::Bytes(Rc::from(&v[..]))))
                 .collect(),
         )
     }

@@ -16,7 +16,7 @@ impl ChartRecord {
         let files = |list: &[crate::chart::File]| {
             (!list.is_empty()).then(|| {
                 list.iter()
-                    .map(|f| ChartFile { name: f.name.clone(), data: f.data.clone(), ..ChartFile::default() })
+                    .map(|f| ChartFile { name: f.name.clone(), data: f.data.to_vec(), ..ChartFile::default() })
                     .collect()
             })
         };
@@ -68,7 +68,7 @@ mod tests {
                 app_version: "1.2".into(),
                 ..Metadata::default()
             },
-            templates: vec![File { name: "templates/cm.yaml".into(), data: b"kind: ConfigMap\n".to_vec() }],
+            templates: vec![File { name: "templates/cm.yaml".into(), data: b"kind: ConfigMap\n".to_vec().into() }],
             values: json!({"replicas": 1}).as_object().unwrap().clone(),
             raw_values: Some(b"replicas: 1\n".to_vec()),
             ..Chart::default()

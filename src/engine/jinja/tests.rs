@@ -73,15 +73,15 @@ fn simple_chart() -> Chart {
         files: vec![
             File {
                 name: "files/a.conf".into(),
-                data: b"alpha\nbeta\n".to_vec(),
+                data: b"alpha\nbeta\n".to_vec().into(),
             },
             File {
                 name: "files/b.txt".into(),
-                data: b"bee".to_vec(),
+                data: b"bee".to_vec().into(),
             },
             File {
                 name: "README.md".into(),
-                data: b"readme".to_vec(),
+                data: b"readme".to_vec().into(),
             },
         ],
         ..Default::default()
