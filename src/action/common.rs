@@ -266,7 +266,7 @@ pub fn chart_from_record(rec: &ChartRecord) -> crate::chart::Chart {
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
     let files = |list: &Option<Vec<release::ChartFile>>| -> Vec<crate::chart::File> {
-        list.iter().flatten().map(|f| crate::chart::File { name: f.name.clone(), data: f.data.clone() }).collect()
+        list.iter().flatten().map(|f| crate::chart::File { name: f.name.clone(), data: f.data.clone().into() }).collect()
     };
     crate::chart::Chart {
         metadata,
