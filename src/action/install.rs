@@ -21,7 +21,7 @@ use super::common::{
     validate_release_name, ActionError, Configuration, DryRun, OperationLock, DEFAULT_TIMEOUT,
 };
 use super::hooks::exec_hooks;
-use super::template::{render_chart, RenderedRelease};
+use super::template::{render_chart, RenderSettings, RenderedRelease};
 use super::uninstall::{uninstall_locked, UninstallRequest};
 
 /// Everything `install` needs to know (Go: action.Install's fields).
@@ -42,10 +42,7 @@ pub struct InstallRequest {
     pub description: String,
     pub labels: BTreeMap<String, String>,
     pub skip_crds: bool,
-    pub sub_notes: bool,
-    pub skip_schema_validation: bool,
-    pub kube_version: Option<String>,
-    pub api_versions: Vec<String>,
+    pub render: RenderSettings,
 }
 
 impl InstallRequest {
@@ -65,10 +62,7 @@ impl InstallRequest {
             description: String::new(),
             labels: BTreeMap::new(),
             skip_crds: false,
-            sub_notes: false,
-            skip_schema_validation: false,
-            kube_version: None,
-            api_versions: Vec::new(),
+            render: RenderSettings::default(),
         }
     }
 }
@@ -186,15 +180,7 @@ fn prepare(
         let crds = s.spawn(|| -> ParsedCrds {
             crd_files.iter().map(|(path, content)| (path.clone(), cfg.target.build(content, &req.namespace))).collect()
         });
-        let rendered = render_chart(
-            loaded.chart,
-            req.values.clone(),
-            info,
-            req.kube_version.as_deref(),
-            &req.api_versions,
-            req.skip_schema_validation,
-            req.sub_notes,
-        );
+        let rendered = render_chart(loaded.chart, req.values.clone(), info, &req.render);
         (rendered, crds.join())
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;

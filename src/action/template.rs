@@ -20,8 +20,7 @@ pub struct TemplateRequest {
     pub namespace: String,
     pub chart: PathBuf,
     pub values: values::UserValues,
-    pub kube_version: Option<String>,
-    pub api_versions: Vec<String>,
+    pub render: RenderSettings,
     pub is_upgrade: bool,
     pub include_crds: bool,
     pub skip_tests: bool,
@@ -29,8 +28,21 @@ pub struct TemplateRequest {
     pub show_only: Vec<String>,
     pub output_dir: Option<PathBuf>,
     pub use_release_name: bool,
+}
+
+/// How a chart renders for a release, beyond its values: what template,
+/// install, upgrade and diff share.
+#[derive(Debug, Clone, Default)]
+pub struct RenderSettings {
+    /// `--kube-version` for .Capabilities (default: Helm's).
+    pub kube_version: Option<String>,
+    /// `--api-versions` added to .Capabilities.APIVersions.
+    pub api_versions: Vec<String>,
     pub skip_schema_validation: bool,
-    /// A kustomization that post-renders the manifests (`--overlay`).
+    /// `--render-subchart-notes`.
+    pub sub_notes: bool,
+    /// `--overlay DIR`: a kustomization that post-renders the templates
+    /// (see [`crate::kustomize::overlay`]).
     pub overlay: Option<PathBuf>,
 }
 
@@ -64,26 +76,14 @@ pub fn render_release(
     chart_path: &Path,
     user: &values::UserValues,
     release: ReleaseInfo,
-    kube_version: Option<&str>,
-    api_versions: &[String],
-    skip_schema_validation: bool,
-    sub_notes: bool,
+    settings: &RenderSettings,
 ) -> anyhow::Result<RenderedRelease> {
     with_log(|warnings| {
         // Helm merges the user's values before it loads the chart.
         let config = user.merge(&mut std::io::stdin().lock())?;
         let loaded = chart::load_with(chart_path, &chart::LoadOptions::default())?;
         warnings.extend(loaded.warnings.iter().map(|w| w.to_slog_line()));
-        render_chart_logged(
-            loaded.chart,
-            config,
-            release,
-            kube_version,
-            api_versions,
-            skip_schema_validation,
-            sub_notes,
-            warnings,
-        )
+        render_chart_logged(loaded.chart, config, release, settings, warnings)
     })
 }
 
@@ -116,43 +116,26 @@ pub fn render_chart(
     chart: Chart,
     config: serde_json::Map<String, serde_json::Value>,
     release: ReleaseInfo,
-    kube_version: Option<&str>,
-    api_versions: &[String],
-    skip_schema_validation: bool,
-    sub_notes: bool,
+    settings: &RenderSettings,
 ) -> anyhow::Result<RenderedRelease> {
-    with_log(|warnings| {
-        render_chart_logged(
-            chart,
-            config,
-            release,
-            kube_version,
-            api_versions,
-            skip_schema_validation,
-            sub_notes,
-            warnings,
-        )
-    })
+    with_log(|warnings| render_chart_logged(chart, config, release, settings, warnings))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn render_chart_logged(
     mut chart: Chart,
     config: serde_json::Map<String, serde_json::Value>,
     release: ReleaseInfo,
-    kube_version: Option<&str>,
-    api_versions: &[String],
-    skip_schema_validation: bool,
-    sub_notes: bool,
+    settings: &RenderSettings,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<RenderedRelease> {
-    let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), api_versions)
+    let kube_version = settings.kube_version.as_deref();
+    let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), &settings.api_versions)
         .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
     let mut log = Vec::new();
     let prepared = values::prepare_with_log(
         &mut chart,
         &config,
-        values::PrepareOptions { skip_schema_validation },
+        values::PrepareOptions { skip_schema_validation: settings.skip_schema_validation },
         &mut log,
     );
     warnings.extend(log.iter().map(|w| w.to_slog_line()));
@@ -177,12 +160,18 @@ fn render_chart_logged(
     let note_paths: Vec<String> = files.keys().filter(|k| k.ends_with("NOTES.txt")).cloned().collect();
     for path in note_paths {
         let text = files.remove(&path).unwrap_or_default();
-        if sub_notes || path == root_notes {
+        if settings.sub_notes || path == root_notes {
             if !notes.is_empty() {
                 notes.push('\n');
             }
             notes.push_str(&text);
         }
+    }
+    if let Some(dir) = &settings.overlay {
+        let post = crate::kustomize::overlay::post_render(dir, &files)
+            .with_context(|| format!("applying the overlay in {}", dir.display()))?;
+        warnings.extend(post.warnings);
+        files = post.files;
     }
     let sorted = manifest::sort_manifests(&files, INSTALL_ORDER)
         .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
@@ -232,10 +221,7 @@ pub fn template(req: &TemplateRequest) -> anyhow::Result<TemplateOutput> {
         &req.chart,
         &req.values,
         release,
-        req.kube_version.as_deref(),
-        &req.api_versions,
-        req.skip_schema_validation,
-        false,
+        &req.render,
     )?;
 
     if let Some(dir) = &req.output_dir {
@@ -268,31 +254,7 @@ pub fn template(req: &TemplateRequest) -> anyhow::Result<TemplateOutput> {
     if !req.show_only.is_empty() {
         out = show_only(&out, &req.show_only)?;
     }
-    let mut warnings = r.warnings;
-    if let Some(dir) = &req.overlay {
-        let build = overlay(dir, &out)?;
-        warnings.extend(build.warnings);
-        out = build.yaml;
-    }
-    Ok(TemplateOutput { stdout: out, warnings })
-}
-
-/// The name under which an overlay sees the rendered chart.
-pub const OVERLAY_INPUT_NAME: &str = "chart.yaml";
-
-/// `--overlay DIR`: build the kustomization in DIR with the rendered stream
-/// as the in-memory resource file `chart.yaml` (added as the first resource
-/// when the kustomization does not list it).
-pub fn overlay(dir: &Path, stream: &str) -> anyhow::Result<crate::kustomize::Build> {
-    let opts = crate::kustomize::Options {
-        load_restrictions_none: false,
-        input: Some(crate::kustomize::InputResources {
-            name: OVERLAY_INPUT_NAME.to_string(),
-            yaml: stream.to_string(),
-        }),
-    };
-    crate::kustomize::build_with(dir, &opts)
-        .with_context(|| format!("applying the overlay in {}", dir.display()))
+    Ok(TemplateOutput { stdout: out, warnings: r.warnings })
 }
 
 /// `--show-only`: keep the documents whose template path (without the chart

@@ -29,7 +29,7 @@ use super::common::{
 use super::hooks::exec_hooks;
 use super::install::{install_locked, InstallRequest, Installed};
 use super::rollback::{rollback_locked, RollbackRequest};
-use super::template::render_chart;
+use super::template::{render_chart, RenderSettings};
 
 /// Helm's default `--history-max`.
 pub const DEFAULT_HISTORY_MAX: usize = 10;
@@ -59,10 +59,7 @@ pub struct UpgradeRequest {
     pub labels: BTreeMap<String, String>,
     pub skip_crds: bool,
     pub create_namespace: bool,
-    pub sub_notes: bool,
-    pub skip_schema_validation: bool,
-    pub kube_version: Option<String>,
-    pub api_versions: Vec<String>,
+    pub render: RenderSettings,
 }
 
 impl UpgradeRequest {
@@ -87,10 +84,7 @@ impl UpgradeRequest {
             labels: BTreeMap::new(),
             skip_crds: false,
             create_namespace: false,
-            sub_notes: false,
-            skip_schema_validation: false,
-            kube_version: None,
-            api_versions: Vec::new(),
+            render: RenderSettings::default(),
         }
     }
 
@@ -107,10 +101,7 @@ impl UpgradeRequest {
             description: self.description.clone(),
             labels: self.labels.clone(),
             skip_crds: self.skip_crds,
-            sub_notes: self.sub_notes,
-            skip_schema_validation: self.skip_schema_validation,
-            kube_version: self.kube_version.clone(),
-            api_versions: self.api_versions.clone(),
+            render: self.render.clone(),
             ..InstallRequest::new(&self.name, &self.namespace, &self.chart)
         }
     }
@@ -293,15 +284,7 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
             let mut docs = ParsedDocs::default();
             build(cfg, &current, &mut docs).map(|before| (before, docs))
         });
-        let rendered = render_chart(
-            chart,
-            values.clone(),
-            info,
-            req.kube_version.as_deref(),
-            &req.api_versions,
-            req.skip_schema_validation,
-            req.sub_notes,
-        );
+        let rendered = render_chart(chart, values.clone(), info, &req.render);
         (rendered, parsed.join())
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;

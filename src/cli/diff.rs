@@ -6,8 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::flags::{self, configuration};
 use super::output::{color_enabled, json_line, paint, DIFF_ADD, DIFF_DEL, DIFF_HEAD, DIFF_HUNK};
-use super::{GlobalArgs, ValuesArgs};
+use super::{GlobalArgs, OverlayArgs, ValuesArgs};
 use crate::action::diff::{self, ObjectDiff, DEFAULT_CONTEXT};
+use crate::action::template::RenderSettings;
 use crate::action::upgrade::UpgradeRequest;
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +67,8 @@ pub struct DiffUpgradeArgs {
     /// Disable JSON schema validation
     #[arg(long)]
     pub skip_schema_validation: bool,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
 }
 
 #[derive(Debug, Args)]
@@ -101,7 +104,11 @@ pub fn run(global: &GlobalArgs, cmd: DiffCommand) -> anyhow::Result<i32> {
                 reuse_values: a.reuse_values,
                 reset_values: a.reset_values,
                 reset_then_reuse_values: a.reset_then_reuse_values,
-                skip_schema_validation: a.skip_schema_validation,
+                render: RenderSettings {
+                    skip_schema_validation: a.skip_schema_validation,
+                    overlay: a.overlay.dir()?,
+                    ..RenderSettings::default()
+                },
                 ..UpgradeRequest::new(&a.name, ns, &a.chart)
             };
             (diff::diff_upgrade(&cfg, &req, a.allow_unreleased, a.out.context)?, a.out)

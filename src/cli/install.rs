@@ -8,8 +8,9 @@ use clap::Args;
 
 use super::flags::{self, configuration};
 use super::output::{color_enabled, json_line, status_text, yaml_of, OutputFormat, StatusOptions};
-use super::{GlobalArgs, ValuesArgs};
+use super::{GlobalArgs, OverlayArgs, ValuesArgs};
 use crate::action::install::{install, InstallRequest};
+use crate::action::template::RenderSettings;
 use crate::action::upgrade::{upgrade, UpgradeRequest, Upgraded, DEFAULT_HISTORY_MAX};
 use crate::release::Release;
 
@@ -63,6 +64,19 @@ pub struct CommonInstallArgs {
     /// Output format
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
+}
+
+impl CommonInstallArgs {
+    fn render_settings(&self) -> anyhow::Result<RenderSettings> {
+        Ok(RenderSettings {
+            skip_schema_validation: self.skip_schema_validation,
+            sub_notes: self.sub_notes,
+            overlay: self.overlay.dir()?,
+            ..RenderSettings::default()
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -150,8 +164,7 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
             description: c.description.clone(),
             labels: flags::labels(&c.labels)?,
             skip_crds: c.skip_crds,
-            sub_notes: c.sub_notes,
-            skip_schema_validation: c.skip_schema_validation,
+            render: c.render_settings()?,
             ..InstallRequest::new(name, &global.namespace, chart)
         };
         let installed = install(&cfg, &req)?;
@@ -183,8 +196,7 @@ pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()>
         labels: flags::labels(&c.labels)?,
         skip_crds: c.skip_crds,
         create_namespace: c.create_namespace,
-        sub_notes: c.sub_notes,
-        skip_schema_validation: c.skip_schema_validation,
+        render: c.render_settings()?,
         ..UpgradeRequest::new(&args.name, &global.namespace, &chart)
     };
     // Go: the install path returns runInstall's error as it is.

@@ -164,6 +164,29 @@ impl From<ValuesArgs> for crate::values::UserValues {
     }
 }
 
+/// `--overlay` (and Helm's `--post-renderer`, refused) for the commands
+/// that render a chart for a release.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OverlayArgs {
+    /// Post-render the templates with the kustomization in this directory
+    /// (it sees them as the resource file `chart.yaml`)
+    #[arg(long, value_name = "DIR")]
+    pub overlay: Option<std::path::PathBuf>,
+    /// Helm's external post-renderer program (not supported: use --overlay)
+    #[arg(long = "post-renderer", hide = true)]
+    pub post_renderer: Option<String>,
+}
+
+impl OverlayArgs {
+    /// The overlay directory, or the error for a post-renderer program.
+    pub fn dir(&self) -> anyhow::Result<Option<std::path::PathBuf>> {
+        if self.post_renderer.is_some() {
+            anyhow::bail!("--post-renderer programs are not supported; use --overlay DIR with a kustomization");
+        }
+        Ok(self.overlay.clone())
+    }
+}
+
 /// An error and its causes on one line, like anyhow's `{:#}`, except that a
 /// cause whose text the message already carries (thiserror messages that
 /// embed their source) is not repeated.

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::{GlobalArgs, ValuesArgs};
-use crate::action::template::{self as action, TemplateRequest};
+use super::{GlobalArgs, OverlayArgs, ValuesArgs};
+use crate::action::template::{self as action, RenderSettings, TemplateRequest};
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
@@ -54,22 +54,15 @@ pub struct TemplateArgs {
     /// If set, disables JSON schema validation
     #[arg(long)]
     pub skip_schema_validation: bool,
-    /// Post-render the manifests with the kustomization in this directory
-    /// (it sees the rendered chart as the resource file `chart.yaml`)
-    #[arg(long)]
-    pub overlay: Option<std::path::PathBuf>,
-    /// Helm's external post-renderer program (not supported: use --overlay)
-    #[arg(long = "post-renderer", hide = true)]
-    pub post_renderer: Option<String>,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
     /// Chart version constraint (for charts from repositories)
     #[arg(long)]
     pub version: Option<String>,
 }
 
 pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
-    if args.post_renderer.is_some() {
-        anyhow::bail!("--post-renderer programs are not supported; use --overlay DIR with a kustomization");
-    }
+    let overlay = args.overlay.dir()?;
     let (name, chart) = release_name_and_chart(&args)?;
     let chart = super::flags::locate_chart(&chart, &args.version)?;
     let request = TemplateRequest {
@@ -77,8 +70,13 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
         namespace: global.namespace.clone(),
         chart: chart.into(),
         values: args.values.clone().into(),
-        kube_version: args.kube_version.clone(),
-        api_versions: args.api_versions.clone(),
+        render: RenderSettings {
+            kube_version: args.kube_version.clone(),
+            api_versions: args.api_versions.clone(),
+            skip_schema_validation: args.skip_schema_validation,
+            sub_notes: false,
+            overlay,
+        },
         is_upgrade: args.is_upgrade,
         include_crds: args.include_crds,
         skip_tests: args.skip_tests,
@@ -86,8 +84,6 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
         show_only: args.show_only.clone(),
         output_dir: args.output_dir.clone(),
         use_release_name: args.use_release_name,
-        skip_schema_validation: args.skip_schema_validation,
-        overlay: args.overlay.clone(),
     };
     let out = action::template(&request)?;
     for w in &out.warnings {

@@ -26,6 +26,7 @@ pub mod nameref;
 pub mod node;
 pub mod openapi;
 pub mod origin;
+pub mod overlay;
 pub mod parse;
 pub mod patch;
 pub mod paths;
@@ -75,6 +76,8 @@ pub struct InputResources {
 pub struct Build {
     /// The YAML stream `kubectl kustomize` prints.
     pub yaml: String,
+    /// The same objects, in the same order.
+    pub objects: Vec<serde_json::Value>,
     /// What kustomize writes on stderr (deprecation warnings, unused vars).
     pub warnings: Vec<String>,
 }
@@ -122,6 +125,7 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
         transformers::labels(&mut ra.resmap, &labels, &[fieldspec::FieldSpec::new("metadata/labels", true)])?;
     }
     let mut out = String::new();
+    let mut objects = Vec::with_capacity(ra.resmap.list.len());
     for (i, r) in ra.resmap.list.iter_mut().enumerate() {
         r.remove_build_annotations();
         // RemoveOriginAnnotations / RemoveTransformerAnnotations.
@@ -139,8 +143,9 @@ pub fn build_with(dir: &Path, opts: &Options) -> Result<Build, KustomizeError> {
         let json = r.node.to_json()?;
         let yaml = crate::codec::yaml_write::try_to_yaml(&json).map_err(|e| KustomizeError::msg(e.message))?;
         out.push_str(&yaml);
+        objects.push(json);
     }
-    Ok(Build { yaml: out, warnings: ctx.warnings })
+    Ok(Build { yaml: out, objects, warnings: ctx.warnings })
 }
 
 #[cfg(test)]
