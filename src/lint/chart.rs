@@ -3,7 +3,9 @@
 //! severities, paths and message texts, plus rendering with every
 //! `ci/*.yaml` values file and Kubernetes checks of what renders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -17,6 +19,28 @@ use crate::engine::context::{Capabilities, ReleaseInfo};
 use crate::engine::render::RenderOptions;
 use crate::manifest;
 use crate::values;
+
+/// Parsed documents shared by the renders of one chart: renders with
+/// different values files mostly produce the same documents, and a chart's
+/// CRD files are the same for every render.
+#[derive(Default)]
+struct ParseCache {
+    /// Document text → its JSON, or go-yaml's error text.
+    docs: Mutex<HashMap<String, Result<Value, String>>>,
+    /// CRD file path (subchart prefix included) → its objects.
+    crds: Mutex<HashMap<String, Vec<Object>>>,
+}
+
+impl ParseCache {
+    fn parse(&self, text: &str) -> Result<Value, String> {
+        if let Some(hit) = self.docs.lock().unwrap().get(text) {
+            return hit.clone();
+        }
+        let parsed = yaml_read::from_str(text).map_err(|e| e.to_string());
+        self.docs.lock().unwrap().insert(text.to_string(), parsed.clone());
+        parsed
+    }
+}
 
 /// What linting one chart produced: Helm's findings and the objects of
 /// each render (by the values they were rendered with).
@@ -234,26 +258,18 @@ struct Render {
 /// Helm's rules.Templates for one set of values, plus collecting the
 /// rendered objects. Findings go to `out`.
 fn templates(
-    dir: &Path,
+    loaded: &Result<Chart, String>,
     user: &Map<String, Value>,
     label: &str,
     opts: &LintOptions,
+    cache: &ParseCache,
     out: &mut Vec<Finding>,
 ) -> Option<Render> {
     let tdir = "templates/";
-    let tpath = dir.join("templates");
-    if !tpath.exists() {
-        out.push(msg(Severity::Warning, "templates", tdir, "directory does not exist"));
-        return None;
-    }
-    if !tpath.is_dir() {
-        out.push(msg(Severity::Error, "templates", tdir, "not a directory"));
-        return None;
-    }
-    let mut chart = match chart::load(dir) {
-        Ok(c) => c,
+    let mut chart = match loaded {
+        Ok(c) => c.clone(),
         Err(e) => {
-            out.push(msg(Severity::Error, "templates", tdir, e.to_string()));
+            out.push(msg(Severity::Error, "templates", tdir, e.clone()));
             return None;
         }
     };
@@ -317,7 +333,7 @@ fn templates(
         // Helm: yaml.NewYAMLOrJSONDecoder, one document at a time.
         let mut docs = Vec::new();
         for doc in split_file(content) {
-            match yaml_read::from_str(doc.text) {
+            match cache.parse(doc.text) {
                 Ok(d) => docs.push(d),
                 Err(e) => {
                     out.push(msg(Severity::Error, "template-yaml", name, format!("unable to parse YAML: error converting YAML to JSON: {e}")));
@@ -351,7 +367,7 @@ fn templates(
         }
         let file = path.strip_prefix(&prefix).unwrap_or(path).to_string();
         for doc in manifest::split_documents(content) {
-            let value = match yaml_read::from_str(doc) {
+            let value = match cache.parse(doc) {
                 Ok(v) => v,
                 Err(e) => {
                     out.push(msg(Severity::Error, "template-yaml", &file, format!("unable to parse YAML: error converting YAML to JSON: {e}")));
@@ -367,24 +383,29 @@ fn templates(
     }
     // CRDs of the chart and its enabled subcharts: plain files, so lines
     // are meaningful.
-    objects.extend(crd_objects(&chart, ""));
+    crd_objects(&chart, "", cache, &mut objects);
     Some(Render { label: label.to_string(), objects })
 }
 
-fn crd_objects(chart: &Chart, prefix: &str) -> Vec<Object> {
-    let mut out = Vec::new();
+fn crd_objects(chart: &Chart, prefix: &str, cache: &ParseCache, out: &mut Vec<Object>) {
     for f in chart.crd_files() {
         let lower = f.name.to_ascii_lowercase();
         if !(lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")) {
             continue;
         }
-        let text = String::from_utf8_lossy(&f.data).into_owned();
+        let file = format!("{prefix}{}", f.name);
+        if let Some(hit) = cache.crds.lock().unwrap().get(&file) {
+            out.extend(hit.iter().cloned());
+            continue;
+        }
+        let text = String::from_utf8_lossy(&f.data);
+        let mut parsed = Vec::new();
         for doc in split_file(&text) {
             if let Ok(value) = yaml_read::from_str(doc.text) {
                 if !value.is_null() {
-                    out.push(Object {
+                    parsed.push(Object {
                         value,
-                        file: format!("{prefix}{}", f.name),
+                        file: file.clone(),
                         template: None,
                         line: Some(doc.line),
                         positions: Positions::of(doc.text),
@@ -393,11 +414,12 @@ fn crd_objects(chart: &Chart, prefix: &str) -> Vec<Object> {
                 }
             }
         }
+        out.extend(parsed.iter().cloned());
+        cache.crds.lock().unwrap().insert(file, parsed);
     }
     for dep in &chart.dependencies {
-        out.extend(crd_objects(dep, &format!("{prefix}charts/{}/", dep.name())));
+        crd_objects(dep, &format!("{prefix}charts/{}/", dep.name()), cache, out);
     }
-    out
 }
 
 /// Helm's rules.Dependencies.
@@ -513,10 +535,47 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
             Err(e) => findings.push(msg(Severity::Error, "values", &rel, format!("unable to parse YAML: {e}"))),
         }
     }
+    // Helm's rules.Templates: the templates directory, then one render per
+    // values set. The chart is loaded once; the renders run on every core.
+    let tdir = "templates/";
+    let tpath = dir.join("templates");
+    let outcomes: Vec<(Option<Render>, Vec<Finding>)> = if !tpath.exists() {
+        sets.iter().map(|_| (None, vec![msg(Severity::Warning, "templates", tdir, "directory does not exist")])).collect()
+    } else if !tpath.is_dir() {
+        sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect()
+    } else {
+        let loaded = chart::load(dir).map_err(|e| e.to_string());
+        let cache = ParseCache::default();
+        let next = AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sets.len()).max(1);
+        let mut outcomes: Vec<Option<(Option<Render>, Vec<Finding>)>> = (0..sets.len()).map(|_| None).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((label, vals)) = sets.get(i) else { break };
+                            let mut local = Vec::new();
+                            let r = templates(&loaded, vals, label, opts, &cache, &mut local);
+                            done.push((i, r, local));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for h in handles {
+                for (i, r, local) in h.join().expect("a lint render panicked") {
+                    outcomes[i] = Some((r, local));
+                }
+            }
+        });
+        outcomes.into_iter().map(|o| o.unwrap_or((None, Vec::new()))).collect()
+    };
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
-    for (label, vals) in &sets {
-        let mut local = Vec::new();
-        if let Some(r) = templates(dir, vals, label, opts, &mut local) {
+    for ((label, _), (render, local)) in sets.iter().zip(outcomes) {
+        if let Some(r) = render {
             renders.push((r.label, r.objects));
         }
         for mut f in local {

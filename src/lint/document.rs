@@ -44,14 +44,14 @@ pub fn split_file(text: &str) -> Vec<Doc<'_>> {
 /// out on first use: most objects never need a line.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    text: Option<std::rc::Rc<str>>,
+    text: Option<std::sync::Arc<str>>,
     lines: std::cell::OnceCell<HashMap<String, usize>>,
 }
 
 impl Positions {
     /// Positions of `text` (a document that does not parse has none).
     pub fn of(text: &str) -> Positions {
-        Positions { text: Some(std::rc::Rc::from(text)), lines: std::cell::OnceCell::new() }
+        Positions { text: Some(std::sync::Arc::from(text)), lines: std::cell::OnceCell::new() }
     }
 
     /// Record where each mapping key and sequence item of `text` starts.

@@ -193,17 +193,63 @@ fn yaml_error_line(message: &str) -> Option<usize> {
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
+/// The per-object problems of objects already checked, by content: the
+/// renders of one chart with different values files mostly produce the
+/// same objects, and checking one is a pure function of the object and
+/// the CRDs in view.
+#[derive(Default)]
+pub struct CheckCache {
+    problems: HashMap<(u64, u64, bool), Vec<objects::Problem>>,
+}
+
+/// A hash of a JSON value's content (its serialization; maps are sorted).
+fn content_hash(value: &serde_json::Value) -> u64 {
+    use std::hash::Hasher;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(Default::default());
+    let _ = serde_json::to_writer(&mut w, value);
+    w.0.finish()
+}
+
 /// Run the object checks on one input's objects (one render of a chart,
 /// or one set of manifests).
 pub fn check_objects(objects: &[Object], release: &Release, namespace: &str, disabled: &[String]) -> Vec<Finding> {
+    check_objects_cached(objects, release, namespace, disabled, &mut CheckCache::default())
+}
+
+/// [`check_objects`], reusing the per-object problems in `cache`.
+pub fn check_objects_cached(
+    objects: &[Object],
+    release: &Release,
+    namespace: &str,
+    disabled: &[String],
+    cache: &mut CheckCache,
+) -> Vec<Finding> {
     let mut crds = CrdIndex::default();
+    let mut crd_hash = std::collections::hash_map::DefaultHasher::new();
     for o in objects.iter().filter(|o| o.kind() == "CustomResourceDefinition") {
         crds.add(&o.value);
+        std::hash::Hasher::write_u64(&mut crd_hash, content_hash(&o.value));
     }
+    let crd_key = std::hash::Hasher::finish(&crd_hash);
     let mut problems: Vec<(usize, objects::Problem)> = Vec::new();
     for (i, o) in objects.iter().enumerate() {
-        problems.extend(objects::check(o, release, &crds).into_iter().map(|p| (i, p)));
-        problems.extend(practices::check(o).into_iter().map(|p| (i, p)));
+        let key = (content_hash(&o.value), crd_key, o.hook);
+        let found = cache.problems.entry(key).or_insert_with(|| {
+            let mut found = objects::check(o, release, &crds);
+            found.extend(practices::check(o));
+            found
+        });
+        problems.extend(found.iter().cloned().map(|p| (i, p)));
     }
     problems.extend(crosscheck::check(objects, namespace));
     // Duplicates: same group, kind, namespace and name (hooks apart).
@@ -393,9 +439,10 @@ fn lint_chart(path: &Path, release: &Release, opts: &LintOptions) -> Vec<TargetR
     let mut objects = 0;
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut seen_files: BTreeSet<String> = BTreeSet::new();
+    let mut cache = CheckCache::default();
     for (label, objs) in &lint.renders {
         objects = objects.max(objs.len());
-        for mut f in check_objects(objs, release, &opts.namespace, &opts.disabled) {
+        for mut f in check_objects_cached(objs, release, &opts.namespace, &opts.disabled, &mut cache) {
             seen_files.insert(f.file.clone());
             let key = format!("{:?}", f.key());
             match by_key.get(&key) {
