@@ -11,6 +11,8 @@
 //!   line by line, trailing white space and trailing empty lines ignored.
 //!   A line `...` matches any number of lines (none included); `<any>`
 //!   within a line matches any text on that line (dates, temporary paths).
+//!   Tabs in the output are expanded to 8-column stops, as a terminal shows
+//!   them.
 //! - A last expected line `[exit status: N]` says the command exits with N;
 //!   otherwise it must succeed.
 //! - `cargo run --release -- ARGS` runs the binary under test, as
@@ -149,6 +151,31 @@ fn console_examples(markdown: &str) -> Vec<Example> {
         }
     }
     examples
+}
+
+/// Tabs at a terminal's stops (every 8 columns), as a reader sees the
+/// tables Helm-style commands print.
+fn expand_tabs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut column = 0;
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                let next = (column / 8 + 1) * 8;
+                out.extend(std::iter::repeat_n(' ', next - column));
+                column = next;
+            }
+            '\n' => {
+                out.push(c);
+                column = 0;
+            }
+            _ => {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    out
 }
 
 /// One expected line against one actual line: `<any>` matches any text.
@@ -292,6 +319,7 @@ fn console_examples_in_the_docs_print_what_they_show() {
         for ex in examples {
             ran += 1;
             let (status, output) = sandbox.run(&ex.command);
+            let output = expand_tabs(&output);
             let mut actual: Vec<&str> = output.lines().collect();
             while actual.last().is_some_and(|l| l.trim().is_empty()) {
                 actual.pop();
@@ -376,4 +404,5 @@ fn expected_output_matches_with_ellipsis_and_any() {
     ));
     assert!(!line_matches("<any> deployed <any>", "1 Thu failed webapp"));
     assert!(!line_matches("ab<any>ba", "aba"));
+    assert_eq!(expand_tabs("NAME\tNAMESPACE\nab\tc"), "NAME    NAMESPACE\nab      c");
 }
