@@ -404,5 +404,8 @@ fn expected_output_matches_with_ellipsis_and_any() {
     ));
     assert!(!line_matches("<any> deployed <any>", "1 Thu failed webapp"));
     assert!(!line_matches("ab<any>ba", "aba"));
-    assert_eq!(expand_tabs("NAME\tNAMESPACE\nab\tc"), "NAME    NAMESPACE\nab      c");
+    assert_eq!(
+        expand_tabs("NAME\tNAMESPACE\nab\tc"),
+        "NAME    NAMESPACE\nab      c"
+    );
 }

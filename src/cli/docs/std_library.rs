@@ -151,12 +151,12 @@ pub fn parse(name: &str, text: &str) -> Result<StdFile, StdDocError> {
         macros.push(StdMacro {
             name: macro_name,
             params: params.split_whitespace().collect::<Vec<_>>().join(" "),
-            description: comment_text(&text[doc.0..doc.1]),
+            description: comment_text(text, doc.0, doc.1),
         });
     }
     Ok(StdFile {
         name: file,
-        description: comment_text(&text[file_start..file_end]),
+        description: comment_text(text, file_start, file_end),
         macros,
     })
 }
@@ -193,30 +193,38 @@ fn balanced_params(rest: &str) -> Option<&str> {
     None
 }
 
-/// A comment's text: delimiters and whitespace-control dashes removed, the
-/// common indentation of its lines (after the first) removed.
-fn comment_text(comment: &str) -> String {
-    let inner = comment.strip_prefix("{#").unwrap_or(comment);
-    let inner = inner.strip_suffix("#}").unwrap_or(inner);
-    let inner = inner.strip_prefix(['-', '+']).unwrap_or(inner);
+/// The text of the comment at `start..end` of `text`: delimiters and
+/// whitespace-control dashes removed, and the lines after the first
+/// dedented to the column where the first line's text starts (`{#- Text`
+/// continued by lines aligned under `Text`), or by their common
+/// indentation when that is less or the first line is empty.
+fn comment_text(text: &str, start: usize, end: usize) -> String {
+    let comment = &text[start..end];
+    let body = &comment[2..comment.len() - 2];
+    let opening = 2 + usize::from(body.starts_with(['-', '+']));
+    let inner = body.strip_prefix(['-', '+']).unwrap_or(body);
     let inner = inner.strip_suffix(['-', '+']).unwrap_or(inner);
     let mut lines: Vec<&str> = inner.lines().collect();
-    let first = lines
-        .first()
-        .map(|l| l.trim())
-        .unwrap_or_default()
-        .to_string();
+    let first_raw = lines.first().copied().unwrap_or_default();
+    let first = first_raw.trim().to_string();
     let rest = if lines.is_empty() {
         vec![]
     } else {
         lines.split_off(1)
     };
-    let indent = rest
+    let common = rest
         .iter()
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
+    let column = start - text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let text_column = column + opening + (first_raw.len() - first_raw.trim_start().len());
+    let indent = if first.is_empty() {
+        common
+    } else {
+        common.min(text_column)
+    };
     let mut out: Vec<String> = vec![];
     if !first.is_empty() {
         out.push(first);
@@ -238,7 +246,7 @@ fn comment_text(comment: &str) -> String {
 mod tests {
     use super::*;
 
-    const LIB: &str = "{#-\n  std/x.j2: things.\n\n  More about them.\n-#}\n{% from \"std/meta.j2\" import name %}\n\n{#- A thing.\n    size  how big (default 1) -#}\n{% macro thing(size=1, extra={}, f=(\"a)\")) %}x{% endmacro %}\n{% macro _private() %}{% endmacro %}\n{#- Other: {% macro inside_a_comment() %} -#}\n{%- macro other() -%}{%- endmacro %}\n";
+    const LIB: &str = "{#-\n  std/x.j2: things.\n\n  More about them.\n-#}\n{% from \"std/meta.j2\" import name %}\n\n{#- A thing.\n    size  how big (default 1)\n      more on size -#}\n{% macro thing(size=1, extra={}, f=(\"a)\")) %}x{% endmacro %}\n{% macro _private() %}{% endmacro %}\n{#- Other: {% macro inside_a_comment() %} -#}\n{%- macro other() -%}{%- endmacro %}\n";
 
     #[test]
     fn reads_file_and_macro_comments() {
@@ -249,7 +257,7 @@ mod tests {
         assert_eq!(doc.macros[0].params, "size=1, extra={}, f=(\"a)\")");
         assert_eq!(
             doc.macros[0].description,
-            "A thing.\n  size  how big (default 1)"
+            "A thing.\nsize  how big (default 1)\n  more on size"
         );
         assert_eq!(
             doc.macros[1].description,
