@@ -8,6 +8,7 @@ pub mod completion;
 pub mod create;
 pub mod dependency;
 pub mod diff;
+pub mod docs;
 pub mod flags;
 pub mod get;
 pub mod history;
@@ -117,6 +118,9 @@ pub enum Command {
     Diff(diff::DiffCommand),
     /// Settle a release left pending by an interrupted operation
     Recover(recover::RecoverArgs),
+    /// Write (or check) the generated references in docs/reference/
+    #[command(hide = true)]
+    Docs(docs::DocsArgs),
 }
 
 /// Values flags shared by every command that renders a chart
@@ -230,6 +234,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Get(cmd) => get::run(g, cmd).map(|()| 0),
         Command::Diff(cmd) => diff::run(g, cmd),
         Command::Recover(args) => recover::run(g, args).map(|()| 0),
+        Command::Docs(args) => docs::run(args),
     };
     match result {
         Ok(code) => code,

@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 
 use super::value::{Map, Value};
 
+pub mod catalog;
 mod certs;
 mod conv;
 mod crypto;
