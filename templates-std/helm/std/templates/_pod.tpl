@@ -6,7 +6,7 @@ Kubernetes mappings. Defaults as in the Jinja library:
   resources        requests cpu 100m, memory 128Mi; limits memory 256Mi
   securityContext  container: allowPrivilegeEscalation false, capabilities
                    drop ALL; pod: runAsNonRoot true, seccompProfile RuntimeDefault
-Pass an empty dict to leave one out.
+A nil value (or a missing key) gives the default; an empty dict leaves the field out.
 */}}
 
 {{/* The image reference of a string or {registry, repository, tag, digest}
@@ -205,9 +205,9 @@ probe, liveness, readiness, startup, resources, securityContext,
 volumeMounts, imagePullPolicy, workingDir, lifecycle, extra). */}}
 {{- define "std.container" -}}
 {{- $resources := dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "memory" "256Mi") -}}
-{{- if hasKey . "resources" }}{{ $resources = .resources }}{{ end -}}
+{{- if not (kindIs "invalid" .resources) }}{{ $resources = .resources }}{{ end -}}
 {{- $sc := dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL")) -}}
-{{- if hasKey . "securityContext" }}{{ $sc = .securityContext }}{{ end -}}
+{{- if not (kindIs "invalid" .securityContext) }}{{ $sc = .securityContext }}{{ end -}}
 name: {{ include "std.yamlStr" .name }}
 image: {{ include "std.yamlStr" (include "std.image" (dict "ctx" .ctx "image" .image)) }}
 imagePullPolicy: {{ .imagePullPolicy | default "IfNotPresent" }}
@@ -355,7 +355,7 @@ secret:
 
 {{- define "std.volumeDownwardApi" -}}
 {{- $fields := dict "labels" "metadata.labels" "annotations" "metadata.annotations" -}}
-{{- if hasKey . "fields" }}{{ $fields = .fields }}{{ end -}}
+{{- if not (kindIs "invalid" .fields) }}{{ $fields = .fields }}{{ end -}}
 name: {{ include "std.yamlStr" .name }}
 downwardAPI:
   items:
@@ -454,7 +454,7 @@ topologySpread, imagePullSecrets, restartPolicy, priorityClass,
 terminationGracePeriod, hostNetwork, dnsPolicy, hostname, subdomain, extra). */}}
 {{- define "std.podSpec" -}}
 {{- $sc := dict "runAsNonRoot" true "seccompProfile" (dict "type" "RuntimeDefault") -}}
-{{- if hasKey . "securityContext" }}{{ $sc = .securityContext }}{{ end -}}
+{{- if not (kindIs "invalid" .securityContext) }}{{ $sc = .securityContext }}{{ end -}}
 {{- $more := dict -}}
 {{- range $pair := list (list "runAsUser" .runAsUser) (list "runAsGroup" .runAsGroup) (list "fsGroup" .fsGroup) }}
 {{- if not (kindIs "invalid" (index $pair 1)) }}{{ $_ := set $more (index $pair 0) (index $pair 1) }}{{ end }}
