@@ -160,33 +160,96 @@ pub const STD_STARTER: &str = "std";
 /// The std library chart (templates-std/helm/std), vendored into charts
 /// made with `--starter std` as `charts/std/`.
 pub const STD_LIBRARY_CHART: &[(&str, &str)] = &[
-    ("Chart.yaml", include_str!("../../templates-std/helm/std/Chart.yaml")),
-    ("values.yaml", include_str!("../../templates-std/helm/std/values.yaml")),
-    ("templates/_meta.tpl", include_str!("../../templates-std/helm/std/templates/_meta.tpl")),
-    ("templates/_pod.tpl", include_str!("../../templates-std/helm/std/templates/_pod.tpl")),
-    ("templates/_workloads.tpl", include_str!("../../templates-std/helm/std/templates/_workloads.tpl")),
-    ("templates/_network.tpl", include_str!("../../templates-std/helm/std/templates/_network.tpl")),
-    ("templates/_config.tpl", include_str!("../../templates-std/helm/std/templates/_config.tpl")),
-    ("templates/_storage.tpl", include_str!("../../templates-std/helm/std/templates/_storage.tpl")),
-    ("templates/_rbac.tpl", include_str!("../../templates-std/helm/std/templates/_rbac.tpl")),
-    ("templates/_cluster.tpl", include_str!("../../templates-std/helm/std/templates/_cluster.tpl")),
-    ("templates/_scaling.tpl", include_str!("../../templates-std/helm/std/templates/_scaling.tpl")),
+    (
+        "Chart.yaml",
+        include_str!("../../templates-std/helm/std/Chart.yaml"),
+    ),
+    (
+        "values.yaml",
+        include_str!("../../templates-std/helm/std/values.yaml"),
+    ),
+    (
+        "templates/_meta.tpl",
+        include_str!("../../templates-std/helm/std/templates/_meta.tpl"),
+    ),
+    (
+        "templates/_pod.tpl",
+        include_str!("../../templates-std/helm/std/templates/_pod.tpl"),
+    ),
+    (
+        "templates/_workloads.tpl",
+        include_str!("../../templates-std/helm/std/templates/_workloads.tpl"),
+    ),
+    (
+        "templates/_network.tpl",
+        include_str!("../../templates-std/helm/std/templates/_network.tpl"),
+    ),
+    (
+        "templates/_config.tpl",
+        include_str!("../../templates-std/helm/std/templates/_config.tpl"),
+    ),
+    (
+        "templates/_storage.tpl",
+        include_str!("../../templates-std/helm/std/templates/_storage.tpl"),
+    ),
+    (
+        "templates/_rbac.tpl",
+        include_str!("../../templates-std/helm/std/templates/_rbac.tpl"),
+    ),
+    (
+        "templates/_cluster.tpl",
+        include_str!("../../templates-std/helm/std/templates/_cluster.tpl"),
+    ),
+    (
+        "templates/_scaling.tpl",
+        include_str!("../../templates-std/helm/std/templates/_scaling.tpl"),
+    ),
 ];
 
 /// The `--starter std` chart (templates-std/helm/starter), whose name
 /// `std-starter` is replaced by the new chart's.
 const STD_STARTER_SCAFFOLD: Scaffold = Scaffold {
     files: &[
-        ("Chart.yaml", include_str!("../../templates-std/helm/starter/Chart.yaml")),
-        ("values.yaml", include_str!("../../templates-std/helm/starter/values.yaml")),
-        (".helmignore", include_str!("../../templates-std/helm/starter/.helmignore")),
-        ("templates/deployment.yaml", include_str!("../../templates-std/helm/starter/templates/deployment.yaml")),
-        ("templates/service.yaml", include_str!("../../templates-std/helm/starter/templates/service.yaml")),
-        ("templates/serviceaccount.yaml", include_str!("../../templates-std/helm/starter/templates/serviceaccount.yaml")),
-        ("templates/ingress.yaml", include_str!("../../templates-std/helm/starter/templates/ingress.yaml")),
-        ("templates/hpa.yaml", include_str!("../../templates-std/helm/starter/templates/hpa.yaml")),
-        ("templates/pdb.yaml", include_str!("../../templates-std/helm/starter/templates/pdb.yaml")),
-        ("templates/NOTES.txt", include_str!("../../templates-std/helm/starter/templates/NOTES.txt")),
+        (
+            "Chart.yaml",
+            include_str!("../../templates-std/helm/starter/Chart.yaml"),
+        ),
+        (
+            "values.yaml",
+            include_str!("../../templates-std/helm/starter/values.yaml"),
+        ),
+        (
+            ".helmignore",
+            include_str!("../../templates-std/helm/starter/.helmignore"),
+        ),
+        (
+            "templates/deployment.yaml",
+            include_str!("../../templates-std/helm/starter/templates/deployment.yaml"),
+        ),
+        (
+            "templates/service.yaml",
+            include_str!("../../templates-std/helm/starter/templates/service.yaml"),
+        ),
+        (
+            "templates/serviceaccount.yaml",
+            include_str!("../../templates-std/helm/starter/templates/serviceaccount.yaml"),
+        ),
+        (
+            "templates/ingress.yaml",
+            include_str!("../../templates-std/helm/starter/templates/ingress.yaml"),
+        ),
+        (
+            "templates/hpa.yaml",
+            include_str!("../../templates-std/helm/starter/templates/hpa.yaml"),
+        ),
+        (
+            "templates/pdb.yaml",
+            include_str!("../../templates-std/helm/starter/templates/pdb.yaml"),
+        ),
+        (
+            "templates/NOTES.txt",
+            include_str!("../../templates-std/helm/starter/templates/NOTES.txt"),
+        ),
     ],
     example_name: "std-starter",
 };
@@ -214,8 +277,8 @@ pub fn create(
     let parent =
         std::path::absolute(&parent).with_context(|| format!("resolving {}", parent.display()))?;
     let dir = parent.join(&chart_name);
-    let builtin_std = args.starter.as_deref() == Some(STD_STARTER)
-        && !starters_dir.join(STD_STARTER).exists();
+    let builtin_std =
+        args.starter.as_deref() == Some(STD_STARTER) && !starters_dir.join(STD_STARTER).exists();
     if builtin_std {
         if args.engine == Engine::Jinja {
             bail!("--starter std makes a Go-template chart on the std library chart; for a Jinja chart use --engine jinja without --starter");
@@ -695,7 +758,12 @@ mod tests {
                 if p.is_dir() {
                     stack.push(p);
                 } else {
-                    out.push(p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"));
+                    out.push(
+                        p.strip_prefix(dir)
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
                 }
             }
         }
@@ -706,10 +774,17 @@ mod tests {
     #[test]
     fn the_std_library_chart_and_starter_are_embedded_whole() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates-std/helm");
-        let mut embedded: Vec<String> = STD_LIBRARY_CHART.iter().map(|(p, _)| p.to_string()).collect();
+        let mut embedded: Vec<String> = STD_LIBRARY_CHART
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(embedded, files_under(&root.join("std")));
-        let mut embedded: Vec<String> = STD_STARTER_SCAFFOLD.files.iter().map(|(p, _)| p.to_string()).collect();
+        let mut embedded: Vec<String> = STD_STARTER_SCAFFOLD
+            .files
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(embedded, files_under(&root.join("starter")));
     }
@@ -717,21 +792,38 @@ mod tests {
     #[test]
     fn std_starter_vendors_the_library_chart() {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = create(&args(&tmp.path().join("shop"), Engine::Go, Some("std")), tmp.path(), &mut vec![]).unwrap();
+        let dir = create(
+            &args(&tmp.path().join("shop"), Engine::Go, Some("std")),
+            tmp.path(),
+            &mut vec![],
+        )
+        .unwrap();
         let chart_yaml = read(&dir.join("Chart.yaml"));
         assert!(chart_yaml.contains("\nname: shop\n"), "{chart_yaml}");
         assert!(chart_yaml.contains("dependencies:\n"), "{chart_yaml}");
         assert!(read(&dir.join("charts/std/Chart.yaml")).contains("type: library"));
         assert!(read(&dir.join("templates/deployment.yaml")).contains("include \"std.deployment\""));
         for (path, _) in STD_STARTER_SCAFFOLD.files {
-            assert!(!read(&dir.join(path)).contains("std-starter"), "{path} still names the starter");
+            assert!(
+                !read(&dir.join(path)).contains("std-starter"),
+                "{path} still names the starter"
+            );
         }
         // A starter named std in Helm's starters directory wins.
         let starters = tmp.path().join("starters");
         std::fs::create_dir_all(starters.join("std/templates")).unwrap();
-        std::fs::write(starters.join("std/Chart.yaml"), "apiVersion: v2\nname: std\nversion: 1.0.0\n").unwrap();
+        std::fs::write(
+            starters.join("std/Chart.yaml"),
+            "apiVersion: v2\nname: std\nversion: 1.0.0\n",
+        )
+        .unwrap();
         std::fs::write(starters.join("std/templates/a.yaml"), "x: <CHARTNAME>\n").unwrap();
-        let dir = create(&args(&tmp.path().join("own"), Engine::Go, Some("std")), &starters, &mut vec![]).unwrap();
+        let dir = create(
+            &args(&tmp.path().join("own"), Engine::Go, Some("std")),
+            &starters,
+            &mut vec![],
+        )
+        .unwrap();
         assert_eq!(read(&dir.join("templates/a.yaml")), "x: own\n");
         assert!(!dir.join("charts/std").exists());
     }

@@ -18,10 +18,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "std/meta.j2",
         include_str!("../../../templates-std/meta.j2"),
     ),
-    (
-        "std/pod.j2",
-        include_str!("../../../templates-std/pod.j2"),
-    ),
+    ("std/pod.j2", include_str!("../../../templates-std/pod.j2")),
     (
         "std/workloads.j2",
         include_str!("../../../templates-std/workloads.j2"),
