@@ -17,9 +17,7 @@ pub struct Home {
 
 impl Home {
     pub fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Home { dir: tempfile::tempdir().unwrap() }
     }
 
     pub fn path(&self) -> &Path {
@@ -83,33 +81,20 @@ impl Home {
     /// `history NAME -o json`, parsed.
     pub fn history(&self, name: &str) -> Vec<Value> {
         let text = self.ok(&["history", name, "-o", "json"]);
-        serde_json::from_str::<Value>(&text)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
+        serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
     }
 
     /// `history NAME -n NAMESPACE -o json`, parsed.
     pub fn history_in(&self, name: &str, namespace: &str) -> Vec<Value> {
         let text = self.ok(&["history", name, "-n", namespace, "-o", "json"]);
-        serde_json::from_str::<Value>(&text)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
+        serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
     }
 
     /// (revision, status) of every revision.
     pub fn statuses(&self, name: &str) -> Vec<(u64, String)> {
         self.history(name)
             .iter()
-            .map(|h| {
-                (
-                    h["revision"].as_u64().unwrap(),
-                    h["status"].as_str().unwrap().to_string(),
-                )
-            })
+            .map(|h| (h["revision"].as_u64().unwrap(), h["status"].as_str().unwrap().to_string()))
             .collect()
     }
 
@@ -117,12 +102,7 @@ impl Home {
     pub fn live_objects(&self, namespace: &str, name: &str) -> Vec<String> {
         use capstan::release::{SqliteStore, Store};
         let store = SqliteStore::open(self.state_db()).unwrap();
-        store
-            .objects(namespace, name, 0)
-            .unwrap()
-            .iter()
-            .map(|o| format!("{}/{}", o.kind, o.name))
-            .collect()
+        store.objects(namespace, name, 0).unwrap().iter().map(|o| format!("{}/{}", o.kind, o.name)).collect()
     }
 }
 
@@ -137,11 +117,8 @@ pub fn webapp() -> String {
 pub fn hooked_chart(dir: &Path) -> String {
     let root = dir.join("hooked");
     std::fs::create_dir_all(root.join("templates")).unwrap();
-    std::fs::write(
-        root.join("Chart.yaml"),
-        "apiVersion: v2\nname: hooked\nversion: 0.1.0\nappVersion: \"1.0\"\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("Chart.yaml"), "apiVersion: v2\nname: hooked\nversion: 0.1.0\nappVersion: \"1.0\"\n")
+        .unwrap();
     std::fs::write(
         root.join("values.yaml"),
         "message: hello\nextra: false\nkeep: false\nhooks:\n  preInstall: succeed\n  postInstall: succeed\n  preUpgrade: succeed\n  postUpgrade: succeed\n  preRollback: succeed\n  preDelete: succeed\n",
@@ -182,10 +159,7 @@ pub fn hooked_chart(dir: &Path) -> String {
     hooks.push_str(&hook("pre-rollback", "preRollback", "pre-rollback", 0, ""));
     hooks.push_str(&hook("pre-delete", "preDelete", "pre-delete", 0, ""));
     std::fs::write(root.join("templates/hooks.yaml"), hooks).unwrap();
-    std::fs::write(
-        root.join("templates/NOTES.txt"),
-        "Release {{ .Release.Name }} says {{ .Values.message }}.\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("templates/NOTES.txt"), "Release {{ .Release.Name }} says {{ .Values.message }}.\n")
+        .unwrap();
     root.to_string_lossy().into_owned()
 }
