@@ -371,7 +371,8 @@ fn overlays_change_what_each_environment_should() {
             .is_none());
         if env == "staging" {
             assert_eq!(container["env"][0]["name"], "ENVIRONMENT");
-            assert!(container["resources"].is_null());
+            // The chart's own resources, untouched.
+            assert_eq!(container["resources"]["limits"]["memory"], "128Mi");
         } else {
             assert_eq!(container["resources"]["limits"]["memory"], "256Mi");
             assert!(deploy["spec"]["template"]["spec"]["topologySpreadConstraints"].is_array());
