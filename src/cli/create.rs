@@ -6,7 +6,10 @@
 //! charts-examples/webapp-jinja, with the example's chart name replaced by
 //! NAME. `-p/--starter` copies a starter chart instead, as Helm does
 //! (`<CHARTNAME>` in templates and values.yaml replaced, a fresh
-//! Chart.yaml).
+//! Chart.yaml). `--starter std` (unless Helm's starters directory holds a
+//! starter of that name) writes a chart built on capstan's std library
+//! chart (templates-std/helm/): the library is vendored in `charts/std/`
+//! and listed under `dependencies:`, so the chart renders offline.
 //!
 //! Like Helm, NAME may be a path whose last element is the chart name, the
 //! parent directory must exist (except with a starter), and existing files
@@ -39,7 +42,8 @@ pub struct CreateArgs {
     /// The template engine of the new chart
     #[arg(long, value_enum, default_value_t = Engine::Go)]
     pub engine: Engine,
-    /// The name or absolute path to a Helm starter scaffold
+    /// The name or absolute path to a Helm starter scaffold ("std": the
+    /// built-in chart on capstan's std library chart)
     #[arg(short = 'p', long)]
     pub starter: Option<String>,
 }
@@ -150,6 +154,106 @@ const JINJA_SCAFFOLD: Scaffold = Scaffold {
     example_name: "webapp-jinja",
 };
 
+/// The name of the built-in starter that uses the std library chart.
+pub const STD_STARTER: &str = "std";
+
+/// The std library chart (templates-std/helm/std), vendored into charts
+/// made with `--starter std` as `charts/std/`.
+pub const STD_LIBRARY_CHART: &[(&str, &str)] = &[
+    (
+        "Chart.yaml",
+        include_str!("../../templates-std/helm/std/Chart.yaml"),
+    ),
+    (
+        "values.yaml",
+        include_str!("../../templates-std/helm/std/values.yaml"),
+    ),
+    (
+        "templates/_meta.tpl",
+        include_str!("../../templates-std/helm/std/templates/_meta.tpl"),
+    ),
+    (
+        "templates/_pod.tpl",
+        include_str!("../../templates-std/helm/std/templates/_pod.tpl"),
+    ),
+    (
+        "templates/_workloads.tpl",
+        include_str!("../../templates-std/helm/std/templates/_workloads.tpl"),
+    ),
+    (
+        "templates/_network.tpl",
+        include_str!("../../templates-std/helm/std/templates/_network.tpl"),
+    ),
+    (
+        "templates/_config.tpl",
+        include_str!("../../templates-std/helm/std/templates/_config.tpl"),
+    ),
+    (
+        "templates/_storage.tpl",
+        include_str!("../../templates-std/helm/std/templates/_storage.tpl"),
+    ),
+    (
+        "templates/_rbac.tpl",
+        include_str!("../../templates-std/helm/std/templates/_rbac.tpl"),
+    ),
+    (
+        "templates/_cluster.tpl",
+        include_str!("../../templates-std/helm/std/templates/_cluster.tpl"),
+    ),
+    (
+        "templates/_scaling.tpl",
+        include_str!("../../templates-std/helm/std/templates/_scaling.tpl"),
+    ),
+];
+
+/// The `--starter std` chart (templates-std/helm/starter), whose name
+/// `std-starter` is replaced by the new chart's.
+const STD_STARTER_SCAFFOLD: Scaffold = Scaffold {
+    files: &[
+        (
+            "Chart.yaml",
+            include_str!("../../templates-std/helm/starter/Chart.yaml"),
+        ),
+        (
+            "values.yaml",
+            include_str!("../../templates-std/helm/starter/values.yaml"),
+        ),
+        (
+            ".helmignore",
+            include_str!("../../templates-std/helm/starter/.helmignore"),
+        ),
+        (
+            "templates/deployment.yaml",
+            include_str!("../../templates-std/helm/starter/templates/deployment.yaml"),
+        ),
+        (
+            "templates/service.yaml",
+            include_str!("../../templates-std/helm/starter/templates/service.yaml"),
+        ),
+        (
+            "templates/serviceaccount.yaml",
+            include_str!("../../templates-std/helm/starter/templates/serviceaccount.yaml"),
+        ),
+        (
+            "templates/ingress.yaml",
+            include_str!("../../templates-std/helm/starter/templates/ingress.yaml"),
+        ),
+        (
+            "templates/hpa.yaml",
+            include_str!("../../templates-std/helm/starter/templates/hpa.yaml"),
+        ),
+        (
+            "templates/pdb.yaml",
+            include_str!("../../templates-std/helm/starter/templates/pdb.yaml"),
+        ),
+        (
+            "templates/NOTES.txt",
+            include_str!("../../templates-std/helm/starter/templates/NOTES.txt"),
+        ),
+    ],
+    example_name: "std-starter",
+};
+
 pub fn run(args: CreateArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -173,7 +277,21 @@ pub fn create(
     let parent =
         std::path::absolute(&parent).with_context(|| format!("resolving {}", parent.display()))?;
     let dir = parent.join(&chart_name);
-    if let Some(starter) = &args.starter {
+    let builtin_std =
+        args.starter.as_deref() == Some(STD_STARTER) && !starters_dir.join(STD_STARTER).exists();
+    if builtin_std {
+        if args.engine == Engine::Jinja {
+            bail!("--starter std makes a Go-template chart on the std library chart; for a Jinja chart use --engine jinja without --starter");
+        }
+        prepare_dir(&dir, true)?;
+        let mut files = scaffold_files(&STD_STARTER_SCAFFOLD, &chart_name);
+        files.extend(
+            STD_LIBRARY_CHART
+                .iter()
+                .map(|(path, text)| (format!("charts/std/{path}"), text.as_bytes().to_vec())),
+        );
+        write_files(&dir, &files, out, true)?;
+    } else if let Some(starter) = &args.starter {
         let src = if Path::new(starter).is_absolute() {
             PathBuf::from(starter)
         } else {
@@ -193,22 +311,26 @@ pub fn create(
             Engine::Go => &GO_SCAFFOLD,
             Engine::Jinja => &JINJA_SCAFFOLD,
         };
-        let files: Vec<(String, Vec<u8>)> = scaffold
-            .files
-            .iter()
-            .map(|(path, text)| {
-                (
-                    path.to_string(),
-                    text.replace(scaffold.example_name, &chart_name)
-                        .into_bytes(),
-                )
-            })
-            .collect();
+        let files = scaffold_files(scaffold, &chart_name);
         write_files(&dir, &files, out, true)?;
     }
     // Helm adds charts/ explicitly: it holds no file out of the box.
     create_dir_inside(&dir, "charts")?;
     Ok(dir)
+}
+
+/// A scaffold's files with its example name replaced by the chart's.
+fn scaffold_files(scaffold: &Scaffold, chart_name: &str) -> Vec<(String, Vec<u8>)> {
+    scaffold
+        .files
+        .iter()
+        .map(|(path, text)| {
+            (
+                path.to_string(),
+                text.replace(scaffold.example_name, chart_name).into_bytes(),
+            )
+        })
+        .collect()
 }
 
 /// The chart name: the last element of the path, checked as Helm does
@@ -624,5 +746,85 @@ mod tests {
                 tmp.path().join("nope").display()
             )
         );
+    }
+
+    /// Every file under `dir` (relative paths, sorted).
+    fn files_under(dir: &Path) -> Vec<String> {
+        let mut out = vec![];
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push(
+                        p.strip_prefix(dir)
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_std_library_chart_and_starter_are_embedded_whole() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates-std/helm");
+        let mut embedded: Vec<String> = STD_LIBRARY_CHART
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(embedded, files_under(&root.join("std")));
+        let mut embedded: Vec<String> = STD_STARTER_SCAFFOLD
+            .files
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(embedded, files_under(&root.join("starter")));
+    }
+
+    #[test]
+    fn std_starter_vendors_the_library_chart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = create(
+            &args(&tmp.path().join("shop"), Engine::Go, Some("std")),
+            tmp.path(),
+            &mut vec![],
+        )
+        .unwrap();
+        let chart_yaml = read(&dir.join("Chart.yaml"));
+        assert!(chart_yaml.contains("\nname: shop\n"), "{chart_yaml}");
+        assert!(chart_yaml.contains("dependencies:\n"), "{chart_yaml}");
+        assert!(read(&dir.join("charts/std/Chart.yaml")).contains("type: library"));
+        assert!(read(&dir.join("templates/deployment.yaml")).contains("include \"std.deployment\""));
+        for (path, _) in STD_STARTER_SCAFFOLD.files {
+            assert!(
+                !read(&dir.join(path)).contains("std-starter"),
+                "{path} still names the starter"
+            );
+        }
+        // A starter named std in Helm's starters directory wins.
+        let starters = tmp.path().join("starters");
+        std::fs::create_dir_all(starters.join("std/templates")).unwrap();
+        std::fs::write(
+            starters.join("std/Chart.yaml"),
+            "apiVersion: v2\nname: std\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        std::fs::write(starters.join("std/templates/a.yaml"), "x: <CHARTNAME>\n").unwrap();
+        let dir = create(
+            &args(&tmp.path().join("own"), Engine::Go, Some("std")),
+            &starters,
+            &mut vec![],
+        )
+        .unwrap();
+        assert_eq!(read(&dir.join("templates/a.yaml")), "x: own\n");
+        assert!(!dir.join("charts/std").exists());
     }
 }

@@ -311,10 +311,12 @@ fn templates(
     };
     // Per root template: extension, indentation, YAML, selectors, List
     // annotations (Helm's loop over chart.Templates).
+    // Jinja charts keep their partials (macros) in `.j2` files.
+    let jinja = chart.metadata.annotations.get(crate::engine::render::ENGINE_ANNOTATION).is_some_and(|e| e == "jinja");
     for t in &chart.templates {
         let name = &t.name;
         let ext = Path::new(name).extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
-        if ![".yaml", ".yml", ".tpl", ".txt"].contains(&ext.as_str()) {
+        if !([".yaml", ".yml", ".tpl", ".txt"].contains(&ext.as_str()) || (jinja && ext == ".j2")) {
             out.push(msg(Severity::Error, "template-extension", name, format!("file extension '{ext}' not valid. Valid extensions are .yaml, .yml, .tpl, or .txt")));
         }
         let lower = ext.to_ascii_lowercase();

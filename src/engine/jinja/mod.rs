@@ -41,6 +41,8 @@ pub mod stdlib;
 #[cfg(test)]
 mod example_tests;
 #[cfg(test)]
+mod std_tests;
+#[cfg(test)]
 mod tests;
 
 /// How deep `include()`/`tpl()` may nest before the render stops.

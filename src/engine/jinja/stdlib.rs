@@ -1,6 +1,13 @@
 //! The standard Jinja library (`templates-std/`), embedded in the binary and
 //! importable by any Jinja chart as `std/<file>`:
 //! `{% import "std/workloads.j2" as std %}`.
+//!
+//! Files by area: meta (names, labels, metadata), pod (pod spec pieces),
+//! workloads, network, config, storage, rbac, cluster, scaling. Each file
+//! starts with a `{#- ... -#}` comment describing it, and each public macro
+//! is preceded by a `{#- ... -#}` comment describing it and its parameters
+//! (docs/reference/std.md is generated from them); macros named `_...` are
+//! private.
 
 /// The name prefix that selects the standard library.
 pub const PREFIX: &str = "std/";
@@ -11,9 +18,34 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "std/meta.j2",
         include_str!("../../../templates-std/meta.j2"),
     ),
+    ("std/pod.j2", include_str!("../../../templates-std/pod.j2")),
     (
         "std/workloads.j2",
         include_str!("../../../templates-std/workloads.j2"),
+    ),
+    (
+        "std/network.j2",
+        include_str!("../../../templates-std/network.j2"),
+    ),
+    (
+        "std/config.j2",
+        include_str!("../../../templates-std/config.j2"),
+    ),
+    (
+        "std/storage.j2",
+        include_str!("../../../templates-std/storage.j2"),
+    ),
+    (
+        "std/rbac.j2",
+        include_str!("../../../templates-std/rbac.j2"),
+    ),
+    (
+        "std/cluster.j2",
+        include_str!("../../../templates-std/cluster.j2"),
+    ),
+    (
+        "std/scaling.j2",
+        include_str!("../../../templates-std/scaling.j2"),
     ),
 ];
 

@@ -614,7 +614,8 @@ fn std_workloads_render_objects() {
              {{ std.config_map({'k': 'v'}, name='cfg') }}\n---\n\
              {{ std.service_account(automount=false) }}\n",
         )],
-        &test_library(),
+        // The std library uses the shared functions (toYaml, regexMatch, ...).
+        crate::engine::funcs::library(),
     )
     .unwrap();
     let expected = r#"apiVersion: apps/v1
