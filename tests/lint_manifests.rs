@@ -126,3 +126,32 @@ fn custom_resources_validate_against_a_crd_in_the_same_input() {
     assert_eq!(code, 0, "{all:?}");
     assert!(!all.iter().any(|f| f["rule"] == "k8s-unknown-kind"), "{all:?}");
 }
+
+#[test]
+fn kustomizations_are_built_and_their_objects_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
+    );
+    // The patch adds a typo'd field: only the built object has it.
+    write(
+        "kustomization.yaml",
+        "namePrefix: prod-\nresources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n  patch: |\n    - op: add\n      path: /spec/replicaz\n      value: 2\n",
+    );
+    let (code, report) = lint_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["targets"][0]["kind"], "kustomization");
+    let found = findings(&report);
+    let typo = found.iter().find(|f| f["rule"] == "k8s-unknown-field").unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(typo["object"]["name"], "prod-web", "the built object, prefix applied");
+    assert!(typo["file"].as_str().unwrap().ends_with("kustomization.yaml"));
+
+    // A kustomization that does not build is an error naming the problem.
+    write("kustomization.yaml", "resources:\n- missing.yaml\n");
+    let (code, report) = lint_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let f = findings(&report);
+    assert!(f.iter().any(|f| f["rule"] == "kustomize" && f["message"].as_str().unwrap().contains("missing.yaml")), "{report}");
+}

@@ -353,30 +353,35 @@ fn lint_manifests(paths: &[PathBuf], release: &Release, opts: &LintOptions) -> T
     }
 }
 
-/// Kustomizations: the kustomize engine is not part of lint yet, so only
-/// the plain resource files the kustomization lists are checked.
+/// Kustomizations are built (as `capstan kustomize DIR`), and the objects
+/// of the build are checked; findings name the kustomization file.
 fn lint_kustomization(dir: &Path, release: &Release, opts: &LintOptions) -> TargetReport {
     let mut findings = Vec::new();
     let kfile = kustomization_file(dir).unwrap_or_else(|| dir.join("kustomization.yaml"));
     let shown = kfile.display().to_string();
-    findings.push(Finding::new(
-        Severity::Warning,
-        "kustomize",
-        &shown,
-        "kustomize lint not available yet: the kustomization is not built; only the plain resource files it lists are checked",
-    ));
-    let text = std::fs::read_to_string(&kfile).unwrap_or_default();
-    let k = crate::codec::yaml_read::from_str(&text).unwrap_or(serde_json::Value::Null);
-    let mut files = Vec::new();
-    for key in ["resources", "bases"] {
-        for r in k[key].as_array().into_iter().flatten().filter_map(|r| r.as_str()) {
-            let p = dir.join(r);
-            if p.is_file() {
-                files.push(p);
+    let objects: Vec<Object> = match crate::kustomize::build_with(dir, &crate::kustomize::Options::default()) {
+        Ok(build) => {
+            for w in build.warnings {
+                findings.push(Finding::new(Severity::Warning, "kustomize", &shown, w));
             }
+            build
+                .objects
+                .into_iter()
+                .map(|value| Object {
+                    value,
+                    file: shown.clone(),
+                    template: None,
+                    line: None,
+                    positions: Positions::default(),
+                    hook: false,
+                })
+                .collect()
         }
-    }
-    let objects = read_manifests(&files, &mut findings);
+        Err(e) => {
+            findings.push(Finding::new(Severity::Error, "kustomize", &shown, format!("kustomize build failed: {e}")));
+            Vec::new()
+        }
+    };
     findings.extend(check_objects(&objects, release, &opts.namespace, &opts.disabled));
     TargetReport { path: dir.display().to_string(), kind: TargetKind::Kustomization, objects: objects.len(), findings: filter_disabled(findings, &opts.disabled) }
 }

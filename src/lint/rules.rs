@@ -36,7 +36,7 @@ pub const RULES: &[Rule] = &[
     rule("template-selector", Error, "Deployments, ReplicaSets, DaemonSets and StatefulSets declare matchLabels or matchExpressions (Helm)"),
     rule("list-annotations", Error, "no helm.sh/resource-policy annotation inside List items (Helm)"),
     rule("crds", Error, "files in crds/ are CustomResourceDefinitions of apiextensions.k8s.io (Helm: crds.go)"),
-    rule("kustomize", Warning, "kustomization directories: kustomize lint is not available yet, only the plain resource files they list are checked"),
+    rule("kustomize", Error, "kustomization directories are built as `capstan kustomize` builds them; a build that fails is an error, kustomize's deprecation warnings are warnings"),
     rule("duplicate-object", Error, "no two objects of one input share apiVersion group, kind, namespace and name"),
     // Kubernetes API validation.
     rule("yaml", Error, "manifest files are valid YAML"),
