@@ -200,7 +200,7 @@ pub(crate) fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, Str
             let lower = f.name.to_ascii_lowercase();
             lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
         })
-        .map(|f| (format!("{full}/{}", f.name), String::from_utf8_lossy(&f.data).into_owned()))
+        .map(|f| (format!("{full}/{}", f.name), f.text().into_owned()))
         .collect();
     for dep in &chart.dependencies {
         out.extend(crd_files(dep, Some(&full)));

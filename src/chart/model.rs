@@ -48,6 +48,23 @@ pub struct File {
     pub data: Arc<[u8]>,
 }
 
+impl File {
+    /// The contents as text (invalid UTF-8 replaced, as Go's string
+    /// conversion prints it).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        lossy_text(&self.data)
+    }
+}
+
+/// Bytes as text, invalid UTF-8 replaced by U+FFFD. Validating first is
+/// much faster than `String::from_utf8_lossy` on the (usual) valid input.
+pub fn lossy_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Chart.yaml.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]

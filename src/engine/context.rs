@@ -413,14 +413,14 @@ pub fn files_lines(data: &[u8]) -> Vec<String> {
     if data.is_empty() {
         return Vec::new();
     }
-    let s = String::from_utf8_lossy(data);
+    let s = crate::chart::model::lossy_text(data);
     let s = s.strip_suffix('\n').unwrap_or(&s);
     s.split('\n').map(str::to_string).collect()
 }
 
 /// Helm files.AsConfig: base names to contents, as toYaml.
 pub fn files_as_config<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
-    files_as_yaml_map(files, |b| String::from_utf8_lossy(b).into_owned())
+    files_as_yaml_map(files, |b| crate::chart::model::lossy_text(b).into_owned())
 }
 
 /// Helm files.AsSecrets: base names to base64 (StdEncoding) contents, as toYaml.
@@ -476,7 +476,7 @@ impl Object for FilesObject {
             }
         };
         Some(Ok(match name {
-            "Get" => Value::string(String::from_utf8_lossy(&self.get_bytes(&arg)).into_owned()),
+            "Get" => Value::string(crate::chart::model::lossy_text(&self.get_bytes(&arg)).into_owned()),
             "GetBytes" => Value::Bytes(Rc::from(self.get_bytes(&arg))),
             "Glob" => self.glob(&arg).to_value(),
             _ => Value::list(files_lines(&self.get_bytes(&arg)).into_iter().map(Value::string).collect()),

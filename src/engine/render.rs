@@ -131,7 +131,7 @@ fn collect_templates(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: t.text().into_owned(),
                 vals: scope.clone(),
                 base_path: format!("{full_path}/templates"),
             },

@@ -400,7 +400,7 @@ fn crd_objects(chart: &Chart, prefix: &str, cache: &ParseCache, out: &mut Vec<Ob
             out.extend(hit.iter().cloned());
             continue;
         }
-        let text = String::from_utf8_lossy(&f.data);
+        let text = f.text();
         let mut parsed = Vec::new();
         for doc in split_file(&text) {
             if let Ok(value) = yaml_read::from_str(doc.text) {
