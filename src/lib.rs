@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod codec;
 pub mod engine;
 pub mod kustomize;
+pub mod limits;
 pub mod lint;
 pub mod manifest;
 pub mod release;

@@ -222,6 +222,7 @@ impl Document {
             alias_count: 0,
             alias_depth: 0,
             depth: 0,
+            alias_bytes: 0,
             conversion_error: None,
         };
         let v = dec.decode(self.root)?;
@@ -516,6 +517,9 @@ struct Decoder<'d> {
     alias_count: usize,
     alias_depth: usize,
     depth: usize,
+    /// Bytes of scalar text decoded through aliases, against
+    /// [`crate::limits::Limits::max_yaml_alias_bytes`].
+    alias_bytes: u64,
     /// The first sigs.k8s.io/yaml or encoding/json problem; reported only
     /// when go-yaml itself succeeded (those steps run afterwards).
     conversion_error: Option<YamlError>,
@@ -563,7 +567,10 @@ impl Decoder<'_> {
                 let target = *target;
                 self.with_alias(idx, name, |d| d.decode(target))
             }
-            Node::Scalar { .. } => {
+            Node::Scalar { value, .. } => {
+                if self.alias_depth > 0 {
+                    self.count_alias_bytes(value.len())?;
+                }
                 let r = self.resolve_scalar(idx)?;
                 Ok(self.scalar_to_json(r))
             }
@@ -584,6 +591,20 @@ impl Decoder<'_> {
                 Ok(Json::Object(map.into_iter().collect()))
             }
         }
+    }
+
+    /// go-yaml's alias ratio counts nodes; a few aliases of a long string
+    /// can still expand a small document into gigabytes, so bound the
+    /// text that aliases expand into too (capstan only).
+    fn count_alias_bytes(&mut self, n: usize) -> Result<(), YamlError> {
+        self.alias_bytes += n as u64;
+        let max = crate::limits::current().max_yaml_alias_bytes;
+        if self.alias_bytes > max {
+            return Err(YamlError::yaml(format!(
+                "document expands aliases into more than {max} bytes (CAPSTAN_MAX_YAML_ALIAS_SIZE)"
+            )));
+        }
+        Ok(())
     }
 
     /// Aliases can nest a tree inside itself many times over; bound the

@@ -58,6 +58,8 @@ pub fn render(
         capabilities: opts.capabilities.to_value(),
         values: Value::from_json(values),
     };
+    // Everything the templates build counts against one budget.
+    let _budget = super::budget::Scope::begin(crate::limits::current());
     let mut templates = BTreeMap::new();
     collect_templates(chart, None, &top, &top.values, &mut templates);
     match engine {
@@ -274,11 +276,11 @@ mod tests {
         let mut c = Chart::default();
         c.metadata.name = "c".into();
         c.metadata.version = "0.1.0".into();
-        c.templates = vec![File { name: "templates/t.yaml".into(), data: template.as_bytes().to_vec() }];
+        c.templates = vec![File { name: "templates/t.yaml".into(), data: template.as_bytes().to_vec().into() }];
         c.files = vec![
-            File { name: "crds/a.yaml".into(), data: b"aa".to_vec() },
-            File { name: "crds/b.yaml".into(), data: b"bbb".to_vec() },
-            File { name: "README.md".into(), data: b"r".to_vec() },
+            File { name: "crds/a.yaml".into(), data: b"aa".to_vec().into() },
+            File { name: "crds/b.yaml".into(), data: b"bbb".to_vec().into() },
+            File { name: "README.md".into(), data: b"r".to_vec().into() },
         ];
         c
     }

@@ -176,7 +176,7 @@ mod tests {
         c.metadata.version = "1.0.0".into();
         c.templates.push(File {
             name: "templates/a.yaml".into(),
-            data: b"x: {{ required \"need x\" .Values.x }}{{ fail \"boom\" }}\ny: {{ .Values.y }}".to_vec(),
+            data: b"x: {{ required \"need x\" .Values.x }}{{ fail \"boom\" }}\ny: {{ .Values.y }}".to_vec().into(),
         });
         let opts = RenderOptions {
             release: ReleaseInfo { name: "test-release".into(), namespace: "default".into(), revision: 1, is_install: true, is_upgrade: false },
