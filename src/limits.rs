@@ -33,6 +33,9 @@ pub struct Limits {
     pub max_include_depth: u64,
     /// Nested `tpl` calls (Helm has no limit and crashes).
     pub max_tpl_depth: u64,
+    /// Decompressed size of one stored release record (Helm's records are
+    /// gzipped JSON; a Secret holds at most 1 MiB of it).
+    pub max_release_size: u64,
     /// Cost units (about 0.1 s of CPU each) of expensive crypto functions
     /// in one render: genPrivateKey (DSA 100, RSA 12, EC 1), genCA,
     /// genSelfSignedCert, genSignedCert and derivePassword (2), bcrypt,
@@ -55,6 +58,7 @@ impl Default for Limits {
             max_include_depth: 1000,
             max_tpl_depth: 1000,
             max_crypto_cost: 100,
+            max_release_size: 256 * MIB,
         }
     }
 }
@@ -117,6 +121,11 @@ pub const SETTINGS: &[Setting] = &[
         env: "CAPSTAN_MAX_CRYPTO_COST",
         is_size: false,
         field: |l| &mut l.max_crypto_cost,
+    },
+    Setting {
+        env: "CAPSTAN_MAX_RELEASE_SIZE",
+        is_size: true,
+        field: |l| &mut l.max_release_size,
     },
 ];
 
