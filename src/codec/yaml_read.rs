@@ -102,6 +102,9 @@ struct Document {
 /// Pulls documents out of a libyaml event stream.
 struct DocReader<'a> {
     parser: Parser<&'a [u8]>,
+    text: &'a str,
+    /// Where the last event ended (to locate an error the parser panics on).
+    last_index: usize,
     started: bool,
     done: bool,
 }
@@ -112,11 +115,29 @@ impl<'a> DocReader<'a> {
         // go-yaml v2 newParser: empty input is read as a single newline.
         let bytes: &'a [u8] = if text.is_empty() { b"\n" } else { text.as_bytes() };
         parser.set_input(bytes);
-        DocReader { parser, started: false, done: false }
+        DocReader { parser, text, last_index: 0, started: false, done: false }
     }
 
     fn next_event(&mut self) -> Result<libyaml_safer::Event, YamlError> {
-        self.parser.parse().map_err(|e| convert_parse_error(&e))
+        use super::libyaml_guard;
+        match libyaml_guard::next_event(&mut self.parser) {
+            Some(Ok(ev)) => {
+                self.last_index = ev.end_mark.index as usize;
+                Ok(ev)
+            }
+            Some(Err(e)) => Err(convert_parse_error(&e)),
+            None => {
+                // go-yaml: a scanner error at the comma (line + 1 unless 0).
+                self.done = true;
+                let line = libyaml_guard::tag_comma_line(self.text, self.last_index);
+                let problem = libyaml_guard::TAG_PROBLEM;
+                Err(if line != 0 {
+                    YamlError { message: format!("yaml: line {}: {problem}", line + 1), line: Some(line + 1) }
+                } else {
+                    YamlError { message: format!("yaml: {problem}"), line: None }
+                })
+            }
+        }
     }
 
     /// The next document's node tree, or `None` at the end of the stream.
