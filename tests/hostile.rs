@@ -552,3 +552,12 @@ fn output_dir_stays_inside_itself() {
     assert!(!tmp.path().join("a/evil").exists());
     let _ = std::io::stdout().flush();
 }
+
+#[test]
+fn a_tag_before_a_comma_is_a_yaml_error_not_a_crash() {
+    // Found by fuzzing: libyaml-safer panics here; go-yaml reports an error.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = chart_dir(tmp.path(), "tagged", "x: {{ .Values.list }}\n");
+    std::fs::write(dir.join("values.yaml"), "a: 1\nlist: [!, a]\n").unwrap();
+    refused(&dir, &["values.yaml", "yaml: line 2: did not find expected whitespace or line break"]);
+}
