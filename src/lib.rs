@@ -9,7 +9,10 @@ pub mod cli;
 pub mod cluster;
 pub mod codec;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod kustomize;
+pub mod limits;
 pub mod lint;
 pub mod manifest;
 pub mod release;

@@ -22,8 +22,11 @@ pub struct Limits {
 }
 
 impl Default for Limits {
+    /// Helm's sizes unless `CAPSTAN_MAX_CHART_SIZE` / `CAPSTAN_MAX_FILE_SIZE`
+    /// change them (see [`crate::limits`]).
     fn default() -> Limits {
-        Limits { max_chart_size: DEFAULT_MAX_CHART_SIZE, max_file_size: DEFAULT_MAX_FILE_SIZE }
+        let l = crate::limits::current();
+        Limits { max_chart_size: l.max_chart_size, max_file_size: l.max_file_size }
     }
 }
 
@@ -117,6 +120,18 @@ fn is_drive_path(n: &str) -> bool {
 /// `LoadArchiveFiles`): the first path element (the chart directory) is
 /// dropped, paths are checked, sizes are limited, a UTF-8 BOM is trimmed.
 pub fn load_archive_files(input: impl Read, limits: Limits) -> Result<Vec<BufferedFile>, ArchiveError> {
+    let mut remaining = limits.max_chart_size;
+    load_archive_files_within(input, limits, &mut remaining)
+}
+
+/// [`load_archive_files`] drawing on a decompressed-size allowance shared
+/// with other archives (the subchart archives nested in a chart, so that
+/// archives inside archives cannot multiply the total).
+pub fn load_archive_files_within(
+    input: impl Read,
+    limits: Limits,
+    allowance: &mut u64,
+) -> Result<Vec<BufferedFile>, ArchiveError> {
     // Check the gzip magic first so a non-gzip input reports like Go's
     // gzip.NewReader (ErrHeader).
     let mut input = std::io::BufReader::new(input);
@@ -131,7 +146,7 @@ pub fn load_archive_files(input: impl Read, limits: Limits) -> Result<Vec<Buffer
     let mut archive = tar::Archive::new(gz);
     let entries = archive.entries().map_err(|e| ArchiveError::Read(e.to_string()))?;
     let mut files = Vec::new();
-    let mut remaining = limits.max_chart_size as i64;
+    let mut remaining = (*allowance).min(i64::MAX as u64) as i64;
     for entry in entries {
         let mut entry = entry.map_err(read_error)?;
         let header_name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
@@ -193,6 +208,7 @@ pub fn load_archive_files(input: impl Read, limits: Limits) -> Result<Vec<Buffer
         }
         files.push(BufferedFile { name: n, data });
     }
+    *allowance = remaining.max(0) as u64;
     if files.is_empty() {
         return Err(ArchiveError::Empty);
     }

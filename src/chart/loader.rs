@@ -295,24 +295,37 @@ pub fn load_archive_file(path: &Path, opts: &LoadOptions, warnings: &mut Vec<War
         .map_err(|e| ChartError::other(format!("file '{shown}' cannot be read: {e}")))?;
     archive::ensure_archive(&shown, &head).map_err(ChartError::Other)?;
     let f = std::fs::File::open(path).map_err(|e| ChartError::other(go_io_error("open", &shown, &e)))?;
-    let files = archive::load_archive_files(std::io::BufReader::new(f), opts.limits).map_err(|e| match e {
+    let mut allowance = opts.limits.max_chart_size;
+    let files = archive::load_archive_files_within(std::io::BufReader::new(f), opts.limits, &mut allowance).map_err(|e| match e {
         archive::ArchiveError::GzipHeader => ChartError::other(format!(
             "file '{shown}' does not appear to be a valid chart file (details: gzip: invalid header)"
         )),
         // Helm says only "unable to load chart archive"; the reason helps.
-        other => ChartError::other(format!("unable to load chart archive: {other}")),
+        other => ChartError::other(format!("unable to load chart archive {shown}: {other}")),
     })?;
     let Some(chart_yaml) = files.iter().find(|f| f.name == "Chart.yaml") else {
         return Err(ChartError::other("unable to detect chart version, no Chart.yaml found"));
     };
     check_api_version(&chart_yaml.data)?;
-    load_files(files, opts, warnings)
+    load_files_within(files, opts, warnings, &mut allowance)
 }
 
 /// Helm's `LoadArchive` for an archive in memory (a subchart `.tgz`).
 pub fn load_archive(data: &[u8], opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
-    let files = archive::load_archive_files(data, opts.limits)?;
-    load_files(files, opts, warnings)
+    let mut allowance = opts.limits.max_chart_size;
+    load_archive_within(data, opts, warnings, &mut allowance)
+}
+
+/// [`load_archive`] drawing on the decompressed-size allowance of the
+/// whole chart, which its nested subchart archives share.
+fn load_archive_within(
+    data: &[u8],
+    opts: &LoadOptions,
+    warnings: &mut Vec<Warning>,
+    allowance: &mut u64,
+) -> Result<Chart, ChartError> {
+    let files = archive::load_archive_files_within(data, opts.limits, allowance)?;
+    load_files_within(files, opts, warnings, allowance)
 }
 
 /// Go's `filepath.Ext`.
@@ -331,6 +344,18 @@ fn parse_error(file: &str, message: String) -> ChartError {
 /// Helm's `LoadFiles`: build a chart (and its subcharts) from files named
 /// relative to the chart root.
 pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> Result<Chart, ChartError> {
+    let mut allowance = opts.limits.max_chart_size;
+    load_files_within(files, opts, warnings, &mut allowance)
+}
+
+/// [`load_files`]; subchart archives draw on `allowance`, the bytes the
+/// whole chart may still decompress.
+fn load_files_within(
+    files: Vec<BufferedFile>,
+    opts: &LoadOptions,
+    warnings: &mut Vec<Warning>,
+    allowance: &mut u64,
+) -> Result<Chart, ChartError> {
     let mut c = Chart::default();
     let mut md: Option<Metadata> = None;
     let mut nulls = NullNodes::default();
@@ -421,7 +446,7 @@ pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut V
                     c.metadata.name, n, file.name
                 )));
             }
-            load_archive(&file.data, opts, warnings).map_err(wrap)?
+            load_archive_within(&file.data, opts, warnings, allowance).map_err(wrap)?
         } else {
             // Drop the subchart directory from each name; files directly
             // under charts/ that are not archives are not charts.
@@ -432,7 +457,7 @@ pub fn load_files(files: Vec<BufferedFile>, opts: &LoadOptions, warnings: &mut V
                     Some(BufferedFile { name: rest.to_string(), data: f.data })
                 })
                 .collect();
-            load_files(buff, opts, warnings).map_err(wrap)?
+            load_files_within(buff, opts, warnings, allowance).map_err(wrap)?
         };
         c.dependencies.push(sub);
     }

@@ -9,6 +9,7 @@ mod helm_diff_tests;
 #[cfg(test)]
 pub(crate) mod helm_oracle;
 pub mod json;
+pub mod libyaml_guard;
 pub mod toml;
 pub mod yaml_read;
 pub mod yaml_write;

@@ -102,6 +102,9 @@ struct Document {
 /// Pulls documents out of a libyaml event stream.
 struct DocReader<'a> {
     parser: Parser<&'a [u8]>,
+    text: &'a str,
+    /// Where the last event ended (to locate an error the parser panics on).
+    last_index: usize,
     started: bool,
     done: bool,
 }
@@ -112,11 +115,29 @@ impl<'a> DocReader<'a> {
         // go-yaml v2 newParser: empty input is read as a single newline.
         let bytes: &'a [u8] = if text.is_empty() { b"\n" } else { text.as_bytes() };
         parser.set_input(bytes);
-        DocReader { parser, started: false, done: false }
+        DocReader { parser, text, last_index: 0, started: false, done: false }
     }
 
     fn next_event(&mut self) -> Result<libyaml_safer::Event, YamlError> {
-        self.parser.parse().map_err(|e| convert_parse_error(&e))
+        use super::libyaml_guard;
+        match libyaml_guard::next_event(&mut self.parser) {
+            Some(Ok(ev)) => {
+                self.last_index = ev.end_mark.index as usize;
+                Ok(ev)
+            }
+            Some(Err(e)) => Err(convert_parse_error(&e)),
+            None => {
+                // go-yaml: a scanner error at the comma (line + 1 unless 0).
+                self.done = true;
+                let line = libyaml_guard::tag_comma_line(self.text, self.last_index);
+                let problem = libyaml_guard::TAG_PROBLEM;
+                Err(if line != 0 {
+                    YamlError { message: format!("yaml: line {}: {problem}", line + 1), line: Some(line + 1) }
+                } else {
+                    YamlError { message: format!("yaml: {problem}"), line: None }
+                })
+            }
+        }
     }
 
     /// The next document's node tree, or `None` at the end of the stream.
@@ -222,6 +243,7 @@ impl Document {
             alias_count: 0,
             alias_depth: 0,
             depth: 0,
+            alias_bytes: 0,
             conversion_error: None,
         };
         let v = dec.decode(self.root)?;
@@ -516,6 +538,9 @@ struct Decoder<'d> {
     alias_count: usize,
     alias_depth: usize,
     depth: usize,
+    /// Bytes of scalar text decoded through aliases, against
+    /// [`crate::limits::Limits::max_yaml_alias_bytes`].
+    alias_bytes: u64,
     /// The first sigs.k8s.io/yaml or encoding/json problem; reported only
     /// when go-yaml itself succeeded (those steps run afterwards).
     conversion_error: Option<YamlError>,
@@ -563,7 +588,10 @@ impl Decoder<'_> {
                 let target = *target;
                 self.with_alias(idx, name, |d| d.decode(target))
             }
-            Node::Scalar { .. } => {
+            Node::Scalar { value, .. } => {
+                if self.alias_depth > 0 {
+                    self.count_alias_bytes(value.len())?;
+                }
                 let r = self.resolve_scalar(idx)?;
                 Ok(self.scalar_to_json(r))
             }
@@ -584,6 +612,20 @@ impl Decoder<'_> {
                 Ok(Json::Object(map.into_iter().collect()))
             }
         }
+    }
+
+    /// go-yaml's alias ratio counts nodes; a few aliases of a long string
+    /// can still expand a small document into gigabytes, so bound the
+    /// text that aliases expand into too (capstan only).
+    fn count_alias_bytes(&mut self, n: usize) -> Result<(), YamlError> {
+        self.alias_bytes += n as u64;
+        let max = crate::limits::current().max_yaml_alias_bytes;
+        if self.alias_bytes > max {
+            return Err(YamlError::yaml(format!(
+                "document expands aliases into more than {max} bytes (CAPSTAN_MAX_YAML_ALIAS_SIZE)"
+            )));
+        }
+        Ok(())
     }
 
     /// Aliases can nest a tree inside itself many times over; bound the

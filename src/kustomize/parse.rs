@@ -188,7 +188,11 @@ fn parse_padded(text: &str) -> Result<(Option<Node>, Option<usize>), ParseError>
     let mut parser = Parser::new();
     let bytes = text.as_bytes();
     parser.set_input(bytes);
-    let mut next = || parser.parse().map_err(|e| convert_error(&e));
+    // libyaml-safer panics on a tag before `,` in a flow collection.
+    let mut next = || match crate::codec::libyaml_guard::next_event(&mut parser) {
+        Some(r) => r.map_err(|e| convert_error(&e)),
+        None => Err(ParseError(format!("yaml: {}", crate::codec::libyaml_guard::TAG_PROBLEM))),
+    };
     let ev = next()?;
     if !matches!(ev.data, EventData::StreamStart { .. }) {
         return Err(ParseError("yaml: expected STREAM-START".into()));

@@ -69,7 +69,7 @@ impl Positions {
         let mut frames: Vec<Frame> = Vec::new();
         let mut path: Vec<String> = Vec::new();
         loop {
-            let Ok(ev) = parser.parse() else { break };
+            let Some(Ok(ev)) = crate::codec::libyaml_guard::next_event(&mut parser) else { break };
             let line = ev.start_mark.line as usize + 1;
             // A node starting: is it a key, a value, or a sequence item?
             let is_node = matches!(

@@ -66,9 +66,17 @@ pub fn decode_release_json(data: &str) -> Result<Vec<u8>, StoreError> {
     // Go: `len(b) > 3 && bytes.Equal(b[0:3], magicGzip)`.
     if bytes.len() > 3 && bytes[..3] == MAGIC_GZIP {
         let mut json = Vec::with_capacity(bytes.len() * 4);
+        // A hostile record must not decompress into all of memory.
+        let max = crate::limits::current().max_release_size;
         MultiGzDecoder::new(bytes.as_slice())
+            .take(max.saturating_add(1))
             .read_to_end(&mut json)
             .map_err(|e| StoreError::Codec(format!("decompressing release: {e}")))?;
+        if json.len() as u64 > max {
+            return Err(StoreError::Codec(format!(
+                "decompressing release: the record is larger than {max} bytes (CAPSTAN_MAX_RELEASE_SIZE)"
+            )));
+        }
         Ok(json)
     } else {
         Ok(bytes)

@@ -178,7 +178,12 @@ fn invoke(name: &str, sig: &Signature, imp: Impl, args: &[Value]) -> FuncResult 
         };
         converted.push(convert_arg(arg, param)?);
     }
-    imp(&converted)
+    // Hostile charts: refuse what would not fit the render's budget before
+    // building it, and count what was built.
+    super::budget::before_call(name, &converted).map_err(FuncError::Call)?;
+    let result = imp(&converted)?;
+    super::budget::after_call(&result).map_err(FuncError::Call)?;
+    Ok(result)
 }
 
 /// Go: text/template exec.go `validateType`.

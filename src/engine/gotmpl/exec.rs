@@ -15,6 +15,7 @@ use super::ast::*;
 use super::builtins::{self, Builtin, Param};
 use super::{Error, ErrorKind, ErrorParts, MissingKey, Templates};
 use crate::engine::funcs::{Func, FuncError};
+use crate::engine::budget;
 use crate::engine::gofmt;
 use crate::engine::value::Value;
 use crate::engine::gofmt::strconv;
@@ -74,6 +75,10 @@ struct Shared<'s> {
     steps: Cell<u64>,
     include_counts: RefCell<HashMap<String, usize>>,
     tpl_depth: Cell<usize>,
+    /// Steps and output bytes this execution may take: the set's limits,
+    /// or less when the render's budget has less left.
+    max_steps: u64,
+    max_output: usize,
 }
 
 /// Where template names are looked up: the set, plus the trees each
@@ -117,12 +122,20 @@ pub fn execute(set: &Templates, name: &str, dot: &Value) -> Result<String, Error
         steps: Cell::new(0),
         include_counts: RefCell::new(HashMap::new()),
         tpl_depth: Cell::new(0),
+        max_steps: set.limits.max_steps.min(budget::steps_left()),
+        max_output: set.limits.max_output.min(budget::bytes_left().min(usize::MAX as u64) as usize),
     };
     let scope = Scope {
         local: vec![],
         parent: None,
     };
-    execute_named(&shared, &scope, name, dot.clone()).map_err(|e| *e)
+    let result = execute_named(&shared, &scope, name, dot.clone()).map_err(|e| *e);
+    budget::take_steps(shared.steps.get());
+    if let Ok(out) = &result {
+        // Within max_output, so within what the budget had left.
+        let _ = budget::charge(out.len() as u64);
+    }
+    result
 }
 
 fn no_template(set: &Templates, name: &str) -> Box<Error> {
@@ -229,20 +242,25 @@ impl<'a> Exec<'a> {
     fn step(&self) -> R<()> {
         let n = self.shared.steps.get() + 1;
         self.shared.steps.set(n);
-        let max = self.shared.set.limits.max_steps;
-        if max > 0 && n > max {
-            return Err(self.errorf(format!(
-                "template execution exceeded the limit of {max} steps"
-            )));
+        let max = self.shared.max_steps;
+        if n > max {
+            let limit = self.shared.set.limits.max_steps;
+            let shown = if max < limit { crate::limits::current().max_render_steps } else { limit };
+            return Err(self.errorf(budget::steps_exceeded(shown)));
         }
         Ok(())
     }
 
     fn write(&mut self, s: &str) -> R<()> {
         self.out.push_str(s);
-        let max = self.shared.set.limits.max_output;
+        let max = self.shared.max_output;
         if self.out.len() > max {
-            return Err(self.errorf(format!("template output exceeded the limit of {max} bytes")));
+            let limit = self.shared.set.limits.max_output;
+            return Err(self.errorf(if max < limit {
+                budget::memory_exceeded()
+            } else {
+                format!("template output exceeded the limit of {limit} bytes (CAPSTAN_MAX_TEMPLATE_OUTPUT)")
+            }));
         }
         Ok(())
     }
@@ -416,6 +434,8 @@ impl<'a> Exec<'a> {
     }
 
     fn one_iteration(&mut self, r: &'a BranchNode, mark: usize, index: Rv, elem: Rv) -> R<()> {
+        // An empty body still takes a step: nested loops must end.
+        self.step()?;
         let decl = &r.pipe.decl;
         if !decl.is_empty() {
             if r.pipe.is_assign {
@@ -868,6 +888,12 @@ impl<'a> Exec<'a> {
             };
             self.at(node);
             return Err(self.call_error(name, msg, None));
+        }
+        if matches!(b, Builtin::Print | Builtin::Printf | Builtin::Println) {
+            if let Err(msg) = budget::before_print(&argv) {
+                self.at(node);
+                return Err(self.call_error(name, msg, None));
+            }
         }
         match b.apply(&argv) {
             Ok(v) => Ok(Rv::plain(v)),

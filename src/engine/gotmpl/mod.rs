@@ -80,13 +80,17 @@ pub struct Limits {
 }
 
 impl Default for Limits {
+    /// From [`crate::limits::current`] (Helm's include depth of 1000 unless
+    /// changed); Go's template depth.
     fn default() -> Self {
+        let l = crate::limits::current();
+        let size = |n: u64| n.min(usize::MAX as u64) as usize;
         Limits {
-            include_depth: 1000,
-            tpl_depth: 1000,
+            include_depth: size(l.max_include_depth),
+            tpl_depth: size(l.max_tpl_depth),
             template_depth: 100_000,
-            max_steps: 200_000_000,
-            max_output: 512 * 1024 * 1024,
+            max_steps: l.max_render_steps,
+            max_output: size(l.max_template_output),
         }
     }
 }
