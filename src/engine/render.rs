@@ -58,6 +58,8 @@ pub fn render(
         capabilities: opts.capabilities.to_value(),
         values: Value::from_json(values),
     };
+    // Everything the templates build counts against one budget.
+    let _budget = super::budget::Scope::begin(crate::limits::current());
     let mut templates = BTreeMap::new();
     collect_templates(chart, None, &top, &top.values, &mut templates);
     match engine {
