@@ -25,19 +25,24 @@ use crate::values;
 /// CRD files are the same for every render.
 #[derive(Default)]
 struct ParseCache {
-    /// Document text → its JSON, or go-yaml's error text.
-    docs: Mutex<HashMap<String, Result<Value, String>>>,
+    /// Document text (its length and hash) → its JSON, or go-yaml's
+    /// error text.
+    docs: Mutex<HashMap<(usize, u64), Result<Value, String>>>,
     /// CRD file path (subchart prefix included) → its objects.
     crds: Mutex<HashMap<String, Vec<Object>>>,
 }
 
 impl ParseCache {
     fn parse(&self, text: &str) -> Result<Value, String> {
-        if let Some(hit) = self.docs.lock().unwrap().get(text) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        let key = (text.len(), h.finish());
+        if let Some(hit) = self.docs.lock().unwrap().get(&key) {
             return hit.clone();
         }
         let parsed = yaml_read::from_str(text).map_err(|e| e.to_string());
-        self.docs.lock().unwrap().insert(text.to_string(), parsed.clone());
+        self.docs.lock().unwrap().insert(key, parsed.clone());
         parsed
     }
 }
