@@ -234,16 +234,19 @@ pub fn check_objects_cached(
     disabled: &[String],
     cache: &mut CheckCache,
 ) -> Vec<Finding> {
+    // Each object is hashed once: the hashes key the cache, and those of
+    // the CRDs together say which CRDs are in view.
+    let hashes: Vec<u64> = objects.iter().map(|o| content_hash(&o.value)).collect();
     let mut crds = CrdIndex::default();
     let mut crd_hash = std::collections::hash_map::DefaultHasher::new();
-    for o in objects.iter().filter(|o| o.kind() == "CustomResourceDefinition") {
+    for (o, hash) in objects.iter().zip(&hashes).filter(|(o, _)| o.kind() == "CustomResourceDefinition") {
         crds.add(&o.value);
-        std::hash::Hasher::write_u64(&mut crd_hash, content_hash(&o.value));
+        std::hash::Hasher::write_u64(&mut crd_hash, *hash);
     }
     let crd_key = std::hash::Hasher::finish(&crd_hash);
     let mut problems: Vec<(usize, objects::Problem)> = Vec::new();
     for (i, o) in objects.iter().enumerate() {
-        let key = (content_hash(&o.value), crd_key, o.hook);
+        let key = (hashes[i], crd_key, o.hook);
         let found = cache.problems.entry(key).or_insert_with(|| {
             let mut found = objects::check(o, release, &crds);
             found.extend(practices::check(o));
