@@ -118,37 +118,42 @@ impl Gvk {
     }
 }
 
+/// resid orderFirst: kinds that go first, in this order (also the default
+/// of `sortOptions: legacy`).
+pub const ORDER_FIRST: &[&str] = &[
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+];
+
+/// resid orderLast.
+pub const ORDER_LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+
 /// resid orderFirst / orderLast.
 fn type_order(kind: &str) -> i32 {
-    const FIRST: &[&str] = &[
-        "Namespace",
-        "ResourceQuota",
-        "StorageClass",
-        "CustomResourceDefinition",
-        "ServiceAccount",
-        "PodSecurityPolicy",
-        "Role",
-        "ClusterRole",
-        "RoleBinding",
-        "ClusterRoleBinding",
-        "ConfigMap",
-        "Secret",
-        "Endpoints",
-        "Service",
-        "LimitRange",
-        "PriorityClass",
-        "PersistentVolume",
-        "PersistentVolumeClaim",
-        "Deployment",
-        "StatefulSet",
-        "CronJob",
-        "PodDisruptionBudget",
-    ];
-    const LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
-    if let Some(i) = FIRST.iter().position(|k| *k == kind) {
-        return -(FIRST.len() as i32) + i as i32;
+    if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
+        return -(ORDER_FIRST.len() as i32) + i as i32;
     }
-    if let Some(i) = LAST.iter().position(|k| *k == kind) {
+    if let Some(i) = ORDER_LAST.iter().position(|k| *k == kind) {
         return 1 + i as i32;
     }
     0

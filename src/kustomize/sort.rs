@@ -5,33 +5,7 @@
 use super::error::KustomizeError;
 use super::kustomization::SortOptions;
 use super::resmap::ResMap;
-use super::resource::{Gvk, ResId};
-
-const DEFAULT_FIRST: &[&str] = &[
-    "Namespace",
-    "ResourceQuota",
-    "StorageClass",
-    "CustomResourceDefinition",
-    "ServiceAccount",
-    "PodSecurityPolicy",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ConfigMap",
-    "Secret",
-    "Endpoints",
-    "Service",
-    "LimitRange",
-    "PriorityClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "Deployment",
-    "StatefulSet",
-    "CronJob",
-    "PodDisruptionBudget",
-];
-const DEFAULT_LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+use super::resource::{Gvk, ResId, ORDER_FIRST, ORDER_LAST};
 
 fn gvk_sort_string(g: &Gvk) -> String {
     let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
@@ -99,8 +73,8 @@ pub fn apply_sort_options(m: &mut ResMap, opts: Option<&SortOptions>) -> Result<
     if order != "legacy" {
         return Ok(());
     }
-    let first: Vec<String> = first.unwrap_or_else(|| DEFAULT_FIRST.iter().map(|s| s.to_string()).collect());
-    let last: Vec<String> = last.unwrap_or_else(|| DEFAULT_LAST.iter().map(|s| s.to_string()).collect());
+    let first: Vec<String> = first.unwrap_or_else(|| ORDER_FIRST.iter().map(|s| s.to_string()).collect());
+    let last: Vec<String> = last.unwrap_or_else(|| ORDER_LAST.iter().map(|s| s.to_string()).collect());
     let mut items: Vec<_> = std::mem::take(&mut m.list).into_iter().map(|r| (r.cur_id(), r)).collect();
     items.sort_by(|(a, _), (b, _)| legacy_cmp(a, b, &first, &last));
     for (_, r) in items {
