@@ -17,6 +17,7 @@ use thiserror::Error;
 use crate::release::StoreError;
 
 pub mod local;
+pub mod readiness;
 
 pub use local::LocalTarget;
 
