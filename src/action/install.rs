@@ -89,8 +89,23 @@ pub fn install(cfg: &Configuration, req: &InstallRequest) -> Result<Installed, A
 
 fn install_unlocked(cfg: &Configuration, req: &InstallRequest) -> Result<Installed, ActionError> {
     let (mut rel, rendered, _) = prepare(cfg, req, 1, false)?;
+    if req.dry_run == DryRun::Server {
+        server_dry_run(cfg, &rel)?;
+    }
     rel.info.description = "Dry run complete".into();
     Ok(Installed { release: rel, warnings: rendered.warnings })
+}
+
+/// `--dry-run=server`: the cluster validates and defaults the objects
+/// (a target configured for server dry runs stores nothing).
+pub(crate) fn server_dry_run(cfg: &Configuration, rel: &Release) -> Result<(), ActionError> {
+    let mut resources = cfg
+        .target
+        .build(&rel.manifest, &rel.namespace)
+        .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
+    set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
+    cfg.target.apply(&scope_of(rel), &resources)?;
+    Ok(())
 }
 
 /// The install once the release's lock is held (also used by `upgrade

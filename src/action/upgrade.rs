@@ -131,6 +131,9 @@ pub fn upgrade(cfg: &Configuration, req: &UpgradeRequest) -> Result<Upgraded, Ac
             return super::install::install(cfg, &req.as_install(false)).map(Upgraded::Installed);
         }
         let Prepared { mut upgraded, warnings, .. } = prepare(cfg, req)?;
+        if req.dry_run == DryRun::Server {
+            super::install::server_dry_run(cfg, &upgraded)?;
+        }
         upgraded.info.description =
             if req.description.is_empty() { "Dry run complete".into() } else { req.description.clone() };
         return Ok(Upgraded::Upgraded(Installed { release: upgraded, warnings }));

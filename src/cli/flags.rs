@@ -11,19 +11,38 @@ use anyhow::{anyhow, bail};
 
 use super::GlobalArgs;
 use crate::action::{Configuration, DryRun};
-use crate::cluster::{choose_target, LocalTarget, TargetChoice};
+use crate::cluster::kube::{ApplyOptions, KubeClient, KubeStore, KubeTarget, StorageDriver};
+use crate::cluster::{choose_target, ChosenTarget, LocalTarget, TargetChoice};
 use crate::release::{SqliteStore, Store};
 
 /// The store and target for a release command. With no target asked for
 /// and no kubeconfig, the local target is used and said so on stderr.
 pub fn configuration(global: &GlobalArgs) -> anyhow::Result<Configuration> {
-    let chosen = choose_target(global.target.as_deref(), &|k| std::env::var(k).ok()).map_err(|e| anyhow!(e))?;
+    configuration_with(global, ApplyOptions::default())
+}
+
+/// [`configuration`] with the flags that change how a cluster applies
+/// objects (`--force-conflicts`, `--take-ownership`, ...).
+pub fn configuration_with(global: &GlobalArgs, apply: ApplyOptions) -> anyhow::Result<Configuration> {
+    let chosen = target_choice(global)?;
     match chosen.choice {
-        TargetChoice::Kube { source } => bail!(
-            "the kube target is not implemented yet (cluster configuration: {source}); \
-             use --target local (or CAPSTAN_TARGET=local) to work on the embedded local store"
-        ),
+        TargetChoice::Kube { .. } => {
+            let driver = storage_driver(global)?;
+            let client = Arc::new(KubeClient::connect(&global.kube.connect_options())?);
+            if global.debug {
+                client.report_requests_on_drop();
+            }
+            if chosen.defaulted {
+                eprintln!("capstan: using the cluster at {} ({})", client.server(), client.source());
+            }
+            let store: Arc<dyn Store> = Arc::new(KubeStore::new(client.clone(), driver));
+            let target = Arc::new(KubeTarget::new(client, ApplyOptions { progress: true, ..apply }));
+            Ok(Configuration::new(store, target).with_log(|msg| eprintln!("{msg}")))
+        }
         TargetChoice::Local => {
+            if let Some(storage) = global.storage.as_deref().filter(|s| *s != "local") {
+                bail!("--storage {storage} needs a cluster; the local target keeps releases in its own store");
+            }
             let store = SqliteStore::open_default()?;
             if chosen.defaulted {
                 eprintln!("capstan: no kubeconfig found, using the local target (state in {})", store.path().display());
@@ -33,6 +52,48 @@ pub fn configuration(global: &GlobalArgs) -> anyhow::Result<Configuration> {
             Ok(Configuration::new(store, target).with_log(|msg| eprintln!("{msg}")))
         }
     }
+}
+
+/// `--dry-run=server` asks a cluster to validate: the local target has none.
+pub fn check_dry_run(cfg: &Configuration, dry_run: DryRun) -> anyhow::Result<()> {
+    if dry_run == DryRun::Server && cfg.target.name() != "kube" {
+        bail!("--dry-run=server needs a cluster (the kube target); use --dry-run=client on the local target");
+    }
+    Ok(())
+}
+
+/// `--target`, else kube when a cluster is named by a flag or a kubeconfig
+/// is found, else local.
+fn target_choice(global: &GlobalArgs) -> anyhow::Result<ChosenTarget> {
+    let mut chosen =
+        choose_target(global.target.as_deref(), &|k| std::env::var(k).ok()).map_err(|e| anyhow!(e))?;
+    if chosen.defaulted && chosen.choice == TargetChoice::Local && global.kube.names_a_cluster() {
+        chosen.choice = TargetChoice::Kube { source: "command-line flags".into() };
+    }
+    Ok(chosen)
+}
+
+/// `--storage` / `CAPSTAN_STORAGE`, else `HELM_DRIVER`, else secret.
+fn storage_driver(global: &GlobalArgs) -> anyhow::Result<StorageDriver> {
+    let (name, from) = match &global.storage {
+        Some(s) => (s.clone(), "--storage"),
+        None => (std::env::var("HELM_DRIVER").unwrap_or_default(), "HELM_DRIVER"),
+    };
+    StorageDriver::parse(&name).ok_or_else(|| {
+        anyhow!("{from} {name:?} is not supported on a cluster: use \"secret\" (the default) or \"configmap\"")
+    })
+}
+
+/// The namespace when `-n` is not given: the kubeconfig context's on the
+/// kube target (Go: helm's EnvSettings.Namespace), else "default".
+pub fn default_namespace(global: &GlobalArgs) -> String {
+    let kube = matches!(target_choice(global), Ok(ChosenTarget { choice: TargetChoice::Kube { .. }, .. }));
+    if kube {
+        if let Ok(conn) = crate::cluster::kube::connect::connection(&global.kube.connect_options(), &|k| std::env::var(k).ok()) {
+            return conn.config.default_namespace;
+        }
+    }
+    "default".to_string()
 }
 
 /// Go's time.ParseDuration, for `--timeout`.

@@ -6,7 +6,9 @@ use std::time::Duration;
 use anyhow::{anyhow, bail};
 use clap::Args;
 
-use super::flags::{self, configuration};
+use super::flags::{self, configuration_with};
+use crate::action::DryRun;
+use crate::cluster::kube::ApplyOptions;
 use super::output::{color_enabled, json_line, status_text, yaml_of, OutputFormat, StatusOptions};
 use super::{GlobalArgs, OverlayArgs, ValuesArgs};
 use crate::action::install::{install, InstallRequest};
@@ -66,9 +68,26 @@ pub struct CommonInstallArgs {
     pub output: OutputFormat,
     #[command(flatten)]
     pub overlay: OverlayArgs,
+    /// On a cluster: take over fields that other field managers own (server-side apply)
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// On a cluster: adopt existing objects that this release does not own
+    #[arg(long)]
+    pub take_ownership: bool,
 }
 
 impl CommonInstallArgs {
+    /// How a cluster applies this command's objects.
+    fn apply_options(&self, dry_run: DryRun) -> ApplyOptions {
+        ApplyOptions {
+            force_conflicts: self.force_conflicts,
+            take_ownership: self.take_ownership,
+            server_dry_run: dry_run == DryRun::Server,
+            wait_for_jobs: self.wait_for_jobs,
+            ..ApplyOptions::default()
+        }
+    }
+
     fn render_settings(&self) -> anyhow::Result<RenderSettings> {
         Ok(RenderSettings {
             skip_schema_validation: self.skip_schema_validation,
@@ -151,11 +170,13 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
         let (name, chart) = name_and_chart(&args)?;
         let c = &args.common;
         let chart = flags::locate_chart(&chart, &c.version)?;
-        let cfg = configuration(global)?;
+        let dry_run = flags::dry_run(c.dry_run.as_deref())?;
+        let cfg = configuration_with(global, c.apply_options(dry_run))?;
+        flags::check_dry_run(&cfg, dry_run)?;
         let req = InstallRequest {
             values: flags::merge_values(&c.values)?,
             create_namespace: c.create_namespace,
-            dry_run: flags::dry_run(c.dry_run.as_deref())?,
+            dry_run,
             replace: args.replace,
             no_hooks: c.no_hooks,
             timeout: c.timeout,
@@ -178,7 +199,9 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
 pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()> {
     let c = &args.common;
     let chart = flags::locate_chart(&args.chart, &c.version)?;
-    let cfg = configuration(global)?;
+    let dry_run = flags::dry_run(c.dry_run.as_deref())?;
+    let cfg = configuration_with(global, c.apply_options(dry_run))?;
+    flags::check_dry_run(&cfg, dry_run)?;
     let req = UpgradeRequest {
         values: flags::merge_values(&c.values)?,
         install: args.install,
@@ -187,7 +210,7 @@ pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()>
         reset_then_reuse_values: args.reset_then_reuse_values,
         history_max: args.history_max,
         cleanup_on_fail: args.cleanup_on_fail,
-        dry_run: flags::dry_run(c.dry_run.as_deref())?,
+        dry_run,
         no_hooks: c.no_hooks,
         timeout: c.timeout,
         wait: flags::wait(c.wait.as_deref())? || c.rollback_on_failure,

@@ -44,8 +44,8 @@ pub struct Cli {
 /// Flags every command accepts, as Helm's global flags.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Namespace scope for this request
-    #[arg(short = 'n', long, global = true, env = "HELM_NAMESPACE", default_value = "default")]
+    /// Namespace scope for this request (default: the kubeconfig context's, else "default")
+    #[arg(short = 'n', long, global = true, env = "HELM_NAMESPACE", default_value = "", hide_default_value = true)]
     pub namespace: String,
     /// Enable verbose output
     #[arg(long, global = true)]
@@ -54,6 +54,72 @@ pub struct GlobalArgs {
     /// Default: kube when a kubeconfig is found, else local
     #[arg(long, global = true, env = "CAPSTAN_TARGET", value_name = "local|kube")]
     pub target: Option<String>,
+    /// Where a cluster keeps release records: secret or configmap (also HELM_DRIVER)
+    #[arg(long, global = true, env = "CAPSTAN_STORAGE", value_name = "secret|configmap")]
+    pub storage: Option<String>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+/// Helm's cluster connection flags (Go: pkg/cli/environment.go).
+#[derive(Debug, Clone, Default, Args)]
+pub struct KubeArgs {
+    /// Path to the kubeconfig file
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+    /// Name of the kubeconfig context to use
+    #[arg(long = "kube-context", global = true, env = "HELM_KUBECONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
+    /// The address and the port for the Kubernetes API server
+    #[arg(long = "kube-apiserver", global = true, env = "HELM_KUBEAPISERVER", value_name = "URL")]
+    pub apiserver: Option<String>,
+    /// Bearer token used for authentication
+    #[arg(long = "kube-token", global = true, env = "HELM_KUBETOKEN", value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Username to impersonate for the operation
+    #[arg(long = "kube-as-user", global = true, env = "HELM_KUBEASUSER", value_name = "USER")]
+    pub as_user: Option<String>,
+    /// Group to impersonate for the operation, this flag can be repeated to specify multiple groups
+    #[arg(long = "kube-as-group", global = true, env = "HELM_KUBEASGROUPS", value_delimiter = ',', value_name = "GROUP")]
+    pub as_groups: Vec<String>,
+    /// The certificate authority file for the Kubernetes API server connection
+    #[arg(long = "kube-ca-file", global = true, env = "HELM_KUBECAFILE", value_name = "PATH")]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// If true, the Kubernetes API server's certificate will not be checked for validity
+    #[arg(long = "kube-insecure-skip-tls-verify", global = true, env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY")]
+    pub insecure_skip_tls_verify: bool,
+    /// Server name to use for Kubernetes API server certificate validation
+    #[arg(long = "kube-tls-server-name", global = true, env = "HELM_KUBETLS_SERVER_NAME", value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+    /// Queries per second used when communicating with the Kubernetes API, not including bursting (0: no limit)
+    #[arg(long, global = true, env = "HELM_QPS", default_value_t = 0.0)]
+    pub qps: f32,
+    /// Client-side default throttling limit
+    #[arg(long = "burst-limit", global = true, env = "HELM_BURST_LIMIT", default_value_t = 100)]
+    pub burst_limit: u32,
+}
+
+impl KubeArgs {
+    pub fn connect_options(&self) -> crate::cluster::kube::ConnectOptions {
+        crate::cluster::kube::ConnectOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            apiserver: self.apiserver.clone(),
+            token: self.token.clone(),
+            as_user: self.as_user.clone(),
+            as_groups: self.as_groups.clone(),
+            ca_file: self.ca_file.clone(),
+            insecure_skip_tls_verify: self.insecure_skip_tls_verify,
+            tls_server_name: self.tls_server_name.clone(),
+            qps: self.qps,
+            burst: self.burst_limit,
+        }
+    }
+
+    /// A cluster was named on the command line.
+    pub fn names_a_cluster(&self) -> bool {
+        self.kubeconfig.is_some() || self.apiserver.is_some()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,7 +273,10 @@ fn error_text(err: &anyhow::Error) -> String {
 }
 
 /// Run a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> i32 {
+pub fn run(mut cli: Cli) -> i32 {
+    if cli.global.namespace.is_empty() {
+        cli.global.namespace = flags::default_namespace(&cli.global);
+    }
     let g = &cli.global;
     let result = match cli.command {
         Command::Kustomize(args) => kustomize::run(args).map(|()| 0),

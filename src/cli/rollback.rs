@@ -5,7 +5,8 @@ use std::time::Duration;
 use anyhow::anyhow;
 use clap::Args;
 
-use super::flags::{self, configuration};
+use super::flags::{self, configuration_with};
+use crate::cluster::kube::ApplyOptions;
 use super::GlobalArgs;
 use crate::action::rollback::{rollback, RollbackRequest};
 use crate::action::upgrade::DEFAULT_HISTORY_MAX;
@@ -37,6 +38,9 @@ pub struct RollbackArgs {
     /// Maximum number of revisions kept per release (0: no limit)
     #[arg(long, default_value_t = DEFAULT_HISTORY_MAX)]
     pub history_max: usize,
+    /// On a cluster: take over fields that other field managers own (server-side apply)
+    #[arg(long)]
+    pub force_conflicts: bool,
 }
 
 pub fn run(global: &GlobalArgs, args: RollbackArgs) -> anyhow::Result<()> {
@@ -46,10 +50,16 @@ pub fn run(global: &GlobalArgs, args: RollbackArgs) -> anyhow::Result<()> {
             anyhow!("could not convert revision to a number: strconv.Atoi: parsing {text:?}: invalid syntax")
         })?,
     };
-    let cfg = configuration(global)?;
+    let dry_run = flags::dry_run(args.dry_run.as_deref())?;
+    let apply = ApplyOptions {
+        force_conflicts: args.force_conflicts,
+        wait_for_jobs: args.wait_for_jobs,
+        ..ApplyOptions::default()
+    };
+    let cfg = configuration_with(global, apply)?;
     let req = RollbackRequest {
         version,
-        dry_run: flags::dry_run(args.dry_run.as_deref())?.is_dry_run(),
+        dry_run: dry_run.is_dry_run(),
         no_hooks: args.no_hooks,
         timeout: args.timeout,
         wait: flags::wait(args.wait.as_deref())?,

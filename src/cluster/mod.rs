@@ -2,7 +2,7 @@
 //! rollback, uninstall, hooks) talk to a [`Target`] only, the way Helm's
 //! actions talk to its `kube.Interface` (Build, Create/Update, Delete, Get,
 //! Wait, WatchUntilReady). Implementations: [`local::LocalTarget`] (objects
-//! recorded in the embedded store); `kube` comes later and plugs in here.
+//! recorded in the embedded store) and [`kube::KubeTarget`] (a cluster).
 //!
 //! Also here: choosing the target for a command (`--target`,
 //! `CAPSTAN_TARGET`, kubeconfig discovery).
@@ -16,6 +16,7 @@ use thiserror::Error;
 
 use crate::release::StoreError;
 
+pub mod kube;
 pub mod local;
 pub mod readiness;
 
@@ -38,6 +39,10 @@ pub enum TargetError {
     /// Objects that were expected but are not there (wait, get).
     #[error("{0}")]
     NotReady(String),
+
+    /// The cluster refused or failed a request (its message).
+    #[error("{0}")]
+    Remote(String),
 
     /// A target that this build cannot drive.
     #[error("{0}")]

@@ -38,6 +38,10 @@ pub enum StoreError {
     #[error("{0}")]
     InvalidFilter(String),
 
+    /// A store on a cluster failed (the API server's message).
+    #[error("{0}")]
+    Remote(String),
+
     #[error("local store {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 
