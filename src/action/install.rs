@@ -81,6 +81,10 @@ pub fn install(cfg: &Configuration, req: &InstallRequest) -> Result<Installed, A
     if req.dry_run.is_dry_run() {
         return install_unlocked(cfg, req);
     }
+    if req.create_namespace {
+        // Before the lock: on a cluster the lease lives in the namespace.
+        create_namespace(cfg, &req.namespace)?;
+    }
     let mut lock = OperationLock::acquire(cfg, &req.namespace, &req.name, req.timeout)?;
     let out = install_locked(cfg, req, &mut lock);
     lock.release()?;
@@ -94,6 +98,20 @@ fn install_unlocked(cfg: &Configuration, req: &InstallRequest) -> Result<Install
     }
     rel.info.description = "Dry run complete".into();
     Ok(Installed { release: rel, warnings: rendered.warnings })
+}
+
+/// `--create-namespace`: the namespace as Helm creates it (with a `name`
+/// label), owned by no release; an existing one is left alone.
+pub(crate) fn create_namespace(cfg: &Configuration, namespace: &str) -> Result<(), ActionError> {
+    let ns = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": namespace, "labels": {"name": namespace}},
+    });
+    let objects = cfg.target.build(&crate::codec::json::to_json(&ns), "")?;
+    cfg.target.apply(&ReleaseScope::unowned(), &objects)?;
+    cfg.target.flush()?;
+    Ok(())
 }
 
 /// `--dry-run=server`: the cluster validates and defaults the objects
@@ -134,15 +152,6 @@ pub(crate) fn install_locked(
         .build(&rel.manifest, &rel.namespace)
         .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
     set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
-    if req.create_namespace {
-        let ns = serde_json::json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": {"name": req.namespace, "labels": {"name": req.namespace}},
-        });
-        let objects = cfg.target.build(&crate::codec::json::to_json(&ns), "")?;
-        cfg.target.apply(&ReleaseScope::unowned(), &objects)?;
-    }
     install_crds(cfg, &rendered, crds)?;
 
     // Go: replaceRelease: supersede the last revision unless it failed.

@@ -138,6 +138,9 @@ pub fn upgrade(cfg: &Configuration, req: &UpgradeRequest) -> Result<Upgraded, Ac
             if req.description.is_empty() { "Dry run complete".into() } else { req.description.clone() };
         return Ok(Upgraded::Upgraded(Installed { release: upgraded, warnings }));
     }
+    if req.install && req.create_namespace && needs_install(cfg, req)?.is_some() {
+        super::install::create_namespace(cfg, &req.namespace)?;
+    }
     let mut lock = OperationLock::acquire(cfg, &req.namespace, &req.name, req.timeout)?;
     let out = upgrade_locked(cfg, req, &mut lock);
     lock.release()?;
