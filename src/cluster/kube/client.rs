@@ -264,7 +264,10 @@ pub fn escape(s: &str) -> String {
 /// The causes of an error, outermost first, in one line (hyper's errors
 /// keep the useful part, "connection refused", in their sources).
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    // kube-rs prefixes its variants ("ServiceError: ..."): the causes say it.
+    let top = e.to_string();
+    let top = top.strip_prefix("ServiceError: ").or_else(|| top.strip_prefix("HyperError: ")).unwrap_or(&top);
+    let mut parts = vec![top.to_string()];
     let mut source = e.source();
     while let Some(s) = source {
         let text = s.to_string();

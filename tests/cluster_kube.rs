@@ -1,0 +1,490 @@
+//! The `kube` target and the secret/configmap stores against a real API
+//! server. These run only when `CAPSTAN_TEST_KUBECONFIG` names a kubeconfig
+//! (a cluster you can write to: each test uses its own namespace and
+//! deletes it); otherwise each says it was skipped, on stderr, and passes.
+//! The tests that need no cluster (unreachable server, bad flags) always run.
+//!
+//! With the real helm (`$CAPSTAN_TEST_HELM`, else `helm` from
+//! `../shared/tools/install-peers.sh`), the interop tests also check that
+//! helm and capstan take turns on one release.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use capstan::cluster::kube::{ConnectOptions, KubeClient};
+use serde_json::Value;
+
+fn kubeconfig(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("CAPSTAN_TEST_KUBECONFIG").filter(|v| !v.is_empty()) {
+        Some(path) => Some(PathBuf::from(path)),
+        None => {
+            // Straight to the terminal: the test harness hides eprintln! output.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: no cluster (set CAPSTAN_TEST_KUBECONFIG)"
+            );
+            None
+        }
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn webapp() -> String {
+    repo().join("charts-examples/webapp").to_string_lossy().into_owned()
+}
+
+/// A namespace of its own for one test, deleted when dropped.
+struct Cluster {
+    kubeconfig: PathBuf,
+    namespace: String,
+    client: KubeClient,
+    home: tempfile::TempDir,
+}
+
+impl Cluster {
+    fn new(kubeconfig: PathBuf, test: &str) -> Cluster {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let namespace = format!(
+            "capstan-it-{}-{}-{}",
+            test.replace('_', "-"),
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let namespace: String = namespace
+            .chars()
+            .take(63)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string();
+        let opts = ConnectOptions {
+            kubeconfig: Some(kubeconfig.clone()),
+            ..ConnectOptions::default()
+        };
+        let client = KubeClient::connect(&opts).expect("CAPSTAN_TEST_KUBECONFIG names a reachable cluster");
+        let cluster = Cluster {
+            kubeconfig,
+            namespace,
+            client,
+            home: tempfile::tempdir().unwrap(),
+        };
+        let ns = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": cluster.namespace}});
+        cluster
+            .send(http::Method::POST, "/api/v1/namespaces", Some(&ns))
+            .unwrap();
+        cluster
+    }
+
+    fn command(&self, program: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        cmd.env("KUBECONFIG", &self.kubeconfig)
+            .env("HOME", self.home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("CAPSTAN_TARGET")
+            .env_remove("HELM_DRIVER")
+            .env_remove("CAPSTAN_STORAGE")
+            .env_remove("HELM_NAMESPACE")
+            .args(["--namespace", &self.namespace]);
+        cmd
+    }
+
+    fn capstan(&self, args: &[&str]) -> Output {
+        self.command(&PathBuf::from(env!("CARGO_BIN_EXE_capstan")))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.capstan(args);
+        assert!(
+            out.status.success(),
+            "capstan {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.capstan(args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "capstan {args:?} should fail:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn send(&self, method: http::Method, path: &str, body: Option<&Value>) -> Result<Value, String> {
+        self.client
+            .block_on(self.client.request(method, path, None, body))
+            .map_err(|e| e.to_string())
+    }
+
+    fn get(&self, path: &str) -> Option<Value> {
+        self.client.block_on(self.client.get(path)).unwrap()
+    }
+
+    fn ns_path(&self, rest: &str) -> String {
+        format!("/api/v1/namespaces/{}/{rest}", self.namespace)
+    }
+
+    /// Names of the release record objects (`secrets` or `configmaps`).
+    fn records(&self, plural: &str) -> Vec<String> {
+        let list = self
+            .get(&format!("{}?labelSelector=owner%3Dhelm", self.ns_path(plural)))
+            .unwrap();
+        let mut names: Vec<String> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.send(
+            http::Method::DELETE,
+            &format!("/api/v1/namespaces/{}", self.namespace),
+            None,
+        );
+    }
+}
+
+fn helm() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("CAPSTAN_TEST_HELM").map(PathBuf::from),
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/capstan-peers/bin/helm")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
+
+#[test]
+fn install_upgrade_rollback_uninstall_webapp() {
+    let Some(kc) = kubeconfig("install_upgrade_rollback_uninstall_webapp") else {
+        return;
+    };
+    let c = Cluster::new(kc, "lifecycle");
+    c.ok(&["install", "web", &webapp()]);
+    let deploy = c
+        .get(&format!(
+            "/apis/apps/v1/namespaces/{}/deployments/web-webapp",
+            c.namespace
+        ))
+        .expect("deployed");
+    assert_eq!(deploy["metadata"]["labels"]["app.kubernetes.io/managed-by"], "Helm");
+    assert_eq!(deploy["metadata"]["annotations"]["meta.helm.sh/release-name"], "web");
+    assert_eq!(
+        deploy["metadata"]["annotations"]["meta.helm.sh/release-namespace"],
+        c.namespace.as_str()
+    );
+    let managers: Vec<&str> = deploy["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["manager"].as_str())
+        .collect();
+    assert!(
+        managers.contains(&"capstan"),
+        "server-side applied by capstan: {managers:?}"
+    );
+
+    // Helm's record layout.
+    assert_eq!(c.records("secrets"), vec!["sh.helm.release.v1.web.v1"]);
+    let record = c.get(&c.ns_path("secrets/sh.helm.release.v1.web.v1")).unwrap();
+    assert_eq!(record["type"], "helm.sh/release.v1");
+    let labels = &record["metadata"]["labels"];
+    assert_eq!(
+        (labels["name"].as_str(), labels["owner"].as_str()),
+        (Some("web"), Some("helm"))
+    );
+    assert_eq!(
+        (labels["status"].as_str(), labels["version"].as_str()),
+        (Some("deployed"), Some("1"))
+    );
+
+    // Upgrade: replicas change, and an object dropped from the chart is pruned.
+    c.ok(&[
+        "upgrade",
+        "web",
+        &webapp(),
+        "--set",
+        "replicaCount=3",
+        "--set",
+        "serviceAccount.create=false",
+    ]);
+    let deploy = c
+        .get(&format!(
+            "/apis/apps/v1/namespaces/{}/deployments/web-webapp",
+            c.namespace
+        ))
+        .unwrap();
+    assert_eq!(deploy["spec"]["replicas"], 3);
+    assert!(
+        c.get(&c.ns_path("serviceaccounts/web-webapp")).is_none(),
+        "pruned on upgrade"
+    );
+    let history = c.ok(&["history", "web", "-o", "json"]);
+    let history: Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+
+    c.ok(&["rollback", "web", "1"]);
+    let deploy = c
+        .get(&format!(
+            "/apis/apps/v1/namespaces/{}/deployments/web-webapp",
+            c.namespace
+        ))
+        .unwrap();
+    assert_ne!(deploy["spec"]["replicas"], 3, "back to revision 1's replicas");
+    assert!(
+        c.get(&c.ns_path("serviceaccounts/web-webapp")).is_some(),
+        "restored by the rollback"
+    );
+    let status = c.ok(&["status", "web", "-o", "json"]);
+    assert_eq!(serde_json::from_str::<Value>(&status).unwrap()["version"], 3);
+
+    c.ok(&["uninstall", "web"]);
+    assert!(c
+        .get(&format!(
+            "/apis/apps/v1/namespaces/{}/deployments/web-webapp",
+            c.namespace
+        ))
+        .is_none());
+    assert!(c.get(&c.ns_path("configmaps/web-webapp")).is_none());
+    assert!(c.records("secrets").is_empty(), "uninstall removes every record");
+    let leases = c
+        .get(&format!(
+            "/apis/coordination.k8s.io/v1/namespaces/{}/leases",
+            c.namespace
+        ))
+        .unwrap();
+    assert!(
+        leases["items"].as_array().unwrap().is_empty(),
+        "no operation lease left behind"
+    );
+}
+
+#[test]
+fn configmap_storage_and_server_dry_run() {
+    let Some(kc) = kubeconfig("configmap_storage_and_server_dry_run") else {
+        return;
+    };
+    let c = Cluster::new(kc, "storage");
+    let out = c.ok(&["install", "web", &webapp(), "--dry-run=server"]);
+    assert!(
+        out.contains("Dry run complete") || out.contains("STATUS: pending-install"),
+        "{out}"
+    );
+    assert!(c.records("secrets").is_empty(), "a dry run records nothing");
+    assert!(
+        c.get(&c.ns_path("configmaps/web-webapp")).is_none(),
+        "a dry run creates nothing"
+    );
+    // The server validates: an invalid object fails the dry run.
+    let err = c.fails(&[
+        "install",
+        "web",
+        &webapp(),
+        "--dry-run=server",
+        "--set",
+        "service.port=not-a-port",
+    ]);
+    assert!(err.contains("Service") || err.contains("port"), "{err}");
+
+    c.ok(&["install", "web", &webapp(), "--storage", "configmap"]);
+    assert_eq!(c.records("configmaps"), vec!["sh.helm.release.v1.web.v1"]);
+    assert!(c.records("secrets").is_empty());
+    let list = c.ok(&["list", "--storage", "configmap"]);
+    assert!(list.contains("web"), "{list}");
+    let none = c.ok(&["list"]);
+    assert!(
+        !none.contains("webapp"),
+        "the secret driver sees no configmap records: {none}"
+    );
+    c.ok(&["uninstall", "web", "--storage", "configmap"]);
+    assert!(c.records("configmaps").is_empty());
+}
+
+#[test]
+fn ownership_conflicts_and_take_ownership() {
+    let Some(kc) = kubeconfig("ownership_conflicts_and_take_ownership") else {
+        return;
+    };
+    let c = Cluster::new(kc, "owner");
+    let stray = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web-webapp"}, "data": {"x": "1"}});
+    c.send(http::Method::POST, &c.ns_path("configmaps"), Some(&stray))
+        .unwrap();
+    let err = c.fails(&["install", "web", &webapp()]);
+    assert!(
+        err.contains("ConfigMap \"web-webapp\" in namespace")
+            && err.contains("exists and cannot be imported into the current release")
+            && err.contains("missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\""),
+        "{err}"
+    );
+    c.ok(&[
+        "install",
+        "web2",
+        &webapp(),
+        "--take-ownership",
+        "--set",
+        "fullnameOverride=web-webapp",
+    ]);
+    let cm = c.get(&c.ns_path("configmaps/web-webapp")).unwrap();
+    assert_eq!(cm["metadata"]["annotations"]["meta.helm.sh/release-name"], "web2");
+}
+
+#[test]
+fn crds_in_templates_are_established_before_their_resources() {
+    let Some(kc) = kubeconfig("crds_in_templates_are_established_before_their_resources") else {
+        return;
+    };
+    let c = Cluster::new(kc, "crd");
+    let chart = c.home.path().join("widgets");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: widgets\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    let group = format!("{}.capstan.test", c.namespace);
+    std::fs::write(
+        chart.join("templates/crd.yaml"),
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.{group}\nspec:\n  group: {group}\n  scope: Namespaced\n  names: {{plural: widgets, singular: widget, kind: Widget}}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/widget.yaml"),
+        format!("apiVersion: {group}/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"),
+    )
+    .unwrap();
+    c.ok(&["install", "widgets", chart.to_str().unwrap()]);
+    let w = c
+        .get(&format!("/apis/{group}/v1/namespaces/{}/widgets/w1", c.namespace))
+        .expect("the custom resource");
+    assert_eq!(w["spec"]["size"], 3);
+    c.ok(&["uninstall", "widgets"]);
+    assert!(c
+        .get(&format!(
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}"
+        ))
+        .is_none());
+
+    // A kind the server does not know is a clear error naming the object.
+    std::fs::remove_file(chart.join("templates/crd.yaml")).unwrap();
+    let err = c.fails(&["install", "widgets", chart.to_str().unwrap()]);
+    assert!(
+        err.contains("no matches for kind \"Widget\"") && err.contains("\"w1\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn helm_and_capstan_take_turns_on_one_release() {
+    let Some(kc) = kubeconfig("helm_and_capstan_take_turns_on_one_release") else {
+        return;
+    };
+    let Some(helm) = helm() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED helm interop: no helm (set CAPSTAN_TEST_HELM or run install-peers.sh)"
+        );
+        return;
+    };
+    let c = Cluster::new(kc, "interop");
+    let helm_ok = |args: &[&str]| {
+        let out = c.command(&helm).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "helm {args:?}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // capstan installs, helm upgrades (taking over capstan's fields), capstan sees both and rolls back.
+    c.ok(&["install", "web", &webapp()]);
+    helm_ok(&[
+        "upgrade",
+        "web",
+        &webapp(),
+        "--set",
+        "replicaCount=2",
+        "--force-conflicts",
+    ]);
+    let history: Value = serde_json::from_str(&c.ok(&["history", "web", "-o", "json"])).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    c.ok(&["rollback", "web", "1"]);
+    let helm_history = helm_ok(&["history", "web"]);
+    assert!(helm_history.contains("Rollback to 1"), "{helm_history}");
+    c.ok(&["uninstall", "web"]);
+    assert!(c.records("secrets").is_empty());
+
+    // helm installs, capstan upgrades (taking Helm's fields over by itself), helm rolls back.
+    helm_ok(&["install", "web", &webapp()]);
+    c.ok(&["upgrade", "web", &webapp(), "--set", "replicaCount=3"]);
+    let helm_history = helm_ok(&["history", "web"]);
+    assert!(helm_history.contains("Upgrade complete"), "{helm_history}");
+    helm_ok(&["rollback", "web", "1", "--force-conflicts"]);
+    let status: Value = serde_json::from_str(&c.ok(&["status", "web", "-o", "json"])).unwrap();
+    assert_eq!(status["version"], 3);
+    helm_ok(&["uninstall", "web"]);
+    assert!(c
+        .get(&format!(
+            "/apis/apps/v1/namespaces/{}/deployments/web-webapp",
+            c.namespace
+        ))
+        .is_none());
+}
+
+#[test]
+fn unreachable_or_unconfigured_cluster_is_one_clear_error() {
+    // No cluster needed: nothing listens on port 1.
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .env("HOME", home.path())
+        .env_remove("KUBECONFIG")
+        .env_remove("CAPSTAN_TARGET")
+        .args(["list", "--kube-apiserver", "https://127.0.0.1:1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Kubernetes cluster unreachable: https://127.0.0.1:1") && err.contains("refused"),
+        "{err}"
+    );
+    assert_eq!(err.matches("Error:").count(), 1, "{err}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .env("HOME", home.path())
+        .env_remove("KUBECONFIG")
+        .args(["list", "--target", "kube"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no cluster configuration"), "{err}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .env("HOME", home.path())
+        .env_remove("KUBECONFIG")
+        .args(["list", "--kube-apiserver", "https://127.0.0.1:1", "--storage", "sql"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("\"sql\" is not supported"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
