@@ -17,8 +17,11 @@ alternating so both see the same load; the best round is reported):
   kustomize  every kustomize case (`kubectl kustomize` / `capstan kustomize`)
   lifecycle  install, upgrade, rollback on capstan's local store (helm has
              no local store: capstan's figures only)
-  cluster    install and upgrade on a cluster, only with
-             CAPSTAN_TEST_KUBECONFIG (otherwise "skipped: no cluster")
+  cluster    install, upgrade, uninstall of kube-prometheus-stack without
+             hooks on a cluster, only with CAPSTAN_TEST_KUBECONFIG
+             (otherwise "skipped: no cluster"); a separate pass through a
+             counting proxy (in front of `kubectl proxy`) counts each
+             tool's API requests
 For each: whole-process wall time, CPU time (user+sys) and peak RSS (the
 largest of any one process), from wait4.
 """
@@ -151,14 +154,100 @@ def scenarios(helm, kubectl, capstan, kubeconfig):
     })
     if kubeconfig:
         kenv = dict(env, KUBECONFIG=kubeconfig)
-        chart = os.path.join(hcorpus, "charts", "kube-state-metrics")
         steps = lambda tool, name: [
-            ([tool, "install", name, chart, "-n", "capstan-bench", "--create-namespace"], hcorpus, kenv),
-            ([tool, "upgrade", name, chart, "-n", "capstan-bench", "--set", "replicas=2"], hcorpus, kenv),
-            ([tool, "uninstall", name, "-n", "capstan-bench"], hcorpus, kenv),
+            ([tool, "install", name, kps, "-n", name, "--create-namespace", "--no-hooks"], hcorpus, kenv),
+            ([tool, "upgrade", name, kps, "-n", name, "--no-hooks", "--set", "grafana.replicas=2"], hcorpus, kenv),
+            ([tool, "uninstall", name, "-n", name, "--no-hooks"], hcorpus, kenv),
         ]
-        out["cluster"] = ("install, upgrade, uninstall on a cluster", {
+        out["cluster"] = ("install, upgrade, uninstall kube-prometheus-stack (no hooks) on a cluster", {
             "peer": steps(helm, "bench-helm"), "capstan": steps(capstan, "bench-capstan")})
+    return out
+
+
+class CountingProxy:
+    """Plain-HTTP pass-through in front of `kubectl proxy` that counts API
+    requests, so helm and capstan are counted the same way whatever the
+    kubeconfig's credentials are. Used only for the counting pass (it adds
+    latency), never for the timed runs."""
+
+    def __init__(self, kubectl, kubeconfig):
+        import http.server
+        import http.client
+        import socket
+        import threading
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.upstream_port = s.getsockname()[1]
+        s.close()
+        self.kproxy = subprocess.Popen([kubectl, "proxy", f"--port={self.upstream_port}", "--address=127.0.0.1"],
+                                       env=dict(os.environ, KUBECONFIG=kubeconfig),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.upstream_port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.count = 0
+        lock = threading.Lock()
+        proxy = self
+        upstream = self.upstream_port
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def relay(self):
+                with lock:
+                    proxy.count += 1
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else None
+                conn = http.client.HTTPConnection("127.0.0.1", upstream)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                conn.close()
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.kubeconfig = tempfile.NamedTemporaryFile("w", suffix=".kubeconfig", delete=False)
+        self.kubeconfig.write(
+            "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+            f"clusters:\n- name: c\n  cluster: {{server: http://127.0.0.1:{self.server.server_address[1]}}}\n"
+            "users:\n- name: u\n  user: {}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\n")
+        self.kubeconfig.close()
+
+    def close(self):
+        self.server.shutdown()
+        self.kproxy.terminate()
+        os.unlink(self.kubeconfig.name)
+
+
+def count_requests(procs, kubectl, kubeconfig):
+    """API requests each tool makes for its steps (one counting pass)."""
+    proxy = CountingProxy(kubectl, kubeconfig)
+    counts = {}
+    try:
+        for tool, steps in procs.items():
+            before = proxy.count
+            for argv, cwd, env in steps:
+                run(argv, cwd, dict(env, KUBECONFIG=proxy.kubeconfig.name))
+            counts[tool] = proxy.count - before
+    finally:
+        proxy.close()
+    return counts
     return out
 
 
@@ -202,6 +291,8 @@ def table(results, info, cluster_skipped):
         c = res["capstan"]
         p = res.get("peer")
         note = f" ({c['failed']} of {c['n']} exited non-zero)" if c["failed"] and name != "lint" else ""
+        if "requests" in c:
+            note += f"; API requests: helm {p['requests']}, capstan {c['requests']}"
         if p:
             lines.append(
                 f"| {desc}{note} | {fmt_s(p['wall'])} | {fmt_s(c['wall'])} | {p['wall'] / c['wall']:.1f}× | "
@@ -250,6 +341,10 @@ def main():
         desc, procs = all_scenarios[name]
         print(f"{name}: {desc} ...", file=sys.stderr)
         results[name] = (desc, measure(procs, args.rounds))
+        if name == "cluster":
+            counts = count_requests(procs, kubectl, kubeconfig)
+            results[name][1]["peer"]["requests"] = counts["peer"]
+            results[name][1]["capstan"]["requests"] = counts["capstan"]
     if not kubeconfig:
         print("cluster: skipped: no cluster", file=sys.stderr)
     text = table(results, info, cluster_skipped=not kubeconfig)

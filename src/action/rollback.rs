@@ -179,7 +179,8 @@ fn perform(
         exec_hooks(cfg, rel, &HookEvent::PreRollback, req.timeout)?;
     }
     let scope = scope_of(rel);
-    let applied = cfg.target.apply(&scope, target).map_err(|e| e.to_string())?;
+    let owned: Vec<ObjectRef> = before.iter().map(|r| r.id.clone()).collect();
+    let applied = cfg.target.apply_owned(&scope, target, &owned).map_err(|e| e.to_string())?;
     created.extend(applied.created);
     prune_dropped(cfg, &scope, before, target).map_err(|e| e.to_string())?;
     if req.wait {

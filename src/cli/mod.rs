@@ -69,28 +69,28 @@ pub struct KubeArgs {
     pub kubeconfig: Option<std::path::PathBuf>,
     /// Name of the kubeconfig context to use
     #[arg(long = "kube-context", global = true, env = "HELM_KUBECONTEXT", value_name = "NAME")]
-    pub context: Option<String>,
+    pub kube_context: Option<String>,
     /// The address and the port for the Kubernetes API server
     #[arg(long = "kube-apiserver", global = true, env = "HELM_KUBEAPISERVER", value_name = "URL")]
-    pub apiserver: Option<String>,
+    pub kube_apiserver: Option<String>,
     /// Bearer token used for authentication
     #[arg(long = "kube-token", global = true, env = "HELM_KUBETOKEN", value_name = "TOKEN")]
-    pub token: Option<String>,
+    pub kube_token: Option<String>,
     /// Username to impersonate for the operation
     #[arg(long = "kube-as-user", global = true, env = "HELM_KUBEASUSER", value_name = "USER")]
-    pub as_user: Option<String>,
+    pub kube_as_user: Option<String>,
     /// Group to impersonate for the operation, this flag can be repeated to specify multiple groups
     #[arg(long = "kube-as-group", global = true, env = "HELM_KUBEASGROUPS", value_delimiter = ',', value_name = "GROUP")]
-    pub as_groups: Vec<String>,
+    pub kube_as_groups: Vec<String>,
     /// The certificate authority file for the Kubernetes API server connection
     #[arg(long = "kube-ca-file", global = true, env = "HELM_KUBECAFILE", value_name = "PATH")]
-    pub ca_file: Option<std::path::PathBuf>,
+    pub kube_ca_file: Option<std::path::PathBuf>,
     /// If true, the Kubernetes API server's certificate will not be checked for validity
     #[arg(long = "kube-insecure-skip-tls-verify", global = true, env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY")]
-    pub insecure_skip_tls_verify: bool,
+    pub kube_insecure_skip_tls_verify: bool,
     /// Server name to use for Kubernetes API server certificate validation
     #[arg(long = "kube-tls-server-name", global = true, env = "HELM_KUBETLS_SERVER_NAME", value_name = "NAME")]
-    pub tls_server_name: Option<String>,
+    pub kube_tls_server_name: Option<String>,
     /// Queries per second used when communicating with the Kubernetes API, not including bursting (0: no limit)
     #[arg(long, global = true, env = "HELM_QPS", default_value_t = 0.0)]
     pub qps: f32,
@@ -103,14 +103,14 @@ impl KubeArgs {
     pub fn connect_options(&self) -> crate::cluster::kube::ConnectOptions {
         crate::cluster::kube::ConnectOptions {
             kubeconfig: self.kubeconfig.clone(),
-            context: self.context.clone(),
-            apiserver: self.apiserver.clone(),
-            token: self.token.clone(),
-            as_user: self.as_user.clone(),
-            as_groups: self.as_groups.clone(),
-            ca_file: self.ca_file.clone(),
-            insecure_skip_tls_verify: self.insecure_skip_tls_verify,
-            tls_server_name: self.tls_server_name.clone(),
+            context: self.kube_context.clone(),
+            apiserver: self.kube_apiserver.clone(),
+            token: self.kube_token.clone(),
+            as_user: self.kube_as_user.clone(),
+            as_groups: self.kube_as_groups.clone(),
+            ca_file: self.kube_ca_file.clone(),
+            insecure_skip_tls_verify: self.kube_insecure_skip_tls_verify,
+            tls_server_name: self.kube_tls_server_name.clone(),
             qps: self.qps,
             burst: self.burst_limit,
         }
@@ -118,7 +118,7 @@ impl KubeArgs {
 
     /// A cluster was named on the command line.
     pub fn names_a_cluster(&self) -> bool {
-        self.kubeconfig.is_some() || self.apiserver.is_some()
+        self.kubeconfig.is_some() || self.kube_apiserver.is_some()
     }
 }
 

@@ -193,6 +193,14 @@ pub trait Target: Send + Sync {
     /// Create what does not exist, update what does.
     fn apply(&self, scope: &ReleaseScope, objects: &[Resource]) -> Result<Applied, TargetError>;
 
+    /// [`Target::apply`] when the release applied `owned` before (the
+    /// previous revision's objects of an upgrade or rollback): a cluster
+    /// need not fetch them to check who owns them.
+    fn apply_owned(&self, scope: &ReleaseScope, objects: &[Resource], owned: &[ObjectRef]) -> Result<Applied, TargetError> {
+        let _ = owned;
+        self.apply(scope, objects)
+    }
+
     /// Delete objects; returns those that existed (missing ones are not an
     /// error, as Helm ignores NotFound on delete).
     fn delete(

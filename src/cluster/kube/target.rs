@@ -105,11 +105,17 @@ impl KubeTarget {
         scope: &ReleaseScope,
         object: &Resource,
         check_owner: bool,
+        owned: bool,
     ) -> Result<Outcome, TargetError> {
         let id = &object.id;
         let info = self.resource_of(id).await?;
         let path = resource_path(&id.api_version, &info, &id.namespace, Some(&id.name));
-        let existing = self.client.get(&path).await.map_err(remote)?;
+        // An object this release applied before is ours: no GET to check.
+        let existing = if owned {
+            None
+        } else {
+            self.client.get(&path).await.map_err(remote)?
+        };
         let unowned = scope.name.is_empty();
         if let Some(live) = &existing {
             if unowned && !self.options.update_unowned {
@@ -159,6 +165,7 @@ impl KubeTarget {
             other => remote(other),
         })?;
         Ok(match existing {
+            None if owned => Outcome::Updated,
             None => Outcome::Created,
             Some(old) if resource_version(&old) == resource_version(&applied) => Outcome::Unchanged,
             Some(_) => Outcome::Updated,
@@ -171,10 +178,17 @@ impl KubeTarget {
         scope: &ReleaseScope,
         objects: &[Resource],
         check_owner: bool,
+        owned: &[ObjectRef],
     ) -> Result<Applied, TargetError> {
+        let owned: std::collections::HashSet<(&str, &str, &str, &str)> =
+            owned.iter().map(ObjectRef::identity).collect();
         let mut applied = Applied::default();
         for run in objects.chunk_by(|a, b| a.id.kind == b.id.kind) {
-            let results = join_all(run.iter().map(|o| self.apply_one(scope, o, check_owner))).await;
+            let results = join_all(
+                run.iter()
+                    .map(|o| self.apply_one(scope, o, check_owner, owned.contains(&o.id.identity()))),
+            )
+            .await;
             let mut errors = Vec::new();
             for (object, result) in run.iter().zip(results) {
                 match result {
@@ -352,7 +366,16 @@ impl Target for KubeTarget {
     }
 
     fn apply(&self, scope: &ReleaseScope, objects: &[Resource]) -> Result<Applied, TargetError> {
-        self.client.block_on(self.apply_all(scope, objects, true))
+        self.client.block_on(self.apply_all(scope, objects, true, &[]))
+    }
+
+    fn apply_owned(
+        &self,
+        scope: &ReleaseScope,
+        objects: &[Resource],
+        owned: &[ObjectRef],
+    ) -> Result<Applied, TargetError> {
+        self.client.block_on(self.apply_all(scope, objects, true, owned))
     }
 
     fn delete(
@@ -427,7 +450,7 @@ impl Target for KubeTarget {
     }
 
     fn run_hook(&self, scope: &ReleaseScope, objects: &[Resource], timeout: Duration) -> Result<(), TargetError> {
-        self.client.block_on(self.apply_all(scope, objects, false))?;
+        self.client.block_on(self.apply_all(scope, objects, false, &[]))?;
         if self.options.server_dry_run {
             return Ok(());
         }
