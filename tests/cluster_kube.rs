@@ -488,3 +488,51 @@ fn unreachable_or_unconfigured_cluster_is_one_clear_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn crds_dir_is_left_alone_on_upgrade_unless_crds_upgrade() {
+    let Some(kc) = kubeconfig("crds_dir_is_left_alone_on_upgrade_unless_crds_upgrade") else {
+        return;
+    };
+    let c = Cluster::new(kc, "crdsdir");
+    let chart = c.home.path().join("gadgets");
+    std::fs::create_dir_all(chart.join("crds")).unwrap();
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: gadgets\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    let group = format!("{}.capstan.test", c.namespace);
+    let crd = |column: &str| {
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.{group}\nspec:\n  group: {group}\n  scope: Namespaced\n  names: {{plural: gadgets, singular: gadget, kind: Gadget}}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    additionalPrinterColumns:\n    - {{name: {column}, type: string, jsonPath: .spec.{column}}}\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n"
+        )
+    };
+    std::fs::write(chart.join("crds/gadget.yaml"), crd("colour")).unwrap();
+    std::fs::write(
+        chart.join("templates/gadget.yaml"),
+        format!("apiVersion: {group}/v1\nkind: Gadget\nmetadata:\n  name: g1\nspec:\n  colour: red\n"),
+    )
+    .unwrap();
+    let crd_path = format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.{group}");
+    let column = |c: &Cluster| {
+        c.get(&crd_path).unwrap()["spec"]["versions"][0]["additionalPrinterColumns"][0]["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    c.ok(&["install", "gadgets", chart.to_str().unwrap()]);
+    assert_eq!(column(&c), "colour");
+    std::fs::write(chart.join("crds/gadget.yaml"), crd("shape")).unwrap();
+    c.ok(&["upgrade", "gadgets", chart.to_str().unwrap()]);
+    assert_eq!(column(&c), "colour", "Helm never upgrades crds/");
+    c.ok(&["upgrade", "gadgets", chart.to_str().unwrap(), "--crds", "upgrade"]);
+    assert_eq!(column(&c), "shape", "--crds upgrade applies them");
+    c.ok(&["uninstall", "gadgets"]);
+    assert!(
+        c.get(&crd_path).is_some(),
+        "CRDs from crds/ outlive the release, as in Helm"
+    );
+    let _ = c.send(http::Method::DELETE, &crd_path, None);
+}

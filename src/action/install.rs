@@ -42,6 +42,8 @@ pub struct InstallRequest {
     pub description: String,
     pub labels: BTreeMap<String, String>,
     pub skip_crds: bool,
+    /// `--crds upgrade`: apply the chart's CRDs even when they exist.
+    pub upgrade_crds: bool,
     pub render: RenderSettings,
 }
 
@@ -62,6 +64,7 @@ impl InstallRequest {
             description: String::new(),
             labels: BTreeMap::new(),
             skip_crds: false,
+            upgrade_crds: false,
             render: RenderSettings::default(),
         }
     }
@@ -152,7 +155,7 @@ pub(crate) fn install_locked(
         .build(&rel.manifest, &rel.namespace)
         .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
     set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
-    install_crds(cfg, &rendered, crds)?;
+    install_crds(cfg, &rendered, crds, req.upgrade_crds)?;
 
     // Go: replaceRelease: supersede the last revision unless it failed.
     if let Some(mut last) = last {
@@ -173,6 +176,19 @@ pub(crate) fn install_locked(
         }
         Err(err) => fail_install(cfg, rel, err, req, lock),
     }
+}
+
+/// `--crds upgrade` on an upgrade: apply every CRD file of the rendered
+/// chart, creating or updating (Helm never touches `crds/` on upgrade).
+pub(crate) fn upgrade_crds(cfg: &Configuration, crds: &[(String, String)], namespace: &str) -> Result<(), ActionError> {
+    for (path, content) in crds {
+        let objects = cfg
+            .target
+            .build(content, namespace)
+            .map_err(|e| ActionError::msg(format!("failed to upgrade CRD {path}: {e}")))?;
+        cfg.target.apply(&ReleaseScope::unowned(), &objects)?;
+    }
+    Ok(())
 }
 
 /// CRD files of the chart parsed into objects, by path.
@@ -239,8 +255,13 @@ fn prepare(
 }
 
 /// Go: installCRDs: each CRD file of the rendered chart in order; existing
-/// CRDs are left alone.
-fn install_crds(cfg: &Configuration, rendered: &RenderedRelease, parsed: ParsedCrds) -> Result<(), ActionError> {
+/// CRDs are left alone, unless `upgrade` (`--crds upgrade`).
+fn install_crds(
+    cfg: &Configuration,
+    rendered: &RenderedRelease,
+    parsed: ParsedCrds,
+    upgrade: bool,
+) -> Result<(), ActionError> {
     let scope = ReleaseScope::unowned();
     let mut parsed: std::collections::HashMap<String, _> = parsed.into_iter().collect();
     for (path, _) in &rendered.crds {
@@ -251,6 +272,10 @@ fn install_crds(cfg: &Configuration, rendered: &RenderedRelease, parsed: ParsedC
         .map_err(|e| ActionError::msg(format!("failed to install CRD {path}: {e}")))?;
         if objects.is_empty() {
             return Err(ActionError::msg(format!("failed to install CRD {path}: resources are empty")));
+        }
+        if upgrade {
+            cfg.target.apply(&scope, &objects)?;
+            continue;
         }
         let ids: Vec<_> = objects.iter().map(|o| o.id.clone()).collect();
         let existing = cfg.target.get(&scope, &ids)?;

@@ -58,6 +58,8 @@ pub struct UpgradeRequest {
     /// Merged over the previous revision's labels; a `null` value deletes.
     pub labels: BTreeMap<String, String>,
     pub skip_crds: bool,
+    /// `--crds upgrade`: apply the chart's CRDs (`crds/`) on upgrade too.
+    pub upgrade_crds: bool,
     pub create_namespace: bool,
     pub render: RenderSettings,
 }
@@ -83,6 +85,7 @@ impl UpgradeRequest {
             description: String::new(),
             labels: BTreeMap::new(),
             skip_crds: false,
+            upgrade_crds: false,
             create_namespace: false,
             render: RenderSettings::default(),
         }
@@ -101,6 +104,7 @@ impl UpgradeRequest {
             description: self.description.clone(),
             labels: self.labels.clone(),
             skip_crds: self.skip_crds,
+            upgrade_crds: self.upgrade_crds,
             render: self.render.clone(),
             ..InstallRequest::new(&self.name, &self.namespace, &self.chart)
         }
@@ -168,7 +172,10 @@ fn upgrade_locked(
             return install_locked(cfg, &req.as_install(replace), lock).map(Upgraded::Installed);
         }
     }
-    let Prepared { current, mut before, mut docs, mut upgraded, last_version, warnings } = prepare(cfg, req)?;
+    let Prepared { current, mut before, mut docs, mut upgraded, crds, last_version, warnings } = prepare(cfg, req)?;
+    if req.upgrade_crds {
+        super::install::upgrade_crds(cfg, &crds, &req.namespace)?;
+    }
 
     // Objects the release may have on the target now: the current
     // revision's, and those of failed revisions after it.
@@ -237,6 +244,8 @@ struct Prepared {
     docs: ParsedDocs,
     /// The new revision (pending-upgrade).
     upgraded: Release,
+    /// The chart's CRD files (`--crds upgrade` applies them).
+    crds: Vec<(String, String)>,
     /// The latest revision's number.
     last_version: u32,
     warnings: Vec<String>,
@@ -320,7 +329,8 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
         apply_method: if last.apply_method.is_empty() { "csa".into() } else { last.apply_method.clone() },
         ..Release::default()
     };
-    Ok(Prepared { current, before, docs, upgraded, last_version: last.version, warnings })
+    let crds = if req.upgrade_crds { std::mem::take(&mut rendered.crds) } else { Vec::new() };
+    Ok(Prepared { current, before, docs, upgraded, crds, last_version: last.version, warnings })
 }
 
 /// Go: Upgrade.reuseValues.

@@ -48,9 +48,12 @@ pub struct CommonInstallArgs {
     /// Do not show the chart's notes in the output
     #[arg(long)]
     pub hide_notes: bool,
-    /// Do not install the chart's CRDs
+    /// Do not install the chart's CRDs (same as --crds skip)
     #[arg(long)]
     pub skip_crds: bool,
+    /// What to do with the chart's crds/: install (create missing ones, as Helm), upgrade (also update existing ones), skip
+    #[arg(long, value_enum, default_value_t = CrdPolicy::Install)]
+    pub crds: CrdPolicy,
     /// Render subchart notes along with the parent's
     #[arg(long = "render-subchart-notes")]
     pub sub_notes: bool,
@@ -76,7 +79,23 @@ pub struct CommonInstallArgs {
     pub take_ownership: bool,
 }
 
+/// `--crds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CrdPolicy {
+    Install,
+    Upgrade,
+    Skip,
+}
+
 impl CommonInstallArgs {
+    fn skip_crds(&self) -> bool {
+        self.skip_crds || self.crds == CrdPolicy::Skip
+    }
+
+    fn upgrade_crds(&self) -> bool {
+        !self.skip_crds && self.crds == CrdPolicy::Upgrade
+    }
+
     /// How a cluster applies this command's objects.
     fn apply_options(&self, dry_run: DryRun) -> ApplyOptions {
         ApplyOptions {
@@ -84,6 +103,7 @@ impl CommonInstallArgs {
             take_ownership: self.take_ownership,
             server_dry_run: dry_run == DryRun::Server,
             wait_for_jobs: self.wait_for_jobs,
+            update_unowned: self.upgrade_crds(),
             ..ApplyOptions::default()
         }
     }
@@ -184,7 +204,8 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
             rollback_on_failure: c.rollback_on_failure,
             description: c.description.clone(),
             labels: flags::labels(&c.labels)?,
-            skip_crds: c.skip_crds,
+            skip_crds: c.skip_crds(),
+            upgrade_crds: c.upgrade_crds(),
             render: c.render_settings()?,
             ..InstallRequest::new(name, &global.namespace, chart)
         };
@@ -217,7 +238,8 @@ pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()>
         rollback_on_failure: c.rollback_on_failure,
         description: c.description.clone(),
         labels: flags::labels(&c.labels)?,
-        skip_crds: c.skip_crds,
+        skip_crds: c.skip_crds(),
+        upgrade_crds: c.upgrade_crds(),
         create_namespace: c.create_namespace,
         render: c.render_settings()?,
         ..UpgradeRequest::new(&args.name, &global.namespace, &chart)
