@@ -536,3 +536,40 @@ fn crds_dir_is_left_alone_on_upgrade_unless_crds_upgrade() {
     );
     let _ = c.send(http::Method::DELETE, &crd_path, None);
 }
+
+#[test]
+fn lookup_reads_the_cluster_on_install_and_upgrade_but_not_in_template() {
+    let Some(kc) = kubeconfig("lookup_reads_the_cluster_on_install_and_upgrade_but_not_in_template") else {
+        return;
+    };
+    let c = Cluster::new(kc, "lookup");
+    let existing = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"colour": "teal"}});
+    c.send(http::Method::POST, &c.ns_path("configmaps"), Some(&existing))
+        .unwrap();
+    let chart = c.home.path().join("looker");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: looker\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/copy.yaml"),
+        "{{- $cm := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"settings\" }}\n{{- $all := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"\" }}\n{{- $missing := lookup \"v1\" \"Secret\" .Release.Namespace \"nope\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: copy\ndata:\n  colour: {{ dig \"data\" \"colour\" \"none\" $cm | quote }}\n  listed: {{ gt (len (default list $all.items)) 0 | quote }}\n  missing: {{ empty $missing | quote }}\n",
+    )
+    .unwrap();
+    let chart = chart.to_str().unwrap();
+    c.ok(&["install", "looker", chart]);
+    let copy = c.get(&c.ns_path("configmaps/copy")).unwrap();
+    assert_eq!(copy["data"]["colour"], "teal", "lookup found the live ConfigMap");
+    assert_eq!(
+        copy["data"]["listed"], "true",
+        "lookup listed the namespace's ConfigMaps"
+    );
+    assert_eq!(copy["data"]["missing"], "true", "what does not exist is an empty map");
+    let rendered = c.ok(&["template", "looker", chart]);
+    assert!(
+        rendered.contains("colour: \"none\""),
+        "template never asks the cluster:\n{rendered}"
+    );
+}

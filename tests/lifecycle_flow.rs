@@ -344,13 +344,17 @@ fn target_selection() {
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "t\n");
 
-    // A kubeconfig makes kube the default, which is not implemented yet.
+    // A kubeconfig makes kube the default; this one names no cluster, which
+    // is a clear error naming the file, before anything changes.
     std::fs::create_dir_all(home.path().join(".kube")).unwrap();
     std::fs::write(home.path().join(".kube/config"), "apiVersion: v1\nkind: Config\n").unwrap();
     let out = home.cmd().env_remove("CAPSTAN_TARGET").args(["list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("the kube target is not implemented yet"), "{stderr}");
+    assert!(
+        stderr.contains(".kube/config") && stderr.contains("failed to determine current context"),
+        "{stderr}"
+    );
     let out = home.cmd().args(["--target", "kube", "list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     // --target local still works with a kubeconfig around.

@@ -220,7 +220,8 @@ fn prepare(
         let crds = s.spawn(|| -> ParsedCrds {
             crd_files.iter().map(|(path, content)| (path.clone(), cfg.target.build(content, &req.namespace))).collect()
         });
-        let rendered = render_chart(loaded.chart, req.values.clone(), info, &req.render);
+        let rendered =
+            render_chart(loaded.chart, req.values.clone(), info, &super::template::with_cluster_lookup(cfg, &req.render));
         (rendered, crds.join())
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;

@@ -44,6 +44,28 @@ pub struct RenderSettings {
     /// `--overlay DIR`: a kustomization that post-renders the templates
     /// (see [`crate::kustomize::overlay`]).
     pub overlay: Option<PathBuf>,
+    /// Where `lookup` finds objects (a cluster); `None`: it finds nothing.
+    pub lookup: Option<Lookup>,
+}
+
+/// `settings` with `lookup` answered by the configuration's target when
+/// it is a cluster (install, upgrade and diff; never `template`).
+pub fn with_cluster_lookup(cfg: &super::Configuration, settings: &RenderSettings) -> RenderSettings {
+    let mut settings = settings.clone();
+    if settings.lookup.is_none() {
+        settings.lookup = cfg.target.lookup_provider().map(Lookup);
+    }
+    settings
+}
+
+/// A cluster answering `lookup` while a chart renders.
+#[derive(Clone)]
+pub struct Lookup(pub std::sync::Arc<dyn crate::engine::funcs::helm::LookupProvider>);
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lookup(cluster)")
+    }
 }
 
 /// What `template` prints.
@@ -118,6 +140,7 @@ pub fn render_chart(
     release: ReleaseInfo,
     settings: &RenderSettings,
 ) -> anyhow::Result<RenderedRelease> {
+    let _lookup = settings.lookup.as_ref().map(|l| crate::engine::funcs::helm::LookupScope::new(l.0.clone()));
     with_log(|warnings| render_chart_logged(chart, config, release, settings, warnings))
 }
 

@@ -299,7 +299,7 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
             let mut docs = ParsedDocs::default();
             build(cfg, &current, &mut docs).map(|before| (before, docs))
         });
-        let rendered = render_chart(chart, values.clone(), info, &req.render);
+        let rendered = render_chart(chart, values.clone(), info, &super::template::with_cluster_lookup(cfg, &req.render));
         (rendered, parsed.join())
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;

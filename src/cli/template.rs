@@ -76,6 +76,8 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
             skip_schema_validation: args.skip_schema_validation,
             sub_notes: false,
             overlay,
+            // `template` never asks a cluster (Helm: lookup finds nothing).
+            lookup: None,
         },
         is_upgrade: args.is_upgrade,
         include_crds: args.include_crds,

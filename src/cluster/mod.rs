@@ -228,6 +228,12 @@ pub trait Target: Send + Sync {
     /// complete, Pods succeed); an error fails the hook.
     fn run_hook(&self, scope: &ReleaseScope, objects: &[Resource], timeout: Duration) -> Result<(), TargetError>;
 
+    /// Who answers `lookup` in templates rendered for this target: a
+    /// cluster does; the local target finds nothing, as `helm template`.
+    fn lookup_provider(&self) -> Option<std::sync::Arc<dyn crate::engine::funcs::helm::LookupProvider>> {
+        None
+    }
+
     /// Make what was done so far durable. A cluster applies each call at
     /// once; the local target writes its changes here, once per step.
     fn flush(&self) -> Result<(), TargetError> {

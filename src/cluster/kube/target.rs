@@ -449,6 +449,12 @@ impl Target for KubeTarget {
         )
     }
 
+    fn lookup_provider(&self) -> Option<Arc<dyn crate::engine::funcs::helm::LookupProvider>> {
+        Some(Arc::new(ClusterLookup {
+            client: self.client.clone(),
+        }))
+    }
+
     fn run_hook(&self, scope: &ReleaseScope, objects: &[Resource], timeout: Duration) -> Result<(), TargetError> {
         self.client.block_on(self.apply_all(scope, objects, false, &[]))?;
         if self.options.server_dry_run {
@@ -464,6 +470,31 @@ impl Target for KubeTarget {
             },
         })
         .map_err(|e| TargetError::HookFailed(e.to_string()))
+    }
+}
+
+/// `lookup` on a cluster (Go: pkg/engine/lookup_func.go): one object, or
+/// the list of a kind (in a namespace, or in all of them when the
+/// namespace is empty); what does not exist is an empty map.
+struct ClusterLookup {
+    client: Arc<KubeClient>,
+}
+
+impl crate::engine::funcs::helm::LookupProvider for ClusterLookup {
+    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
+        let client = &self.client;
+        client.block_on(async {
+            let info = client
+                .resource(api_version, kind)
+                .await
+                .map_err(|e| format!("unable to get apiresource from unstructured: {api_version}, Kind={kind}: {e}"))?;
+            let path = resource_path(api_version, &info, namespace, (!name.is_empty()).then_some(name));
+            match client.get(&path).await {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => Ok(json!({})),
+                Err(e) => Err(e.to_string()),
+            }
+        })
     }
 }
 

@@ -33,10 +33,47 @@ pub fn fail(a: &[Value]) -> FuncResult {
     Err(call_err(warn_wrap(arg_str(a, 0))))
 }
 
-/// `lookup APIVERSION KIND NAMESPACE NAME`: with no cluster connection Helm
-/// returns an empty map.
-pub fn lookup(_: &[Value]) -> FuncResult {
-    Ok(Value::empty_map())
+/// Answers `lookup` from a cluster (Go: pkg/engine/lookup_func.go). The
+/// engine knows only this trait: the kube target implements it, so the
+/// render path itself never touches the network.
+pub trait LookupProvider: Send + Sync {
+    /// The object (`name` set) or the list (`name` empty; all namespaces
+    /// when `namespace` is empty) as the API server returns it; an empty
+    /// object when it does not exist.
+    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<serde_json::Value, String>;
+}
+
+static LOOKUP: std::sync::RwLock<Option<std::sync::Arc<dyn LookupProvider>>> = std::sync::RwLock::new(None);
+
+/// While alive, `lookup` asks `provider`; dropping it returns `lookup` to
+/// finding nothing. Install, upgrade and diff on a cluster hold one while
+/// they render.
+pub struct LookupScope(());
+
+impl LookupScope {
+    pub fn new(provider: std::sync::Arc<dyn LookupProvider>) -> LookupScope {
+        *LOOKUP.write().unwrap_or_else(|e| e.into_inner()) = Some(provider);
+        LookupScope(())
+    }
+}
+
+impl Drop for LookupScope {
+    fn drop(&mut self) {
+        *LOOKUP.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// `lookup APIVERSION KIND NAMESPACE NAME`: with no cluster connection
+/// (`template`, `lint`, the local target) Helm returns an empty map.
+pub fn lookup(a: &[Value]) -> FuncResult {
+    let provider = LOOKUP.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match provider {
+        None => Ok(Value::empty_map()),
+        Some(p) => p
+            .lookup(arg_str(a, 0), arg_str(a, 1), arg_str(a, 2), arg_str(a, 3))
+            .map(|v| Value::from_json(&v))
+            .map_err(call_err),
+    }
 }
 
 /// Helm disables DNS lookups unless `--enable-dns` is given: "".

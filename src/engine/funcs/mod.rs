@@ -26,7 +26,7 @@ mod defaults;
 mod dicts;
 mod encoding;
 mod golayout;
-mod helm;
+pub mod helm;
 mod lists;
 mod math;
 mod paths;
