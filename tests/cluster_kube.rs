@@ -152,12 +152,33 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
+        // CRDs a release kept (`helm.sh/resource-policy: keep`) outlive it.
+        let crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+        if let Some(list) = self.get(crds) {
+            for crd in list["items"].as_array().into_iter().flatten() {
+                if crd["metadata"]["annotations"]["meta.helm.sh/release-namespace"] == self.namespace.as_str() {
+                    let name = crd["metadata"]["name"].as_str().unwrap_or_default();
+                    let _ = self.send(http::Method::DELETE, &format!("{crds}/{name}"), None);
+                }
+            }
+        }
         let _ = self.send(
             http::Method::DELETE,
             &format!("/api/v1/namespaces/{}", self.namespace),
             None,
         );
     }
+}
+
+/// Poll until `path` is gone (deletion may finish after the DELETE returns).
+fn gone(c: &Cluster, path: &str) -> bool {
+    for _ in 0..100 {
+        if c.get(path).is_none() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    false
 }
 
 fn helm() -> Option<PathBuf> {
@@ -374,11 +395,10 @@ fn crds_in_templates_are_established_before_their_resources() {
         .expect("the custom resource");
     assert_eq!(w["spec"]["size"], 3);
     c.ok(&["uninstall", "widgets"]);
-    assert!(c
-        .get(&format!(
-            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}"
-        ))
-        .is_none());
+    assert!(gone(
+        &c,
+        &format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}")
+    ));
 
     // A kind the server does not know is a clear error naming the object.
     std::fs::remove_file(chart.join("templates/crd.yaml")).unwrap();
@@ -555,7 +575,7 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_but_not_in_template() {
     .unwrap();
     std::fs::write(
         chart.join("templates/copy.yaml"),
-        "{{- $cm := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"settings\" }}\n{{- $all := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"\" }}\n{{- $missing := lookup \"v1\" \"Secret\" .Release.Namespace \"nope\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: copy\ndata:\n  colour: {{ dig \"data\" \"colour\" \"none\" $cm | quote }}\n  listed: {{ gt (len (default list $all.items)) 0 | quote }}\n  missing: {{ empty $missing | quote }}\n",
+        "{{- $cm := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"settings\" }}\n{{- $all := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"\" }}\n{{- $missing := lookup \"v1\" \"Secret\" .Release.Namespace \"nope\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: copy\ndata:\n  colour: {{ dig \"data\" \"colour\" \"none\" $cm | quote }}\n  listed: {{ gt (len (default list $all.items)) 0 | quote }}\n  missing: {{ empty $missing | quote }}\n  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n  leases: {{ .Capabilities.APIVersions.Has \"coordination.k8s.io/v1/Lease\" | quote }}\n  madeup: {{ .Capabilities.APIVersions.Has \"madeup.example/v1\" | quote }}\n",
     )
     .unwrap();
     let chart = chart.to_str().unwrap();
@@ -567,9 +587,80 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_but_not_in_template() {
         "lookup listed the namespace's ConfigMaps"
     );
     assert_eq!(copy["data"]["missing"], "true", "what does not exist is an empty map");
+    // .Capabilities are the cluster's own.
+    let version = c.get("/version").unwrap();
+    assert_eq!(copy["data"]["kube"], version["gitVersion"]);
+    assert_eq!(copy["data"]["leases"], "true");
+    assert_eq!(copy["data"]["madeup"], "false");
     let rendered = c.ok(&["template", "looker", chart]);
     assert!(
         rendered.contains("colour: \"none\""),
         "template never asks the cluster:\n{rendered}"
     );
+}
+
+#[test]
+fn corpus_charts_install_upgrade_roll_back_and_uninstall_cleanly() {
+    let Some(kc) = kubeconfig("corpus_charts_install_upgrade_roll_back_and_uninstall_cleanly") else {
+        return;
+    };
+    let corpus = repo().join("../shared/corpus/helm/charts");
+    if !corpus.is_dir() {
+        let _ = writeln!(std::io::stderr(), "SKIPPED corpus charts: no ../shared/corpus");
+        return;
+    }
+    let c = Cluster::new(kc, "corpus");
+    for (chart, release) in [
+        ("kube-prometheus-stack", "kps-it"),
+        ("argo-cd", "argo-it"),
+        ("ingress-nginx", "nginx-it"),
+    ] {
+        let path = corpus.join(chart);
+        let path = path.to_str().unwrap();
+        // Hooks run Jobs, which need nodes; the objects are what is checked here.
+        c.ok(&["install", release, path, "--no-hooks"]);
+        c.ok(&["upgrade", release, path, "--no-hooks", "--set", "commonLabels.tier=it"]);
+        c.ok(&["rollback", release, "1", "--no-hooks"]);
+        let status: Value = serde_json::from_str(&c.ok(&["status", release, "-o", "json"])).unwrap();
+        assert_eq!(
+            (status["version"].as_u64(), status["info"]["status"].as_str()),
+            (Some(3), Some("deployed"))
+        );
+        c.ok(&["uninstall", release, "--no-hooks"]);
+    }
+    assert!(c.records("secrets").is_empty(), "every record removed");
+    for kind in ["deployments", "daemonsets", "statefulsets"] {
+        let list = c
+            .get(&format!("/apis/apps/v1/namespaces/{}/{kind}", c.namespace))
+            .unwrap();
+        assert!(
+            list["items"].as_array().unwrap().is_empty(),
+            "{kind} left behind: {list}"
+        );
+    }
+    for kind in [
+        "services",
+        "configmaps?labelSelector=app.kubernetes.io%2Fmanaged-by%3DHelm",
+        "serviceaccounts?labelSelector=app.kubernetes.io%2Fmanaged-by%3DHelm",
+    ] {
+        let list = c.get(&c.ns_path(kind)).unwrap();
+        assert!(
+            list["items"].as_array().unwrap().is_empty(),
+            "{kind} left behind: {list}"
+        );
+    }
+    let roles = c.get("/apis/rbac.authorization.k8s.io/v1/clusterroles").unwrap();
+    let left: Vec<&str> = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            r["metadata"]["annotations"]["meta.helm.sh/release-namespace"]
+                .as_str()
+                .map(|ns| (r, ns))
+        })
+        .filter(|(_, ns)| *ns == c.namespace)
+        .filter_map(|(r, _)| r["metadata"]["name"].as_str())
+        .collect();
+    assert!(left.is_empty(), "cluster-scoped objects left behind: {left:?}");
 }

@@ -216,12 +216,13 @@ fn prepare(
     // Every subchart's CRDs: disabled subcharts are filtered out after
     // rendering, by path.
     let crd_files = if parse_crds { crate::action::template::crd_files(&loaded.chart, None) } else { Vec::new() };
+    let render = super::template::for_target(cfg, &req.render)?;
     let (rendered, crds) = std::thread::scope(|s| {
         let crds = s.spawn(|| -> ParsedCrds {
             crd_files.iter().map(|(path, content)| (path.clone(), cfg.target.build(content, &req.namespace))).collect()
         });
         let rendered =
-            render_chart(loaded.chart, req.values.clone(), info, &super::template::with_cluster_lookup(cfg, &req.render));
+            render_chart(loaded.chart, req.values.clone(), info, &render);
         (rendered, crds.join())
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;

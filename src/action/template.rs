@@ -46,16 +46,34 @@ pub struct RenderSettings {
     pub overlay: Option<PathBuf>,
     /// Where `lookup` finds objects (a cluster); `None`: it finds nothing.
     pub lookup: Option<Lookup>,
+    /// The cluster's version and API versions for `.Capabilities`
+    /// (install and upgrade on a cluster); `None`: capstan's defaults
+    /// with `kube_version` and `api_versions`.
+    pub cluster: Option<ClusterCapabilities>,
 }
 
-/// `settings` with `lookup` answered by the configuration's target when
-/// it is a cluster (install, upgrade and diff; never `template`).
-pub fn with_cluster_lookup(cfg: &super::Configuration, settings: &RenderSettings) -> RenderSettings {
+/// What a cluster says about itself (Go: getCapabilities).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterCapabilities {
+    pub git_version: String,
+    pub major: String,
+    pub minor: String,
+    /// `group/version` and `group/version/Kind` of everything served.
+    pub api_versions: Vec<String>,
+}
+
+/// `settings` for rendering a release on the configuration's target: on
+/// a cluster, `lookup` asks it and `.Capabilities` are its own (install,
+/// upgrade and diff; never `template`).
+pub fn for_target(cfg: &super::Configuration, settings: &RenderSettings) -> Result<RenderSettings, super::ActionError> {
     let mut settings = settings.clone();
     if settings.lookup.is_none() {
         settings.lookup = cfg.target.lookup_provider().map(Lookup);
     }
-    settings
+    if settings.cluster.is_none() {
+        settings.cluster = cfg.target.capabilities()?;
+    }
+    Ok(settings)
 }
 
 /// A cluster answering `lookup` while a chart renders.
@@ -152,8 +170,12 @@ fn render_chart_logged(
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<RenderedRelease> {
     let kube_version = settings.kube_version.as_deref();
-    let capabilities = Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), &settings.api_versions)
-        .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?;
+    let capabilities = match &settings.cluster {
+        Some(c) => Capabilities::for_cluster(&c.git_version, &c.major, &c.minor, c.api_versions.clone())
+            .map_err(|e| anyhow!("the cluster's version {:?}: {e}", c.git_version))?,
+        None => Capabilities::new(kube_version.unwrap_or(DEFAULT_KUBE_VERSION), &settings.api_versions)
+            .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?,
+    };
     let mut log = Vec::new();
     let prepared = values::prepare_with_log(
         &mut chart,

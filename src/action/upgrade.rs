@@ -294,12 +294,13 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
         is_install: false,
         is_upgrade: true,
     };
+    let render = super::template::for_target(cfg, &req.render)?;
     let (rendered, parsed) = std::thread::scope(|s| {
         let parsed = s.spawn(|| {
             let mut docs = ParsedDocs::default();
             build(cfg, &current, &mut docs).map(|before| (before, docs))
         });
-        let rendered = render_chart(chart, values.clone(), info, &super::template::with_cluster_lookup(cfg, &req.render));
+        let rendered = render_chart(chart, values.clone(), info, &render);
         (rendered, parsed.join())
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;

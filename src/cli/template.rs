@@ -78,6 +78,7 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
             overlay,
             // `template` never asks a cluster (Helm: lookup finds nothing).
             lookup: None,
+            cluster: None,
         },
         is_upgrade: args.is_upgrade,
         include_crds: args.include_crds,

@@ -234,6 +234,12 @@ pub trait Target: Send + Sync {
         None
     }
 
+    /// The cluster's version and API versions for `.Capabilities`; `None`
+    /// for targets that are no cluster (capstan's defaults apply).
+    fn capabilities(&self) -> Result<Option<crate::action::template::ClusterCapabilities>, TargetError> {
+        Ok(None)
+    }
+
     /// Make what was done so far durable. A cluster applies each call at
     /// once; the local target writes its changes here, once per step.
     fn flush(&self) -> Result<(), TargetError> {

@@ -150,6 +150,17 @@ impl Capabilities {
         })
     }
 
+    /// A cluster's capabilities (Go: pkg/action/action.go getCapabilities):
+    /// its version as the server reports it (`gitVersion`, `major`,
+    /// `minor`) and exactly the API versions it serves, no defaults.
+    pub fn for_cluster(git_version: &str, major: &str, minor: &str, api_versions: Vec<String>) -> Result<Self, String> {
+        let mut caps = Capabilities::new(git_version, &[])?;
+        caps.kube_major = major.to_string();
+        caps.kube_minor = minor.to_string();
+        caps.api_versions = api_versions;
+        Ok(caps)
+    }
+
     pub fn to_value(&self) -> Value {
         Value::Object(Rc::new(CapabilitiesObject(Rc::new(self.clone()))))
     }

@@ -112,6 +112,18 @@ impl KubeClient {
         content_type: Option<&str>,
         body: Option<&Value>,
     ) -> Result<Value, KubeError> {
+        self.request_accepting(method, path_and_query, content_type, "application/json", body).await
+    }
+
+    /// [`KubeClient::request`] with an `Accept` header of the caller's.
+    async fn request_accepting(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        content_type: Option<&str>,
+        accept: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, KubeError> {
         if let Some(limiter) = &self.limiter {
             let wait = limiter.lock().await.take();
             if !wait.is_zero() {
@@ -127,7 +139,7 @@ impl KubeClient {
             }
             None => Vec::new(),
         };
-        builder = builder.header(http::header::ACCEPT, "application/json");
+        builder = builder.header(http::header::ACCEPT, accept);
         let request = builder
             .body(bytes)
             .map_err(|e| KubeError::Other(format!("{method} {path_and_query}: {e}")))?;
@@ -182,6 +194,71 @@ impl KubeClient {
                 api_version: api_version.to_string(),
                 kind: kind.to_string(),
             })
+    }
+
+    /// The server's version and everything it serves, as Helm puts them in
+    /// `.Capabilities` (Go: getCapabilities, GetVersionSet): `group/version`
+    /// and `group/version/Kind` entries. Uses aggregated discovery (two
+    /// requests) and fills the discovery cache with what it learns.
+    pub async fn capabilities(&self) -> Result<(Value, Vec<String>), KubeError> {
+        const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+        let version = self.request(Method::GET, "/version", None, None).await?;
+        let mut set = std::collections::BTreeSet::new();
+        let mut learned: Vec<(String, HashMap<String, ResourceInfo>)> = Vec::new();
+        for root in ["/api", "/apis"] {
+            let doc = self.request_accepting(Method::GET, root, None, AGGREGATED, None).await?;
+            if doc.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
+                // An older server: one request per group version.
+                return self.capabilities_per_group(version).await;
+            }
+            for group in doc.get("items").and_then(Value::as_array).into_iter().flatten() {
+                let name = group.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
+                for v in group.get("versions").and_then(Value::as_array).into_iter().flatten() {
+                    let Some(version) = v.get("version").and_then(Value::as_str) else { continue };
+                    let gv = if name.is_empty() { version.to_string() } else { format!("{name}/{version}") };
+                    set.insert(gv.clone());
+                    let mut kinds = HashMap::new();
+                    for r in v.get("resources").and_then(Value::as_array).into_iter().flatten() {
+                        let plural = r.get("resource").and_then(Value::as_str).unwrap_or_default();
+                        let Some(kind) = r.pointer("/responseKind/kind").and_then(Value::as_str) else { continue };
+                        set.insert(format!("{gv}/{kind}"));
+                        let namespaced = r.get("scope").and_then(Value::as_str) == Some("Namespaced");
+                        kinds.insert(kind.to_string(), ResourceInfo { plural: plural.to_string(), namespaced });
+                    }
+                    learned.push((gv, kinds));
+                }
+            }
+        }
+        let mut cache = self.discovery.lock().expect("discovery cache lock");
+        for (gv, kinds) in learned {
+            cache.insert(gv, Some(Arc::new(kinds)));
+        }
+        Ok((version, set.into_iter().collect()))
+    }
+
+    async fn capabilities_per_group(&self, version: Value) -> Result<(Value, Vec<String>), KubeError> {
+        let mut gvs = vec![];
+        let core = self.request(Method::GET, "/api", None, None).await?;
+        gvs.extend(core.get("versions").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from));
+        let groups = self.request(Method::GET, "/apis", None, None).await?;
+        for g in groups.get("groups").and_then(Value::as_array).into_iter().flatten() {
+            for v in g.get("versions").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(gv) = v.get("groupVersion").and_then(Value::as_str) {
+                    gvs.push(gv.to_string());
+                }
+            }
+        }
+        let mut set = std::collections::BTreeSet::new();
+        for gv in gvs {
+            // Resolving any kind fills the cache for the whole group version.
+            let _ = self.resource(&gv, "").await;
+            let kinds = self.discovery.lock().expect("discovery cache lock").get(&gv).cloned().flatten();
+            for kind in kinds.iter().flat_map(|k| k.keys()) {
+                set.insert(format!("{gv}/{kind}"));
+            }
+            set.insert(gv);
+        }
+        Ok((version, set.into_iter().collect()))
     }
 
     /// Forget what discovery said about a group version (a CRD was just

@@ -449,6 +449,17 @@ impl Target for KubeTarget {
         )
     }
 
+    fn capabilities(&self) -> Result<Option<crate::action::template::ClusterCapabilities>, TargetError> {
+        let (version, api_versions) = self.client.block_on(self.client.capabilities()).map_err(remote)?;
+        let text = |k: &str| version.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        Ok(Some(crate::action::template::ClusterCapabilities {
+            git_version: text("gitVersion"),
+            major: text("major"),
+            minor: text("minor"),
+            api_versions,
+        }))
+    }
+
     fn lookup_provider(&self) -> Option<Arc<dyn crate::engine::funcs::helm::LookupProvider>> {
         Some(Arc::new(ClusterLookup {
             client: self.client.clone(),
