@@ -2,6 +2,8 @@
 //! change, or what changed between two revisions, object by object (added,
 //! removed, changed) as unified diffs of the manifests — what the
 //! helm-diff plugin gives Helm users, built in. Hooks are not compared.
+//! On a cluster, `diff upgrade` compares the live objects with a
+//! server-side dry run of the upgrade.
 
 use serde::Serialize;
 use similar::TextDiff;
@@ -10,7 +12,7 @@ use crate::cluster::{ObjectRef, Target};
 use crate::manifest;
 use crate::release::Release;
 
-use super::common::{release_content, ActionError, Configuration, DryRun};
+use super::common::{release_content, scope_of, set_owner_metadata, ActionError, Configuration, DryRun};
 use super::upgrade::{upgrade, UpgradeRequest, Upgraded};
 
 /// How an object changes.
@@ -148,8 +150,58 @@ pub fn diff_upgrade(
     let proposed = match upgrade(cfg, &dry)? {
         Upgraded::Upgraded(i) | Upgraded::Installed(i) => i.release,
     };
+    if let Some(live) = live_diff(cfg, current.as_ref(), &proposed, context)? {
+        return Ok(live);
+    }
     let old = current.as_ref().map_or("", |r| r.manifest.as_str());
     diff_manifests(old, &proposed.manifest, &req.namespace, cfg.target.as_ref(), context)
+}
+
+/// On a cluster: the live objects against what the upgrade would make of
+/// them (a server-side dry run), so defaults, other managers' fields and
+/// drift show as they really are; `None` on targets that cannot preview.
+fn live_diff(
+    cfg: &Configuration,
+    current: Option<&Release>,
+    proposed: &Release,
+    context: usize,
+) -> Result<Option<Vec<ObjectDiff>>, ActionError> {
+    let target = cfg.target.as_ref();
+    let mut new_objects = target.build(&proposed.manifest, &proposed.namespace)?;
+    set_owner_metadata(&mut new_objects, &proposed.name, &proposed.namespace);
+    let scope = scope_of(proposed);
+    let Some(previews) = target.preview(&scope, &new_objects)? else { return Ok(None) };
+    let old_objects = match current {
+        Some(c) => target.build(&c.manifest, &c.namespace)?,
+        None => Vec::new(),
+    };
+    let mut ids: Vec<ObjectRef> = old_objects.iter().map(|r| r.id.clone()).collect();
+    for n in &new_objects {
+        if !ids.iter().any(|i| i.same_object(&n.id)) {
+            ids.push(n.id.clone());
+        }
+    }
+    let live = target.get(&scope, &ids)?;
+    let text = |objects: &[crate::cluster::Resource]| -> String {
+        objects.iter().map(|r| format!("---\n{}", crate::codec::yaml_write::to_yaml(&comparable(&r.body)))).collect()
+    };
+    diff_manifests(&text(&live), &text(&previews), &proposed.namespace, target, context).map(Some)
+}
+
+/// An object without what the server changes on every write (Go: the
+/// fields `kubectl diff` users mask): managed fields, resource version,
+/// generation, uid, creation time, and status.
+fn comparable(body: &serde_json::Value) -> serde_json::Value {
+    let mut body = body.clone();
+    if let Some(obj) = body.as_object_mut() {
+        obj.remove("status");
+        if let Some(md) = obj.get_mut("metadata").and_then(serde_json::Value::as_object_mut) {
+            for key in ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"] {
+                md.remove(key);
+            }
+        }
+    }
+    body
 }
 
 /// What `rollback NAME REV` would change: the latest revision against REV.

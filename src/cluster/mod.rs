@@ -228,6 +228,15 @@ pub trait Target: Send + Sync {
     /// complete, Pods succeed); an error fails the hook.
     fn run_hook(&self, scope: &ReleaseScope, objects: &[Resource], timeout: Duration) -> Result<(), TargetError>;
 
+    /// What applying `objects` would make of them, as the target would
+    /// store them (a cluster: a server-side dry run, with defaults filled
+    /// in); `None` when the target cannot say (the local target stores
+    /// objects as given).
+    fn preview(&self, scope: &ReleaseScope, objects: &[Resource]) -> Result<Option<Vec<Resource>>, TargetError> {
+        let _ = (scope, objects);
+        Ok(None)
+    }
+
     /// Who answers `lookup` in templates rendered for this target: a
     /// cluster does; the local target finds nothing, as `helm template`.
     fn lookup_provider(&self) -> Option<std::sync::Arc<dyn crate::engine::funcs::helm::LookupProvider>> {

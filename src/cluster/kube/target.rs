@@ -172,6 +172,37 @@ impl KubeTarget {
         })
     }
 
+    /// What applying `object` would make of it: a forced server-side dry
+    /// run. A kind the server does not serve yet (its CRD comes with the
+    /// same upgrade) is shown as the manifest says.
+    async fn preview_one(&self, object: &Resource) -> Result<Value, TargetError> {
+        let id = &object.id;
+        let info = match self.resource_of(id).await {
+            Ok(info) => info,
+            Err(TargetError::InvalidObject(_)) => return Ok(object.body.clone()),
+            Err(e) => return Err(e),
+        };
+        let path = resource_path(&id.api_version, &info, &id.namespace, Some(&id.name));
+        let mut body = object.body.clone();
+        if !info.namespaced {
+            if let Some(md) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+                md.remove("namespace");
+            }
+        }
+        let query = format!("{path}?fieldManager={FIELD_MANAGER}&force=true&dryRun=All");
+        self.client
+            .request(Method::PATCH, &query, Some("application/apply-patch+yaml"), Some(&body))
+            .await
+            .map_err(|e| match e {
+                KubeError::Api {
+                    code: 422 | 400,
+                    message,
+                    ..
+                } => TargetError::InvalidObject(format!("{id}: {message}")),
+                other => remote(other),
+            })
+    }
+
     /// Apply `objects` kind run by kind run, each run in parallel.
     async fn apply_all(
         &self,
@@ -458,6 +489,20 @@ impl Target for KubeTarget {
             minor: text("minor"),
             api_versions,
         }))
+    }
+
+    fn preview(&self, _scope: &ReleaseScope, objects: &[Resource]) -> Result<Option<Vec<Resource>>, TargetError> {
+        let results = self
+            .client
+            .block_on(join_all(objects.iter().map(|o| self.preview_one(o))));
+        let mut out = Vec::with_capacity(objects.len());
+        for (object, result) in objects.iter().zip(results) {
+            out.push(Resource {
+                id: object.id.clone(),
+                body: result?,
+            });
+        }
+        Ok(Some(out))
     }
 
     fn lookup_provider(&self) -> Option<Arc<dyn crate::engine::funcs::helm::LookupProvider>> {
