@@ -94,6 +94,13 @@ impl LocalTarget {
     }
 }
 
+/// Why there are no logs here: hooks are only recorded, nothing runs.
+fn no_containers(name: &str) -> TargetError {
+    TargetError::Unsupported(format!(
+        "no logs for {name}: the local target runs no containers (it records objects; hooks and tests succeed or fail by the {HOOK_RESULT_ANNOTATION} annotation)"
+    ))
+}
+
 fn write_set(store: &dyn Store, namespace: &str, name: &str, set: &mut LiveSet) -> Result<(), TargetError> {
     let mut changes =
         vec![Change::RecordObjects { namespace, release: name, revision: LIVE_REVISION, objects: &set.objects }];
@@ -303,6 +310,14 @@ impl Target for LocalTarget {
             }
         }
         Ok(())
+    }
+
+    fn pod_logs(&self, _namespace: &str, pod: &str) -> Result<String, TargetError> {
+        Err(no_containers(pod))
+    }
+
+    fn job_pods(&self, _namespace: &str, job: &str) -> Result<Vec<String>, TargetError> {
+        Err(no_containers(job))
     }
 
     fn flush(&self) -> Result<(), TargetError> {
