@@ -97,7 +97,10 @@ fn tests_run_record_and_filter() {
     // Only the passing test: exit 0, the status with notes hidden.
     let out = home.ok(&["test", "t1", "--filter", "name=t1-pass"]);
     assert!(out.starts_with("NAME: t1\nLAST DEPLOYED: "), "{out}");
-    assert!(out.contains("\nNAMESPACE: default\nSTATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\n"), "{out}");
+    assert!(
+        out.contains("\nNAMESPACE: default\nSTATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\n"),
+        "{out}"
+    );
     assert!(!out.contains("NOTES:"), "helm test hides notes: {out}");
     assert_eq!(suites(&out), vec![pair("t1-pass", "Succeeded")]);
     assert!(out.ends_with("Phase:          Succeeded\n"), "{out}");

@@ -203,6 +203,97 @@ fn delete_by_policy(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Arc, Mutex};
+
+    use crate::cluster::LocalTarget;
+    use crate::release::{MemoryStore, Store};
+
+    /// A configuration on the local target whose messages are kept.
+    fn local() -> (Configuration, Arc<Mutex<Vec<String>>>) {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let target = Arc::new(LocalTarget::new(store.clone()));
+        let said = Arc::new(Mutex::new(Vec::new()));
+        let keep = said.clone();
+        (Configuration::new(store, target).with_log(move |m| keep.lock().unwrap().push(m.to_string())), said)
+    }
+
+    fn test_pod(name: &str, weight: i64, annotations: &str) -> Hook {
+        Hook {
+            name: name.into(),
+            kind: "Pod".into(),
+            path: format!("c/templates/{name}.yaml"),
+            manifest: format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  annotations:\n    x: y\n{annotations}"
+            ),
+            events: vec![HookEvent::Test],
+            weight,
+            ..Hook::default()
+        }
+    }
+
+    fn live(cfg: &Configuration) -> Vec<String> {
+        let ids: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|n| crate::cluster::ObjectRef {
+                api_version: "v1".into(),
+                kind: "Pod".into(),
+                namespace: "ns".into(),
+                name: n.to_string(),
+            })
+            .collect();
+        let scope = ReleaseScope { namespace: "ns".into(), name: "rel".into(), revision: 1 };
+        cfg.target.get(&scope, &ids).unwrap().into_iter().map(|r| r.id.name).collect()
+    }
+
+    fn release(hooks: Vec<Hook>) -> Release {
+        Release { name: "rel".into(), namespace: "ns".into(), version: 1, hooks, ..Release::default() }
+    }
+
+    // Go: execHookWithDelayedShutdown deletes `hook-succeeded` hooks only
+    // when the returned function runs (after `test` read the logs).
+    #[test]
+    fn cleanup_is_delayed_until_run() {
+        let (cfg, _) = local();
+        let mut rel = release(vec![test_pod("b", 0, ""), test_pod("a", 0, "")]);
+        rel.hooks[0].delete_policies = vec![HookDeletePolicy::HookSucceeded];
+        let (cleanup, outcome) = exec_hooks_delayed(&cfg, &mut rel, &HookEvent::Test, Duration::from_secs(1));
+        outcome.unwrap();
+        assert_eq!(live(&cfg), vec!["a", "b"], "both still there before the cleanup");
+        assert!(rel.hooks.iter().all(|h| h.last_run.phase == HookPhase::Succeeded));
+        assert_eq!(rel.hooks[1].delete_policies, vec![HookDeletePolicy::BeforeHookCreation], "default recorded");
+        cleanup.run(&cfg).unwrap();
+        assert_eq!(live(&cfg), vec!["a"]);
+    }
+
+    #[test]
+    fn a_failed_hook_stops_the_run_and_is_deleted_by_hook_failed() {
+        let (cfg, _) = local();
+        let mut rel = release(vec![test_pod("a", 0, "    capstan.io/local-hook-result: fail\n"), test_pod("b", 1, "")]);
+        rel.hooks[0].delete_policies = vec![HookDeletePolicy::HookFailed];
+        let (cleanup, outcome) = exec_hooks_delayed(&cfg, &mut rel, &HookEvent::Test, Duration::from_secs(1));
+        let err = outcome.unwrap_err();
+        assert!(err.starts_with("hook c/templates/a.yaml: Pod a failed"), "{err}");
+        assert_eq!(rel.hooks[0].last_run.phase, HookPhase::Failed);
+        assert!(rel.hooks[1].last_run.started_at.is_zero(), "b never ran");
+        assert_eq!(live(&cfg), vec!["a"]);
+        cleanup.run(&cfg).unwrap();
+        assert!(live(&cfg).is_empty());
+    }
+
+    // Go: outputLogsByPolicy; failing to read logs is reported, not fatal.
+    #[test]
+    fn output_log_policy_reports_that_the_local_target_has_no_logs() {
+        let (cfg, said) = local();
+        let mut rel = release(vec![test_pod("a", 0, ""), test_pod("b", 0, "")]);
+        rel.hooks[0].output_log_policies = vec![HookOutputLogPolicy::OnSucceeded];
+        rel.hooks[1].output_log_policies = vec![HookOutputLogPolicy::OnFailed];
+        exec_hooks(&cfg, &mut rel, &HookEvent::Test, Duration::from_secs(1)).unwrap();
+        let said = said.lock().unwrap();
+        assert_eq!(said.len(), 1, "only the succeeded policy applies: {said:?}");
+        assert!(
+            said[0].starts_with("error outputting logs for hook a: no logs for a: the local target runs no containers")
+        );
+    }
 
     fn hook(name: &str, kind: &str, weight: i64) -> Hook {
         Hook { name: name.into(), kind: kind.into(), weight, ..Hook::default() }

@@ -413,4 +413,13 @@ mod tests {
         assert!(err.to_string().contains("Job migrate failed"), "{err}");
         assert!(target.wait(&scope(1), &[obj("ConfigMap", "nope", "").id], Duration::ZERO).is_err());
     }
+
+    #[test]
+    fn no_pod_logs_here() {
+        let target = LocalTarget::new(Arc::new(MemoryStore::new()));
+        let err = target.pod_logs("ns", "t").unwrap_err();
+        assert!(matches!(err, TargetError::Unsupported(_)), "{err:?}");
+        assert!(err.to_string().contains("the local target runs no containers"), "{err}");
+        assert!(matches!(target.job_pods("ns", "j"), Err(TargetError::Unsupported(_))));
+    }
 }
