@@ -28,6 +28,7 @@ pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;
+pub mod test;
 pub mod uninstall;
 pub mod version;
 
@@ -176,6 +177,8 @@ pub enum Command {
     List(list::ListArgs),
     /// Display the status of the named release
     Status(status::StatusArgs),
+    /// Run tests for a release
+    Test(test::TestArgs),
     /// Download extended information of a named release
     #[command(subcommand)]
     Get(get::GetCommand),
@@ -300,6 +303,7 @@ pub fn run(mut cli: Cli) -> i32 {
         Command::History(args) => history::run(g, args).map(|()| 0),
         Command::List(args) => list::run(g, args).map(|()| 0),
         Command::Status(args) => status::run(g, args).map(|()| 0),
+        Command::Test(args) => test::run(g, args).map(|()| 0),
         Command::Get(cmd) => get::run(g, cmd).map(|()| 0),
         Command::Diff(cmd) => diff::run(g, cmd),
         Command::Recover(args) => recover::run(g, args).map(|()| 0),

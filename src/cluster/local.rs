@@ -94,6 +94,13 @@ impl LocalTarget {
     }
 }
 
+/// Why there are no logs here: hooks are only recorded, nothing runs.
+fn no_containers(name: &str) -> TargetError {
+    TargetError::Unsupported(format!(
+        "no logs for {name}: the local target runs no containers (it records objects; hooks and tests succeed or fail by the {HOOK_RESULT_ANNOTATION} annotation)"
+    ))
+}
+
 fn write_set(store: &dyn Store, namespace: &str, name: &str, set: &mut LiveSet) -> Result<(), TargetError> {
     let mut changes =
         vec![Change::RecordObjects { namespace, release: name, revision: LIVE_REVISION, objects: &set.objects }];
@@ -305,6 +312,14 @@ impl Target for LocalTarget {
         Ok(())
     }
 
+    fn pod_logs(&self, _namespace: &str, pod: &str) -> Result<String, TargetError> {
+        Err(no_containers(pod))
+    }
+
+    fn job_pods(&self, _namespace: &str, job: &str) -> Result<Vec<String>, TargetError> {
+        Err(no_containers(job))
+    }
+
     fn flush(&self) -> Result<(), TargetError> {
         let mut all = self.lock();
         for ((namespace, name), set) in all.iter_mut() {
@@ -397,5 +412,14 @@ mod tests {
         let err = target.run_hook(&scope(1), &[hook], Duration::from_secs(1)).unwrap_err();
         assert!(err.to_string().contains("Job migrate failed"), "{err}");
         assert!(target.wait(&scope(1), &[obj("ConfigMap", "nope", "").id], Duration::ZERO).is_err());
+    }
+
+    #[test]
+    fn no_pod_logs_here() {
+        let target = LocalTarget::new(Arc::new(MemoryStore::new()));
+        let err = target.pod_logs("ns", "t").unwrap_err();
+        assert!(matches!(err, TargetError::Unsupported(_)), "{err:?}");
+        assert!(err.to_string().contains("the local target runs no containers"), "{err}");
+        assert!(matches!(target.job_pods("ns", "j"), Err(TargetError::Unsupported(_))));
     }
 }

@@ -47,6 +47,11 @@ pub enum TargetError {
     /// A target that this build cannot drive.
     #[error("{0}")]
     NotImplemented(String),
+
+    /// Something this kind of target cannot do at all (pod logs on the
+    /// local target, which runs no containers).
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// Which object: Kubernetes identifies an object by group, kind, namespace
@@ -260,6 +265,20 @@ pub trait Target: Send + Sync {
     fn forget_revisions(&self, namespace: &str, name: &str, revisions: &[u32]) -> Result<(), TargetError> {
         let _ = (namespace, name, revisions);
         Ok(())
+    }
+
+    /// The logs of every container of a Pod (`spec.containers` in order,
+    /// one after another), for `test --logs` and hook output log policies.
+    fn pod_logs(&self, namespace: &str, pod: &str) -> Result<String, TargetError> {
+        let _ = (namespace, pod);
+        Err(TargetError::Unsupported(format!("pod logs are not available on the {} target", self.name())))
+    }
+
+    /// The names of the Pods a Job made (label `job-name=JOB`), in the
+    /// order the target lists them.
+    fn job_pods(&self, namespace: &str, job: &str) -> Result<Vec<String>, TargetError> {
+        let _ = (namespace, job);
+        Err(TargetError::Unsupported(format!("pod logs are not available on the {} target", self.name())))
     }
 }
 

@@ -124,6 +124,28 @@ impl KubeClient {
         accept: &str,
         body: Option<&Value>,
     ) -> Result<Value, KubeError> {
+        let text = self.send(method.clone(), path_and_query, content_type, body, accept).await?;
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| KubeError::Other(format!("{method} {path_and_query}: response is not JSON: {e}")))
+    }
+
+    /// A GET whose answer is text, not JSON (a Pod's `log` subresource).
+    pub async fn get_text(&self, path_and_query: &str) -> Result<String, KubeError> {
+        self.send(Method::GET, path_and_query, None, None, "*/*").await
+    }
+
+    /// One request, rate-limited and counted; the response body as text.
+    async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        content_type: Option<&str>,
+        body: Option<&Value>,
+        accept: &str,
+    ) -> Result<String, KubeError> {
         if let Some(limiter) = &self.limiter {
             let wait = limiter.lock().await.take();
             if !wait.is_zero() {
@@ -144,9 +166,7 @@ impl KubeClient {
             .body(bytes)
             .map_err(|e| KubeError::Other(format!("{method} {path_and_query}: {e}")))?;
         match self.client.request_text(request).await {
-            Ok(text) if text.trim().is_empty() => Ok(Value::Null),
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|e| KubeError::Other(format!("{method} {path_and_query}: response is not JSON: {e}"))),
+            Ok(text) => Ok(text),
             Err(kube::Error::Api(status)) => Err(KubeError::Api {
                 code: status.code,
                 reason: status.reason.clone(),

@@ -527,6 +527,46 @@ impl Target for KubeTarget {
         })
         .map_err(|e| TargetError::HookFailed(e.to_string()))
     }
+
+    /// Each container's log (GET `pods/NAME/log?container=C`), in spec order
+    /// (Go: kube.Client.OutputContainerLogsForPodList).
+    fn pod_logs(&self, namespace: &str, pod: &str) -> Result<String, TargetError> {
+        let path = format!("/api/v1/namespaces/{}/pods/{}", escape(namespace), escape(pod));
+        let live = self.client.block_on(self.client.request(Method::GET, &path, None, None)).map_err(remote)?;
+        let containers: Vec<&str> = live
+            .pointer("/spec/containers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("name").and_then(Value::as_str))
+            .collect();
+        let mut logs = String::new();
+        for container in containers {
+            let text = self
+                .client
+                .block_on(self.client.get_text(&format!("{path}/log?container={}", escape(container))))
+                .map_err(|e| TargetError::Remote(format!("pod logs of {pod}, container {container}: {e}")))?;
+            logs.push_str(&text);
+        }
+        Ok(logs)
+    }
+
+    /// Go: outputLogsByPolicy lists a Job's Pods by `job-name=NAME`.
+    fn job_pods(&self, namespace: &str, job: &str) -> Result<Vec<String>, TargetError> {
+        let path = format!(
+            "/api/v1/namespaces/{}/pods?labelSelector={}",
+            escape(namespace),
+            escape(&format!("job-name={job}"))
+        );
+        let list = self.client.block_on(self.client.request(Method::GET, &path, None, None)).map_err(remote)?;
+        Ok(list
+            .get("items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
+            .collect())
+    }
 }
 
 /// `lookup` on a cluster (Go: pkg/engine/lookup_func.go): one object, or
