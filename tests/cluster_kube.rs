@@ -664,3 +664,42 @@ fn corpus_charts_install_upgrade_roll_back_and_uninstall_cleanly() {
         .collect();
     assert!(left.is_empty(), "cluster-scoped objects left behind: {left:?}");
 }
+
+#[test]
+fn diff_upgrade_compares_live_objects_with_a_server_dry_run() {
+    let Some(kc) = kubeconfig("diff_upgrade_compares_live_objects_with_a_server_dry_run") else {
+        return;
+    };
+    let c = Cluster::new(kc, "diff");
+    c.ok(&["install", "web", &webapp()]);
+    let same = c.capstan(&["diff", "upgrade", "web", &webapp(), "--detailed-exitcode"]);
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "no change: {}",
+        String::from_utf8_lossy(&same.stdout)
+    );
+    // Drift made behind the release's back shows: the upgrade would undo it.
+    let scale = serde_json::json!({"spec": {"replicas": 5}});
+    let path = format!("/apis/apps/v1/namespaces/{}/deployments/web-webapp", c.namespace);
+    c.client
+        .block_on(c.client.request(
+            http::Method::PATCH,
+            &path,
+            Some("application/merge-patch+json"),
+            Some(&scale),
+        ))
+        .unwrap();
+    let drift = c.capstan(&["diff", "upgrade", "web", &webapp(), "--detailed-exitcode"]);
+    assert_eq!(drift.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&drift.stdout);
+    assert!(
+        text.contains("-  replicas: 5\n") && text.contains("+  replicas: 1\n"),
+        "{text}"
+    );
+    // Server-side defaults are in both sides, so only what changes shows.
+    assert!(!text.contains("+  progressDeadlineSeconds"), "{text}");
+    // Nothing was changed by the diff.
+    assert_eq!(c.get(&path).unwrap()["spec"]["replicas"], 5);
+    assert_eq!(c.records("secrets").len(), 1);
+}
