@@ -703,3 +703,37 @@ fn diff_upgrade_compares_live_objects_with_a_server_dry_run() {
     assert_eq!(c.get(&path).unwrap()["spec"]["replicas"], 5);
     assert_eq!(c.records("secrets").len(), 1);
 }
+
+#[test]
+fn wait_timeout_names_the_unready_objects_and_rollback_on_failure_cleans_up() {
+    let Some(kc) = kubeconfig("wait_timeout_names_the_unready_objects_and_rollback_on_failure_cleans_up") else {
+        return;
+    };
+    let c = Cluster::new(kc, "wait");
+    // An image no registry serves: never ready, on any cluster.
+    let bad = [
+        "--set",
+        "image.repository=capstan.invalid/none",
+        "--wait",
+        "--timeout",
+        "4s",
+    ];
+    let err = c.fails(&[&["install", "web", &webapp()][..], &bad[..]].concat());
+    assert!(
+        err.contains("timed out after 4s") && err.contains("Deployment") && err.contains("web-webapp"),
+        "{err}"
+    );
+    let status: Value = serde_json::from_str(&c.ok(&["status", "web", "-o", "json"])).unwrap();
+    assert_eq!(status["info"]["status"], "failed");
+    c.ok(&["uninstall", "web"]);
+    let err = c.fails(&[&["install", "web", &webapp(), "--rollback-on-failure"][..], &bad[..]].concat());
+    assert!(err.contains("timed out"), "{err}");
+    assert!(
+        c.records("secrets").is_empty(),
+        "--rollback-on-failure uninstalled the failed release"
+    );
+    assert!(gone(
+        &c,
+        &format!("/apis/apps/v1/namespaces/{}/deployments/web-webapp", c.namespace)
+    ));
+}
