@@ -189,3 +189,28 @@ fn template_overlay_post_renders_the_chart() {
         assert_eq!(d["metadata"]["annotations"]["team"], "web");
     }
 }
+
+/// `--name-template`: the release name from a template run with no data
+/// (Go: pkg/action/install.go TemplateName), with Sprig's functions.
+#[test]
+fn name_template_names_the_release() {
+    let webapp = concat!(env!("CARGO_MANIFEST_DIR"), "/charts-examples/webapp");
+    let out = assert_cmd::Command::cargo_bin("capstan")
+        .unwrap()
+        .env("CAPSTAN_TARGET", "local")
+        .args(["template", "--name-template", "{{ \"Web-App\" | lower }}-{{ add 1 2 }}", webapp])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name: web-app-3-webapp\n"));
+    let out = assert_cmd::Command::cargo_bin("capstan")
+        .unwrap()
+        .args(["template", "--name-template", "{{ nope }}", webapp])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: template: name-template:1: function \"nope\" not defined\n"
+    );
+}

@@ -62,6 +62,14 @@ pub struct ClusterCapabilities {
     pub api_versions: Vec<String>,
 }
 
+/// `--name-template`: the release name from a template executed with no
+/// data (Go: pkg/action/install.go TemplateName).
+pub fn template_name(text: &str) -> anyhow::Result<String> {
+    let mut set = crate::engine::gotmpl::Templates::new();
+    set.parse("name-template", text).map_err(|e| anyhow!("{e}"))?;
+    set.execute("name-template", &crate::engine::value::Value::Nil).map_err(|e| anyhow!("{e}"))
+}
+
 /// `settings` for rendering a release on the configuration's target: on
 /// a cluster, `lookup` asks it and `.Capabilities` are its own (install,
 /// upgrade and diff; never `template`).

@@ -176,8 +176,8 @@ fn name_and_chart(args: &InstallArgs) -> anyhow::Result<(String, String)> {
         return Ok((args.args[0].clone(), args.args[1].clone()));
     }
     let chart = args.args[0].clone();
-    if args.name_template.is_some() {
-        bail!("--name-template is not implemented yet");
+    if let Some(text) = args.name_template.as_deref().filter(|t| !t.is_empty()) {
+        return Ok((crate::action::template::template_name(text)?, chart));
     }
     if !args.generate_name {
         bail!("must either provide a name or specify --generate-name");
