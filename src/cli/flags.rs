@@ -88,12 +88,9 @@ fn storage_driver(global: &GlobalArgs) -> anyhow::Result<StorageDriver> {
 /// kube target (Go: helm's EnvSettings.Namespace), else "default".
 pub fn default_namespace(global: &GlobalArgs) -> String {
     let kube = matches!(target_choice(global), Ok(ChosenTarget { choice: TargetChoice::Kube { .. }, .. }));
-    if kube {
-        if let Ok(conn) = crate::cluster::kube::connect::connection(&global.kube.connect_options(), &|k| std::env::var(k).ok()) {
-            return conn.config.default_namespace;
-        }
-    }
-    "default".to_string()
+    kube.then(|| crate::cluster::kube::connect::context_namespace(&global.kube.connect_options(), &|k| std::env::var(k).ok()))
+        .flatten()
+        .unwrap_or_else(|| "default".to_string())
 }
 
 /// Go's time.ParseDuration, for `--timeout`.

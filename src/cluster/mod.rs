@@ -457,25 +457,33 @@ pub fn choose_target(requested: Option<&str>, env: &dyn Fn(&str) -> Option<Strin
 /// `KUBECONFIG` (a path list), `~/.kube/config`, or the in-cluster
 /// environment (client-go: clientcmd and rest.InClusterConfig).
 pub fn find_kubeconfig(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    match kubeconfig_files(env).first() {
+        Some(path) => Some(path.display().to_string()),
+        None => in_cluster(env).then(|| "in-cluster service account".to_string()),
+    }
+}
+
+/// The kubeconfig files client-go's loading rules read: the existing
+/// files of `KUBECONFIG` (a path list), else `~/.kube/config` if it exists.
+pub fn kubeconfig_files(env: &dyn Fn(&str) -> Option<String>) -> Vec<PathBuf> {
     if let Some(list) = env("KUBECONFIG").filter(|s| !s.is_empty()) {
-        for path in std::env::split_paths(&list) {
-            if path.is_file() {
-                return Some(path.display().to_string());
-            }
+        let files: Vec<PathBuf> = std::env::split_paths(&list).filter(|p| p.is_file()).collect();
+        if !files.is_empty() {
+            return files;
         }
     }
-    if let Some(home) = env("HOME").filter(|s| !s.is_empty()) {
-        let path = PathBuf::from(home).join(".kube/config");
-        if path.is_file() {
-            return Some(path.display().to_string());
-        }
-    }
-    if env("KUBERNETES_SERVICE_HOST").is_some_and(|s| !s.is_empty())
+    env("HOME")
+        .filter(|s| !s.is_empty())
+        .map(|home| PathBuf::from(home).join(".kube/config"))
+        .filter(|path| path.is_file())
+        .into_iter()
+        .collect()
+}
+
+/// Running in a Pod with a service account (client-go: rest.InClusterConfig).
+pub fn in_cluster(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    env("KUBERNETES_SERVICE_HOST").is_some_and(|s| !s.is_empty())
         && env("KUBERNETES_SERVICE_PORT").is_some_and(|s| !s.is_empty())
-    {
-        return Some("in-cluster service account".to_string());
-    }
-    None
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use kube::config::{Config, KubeConfigOptions, Kubeconfig};
 
 use super::KubeError;
+use crate::cluster::in_cluster;
 
 /// Helm's connection flags. Empty fields mean "as the kubeconfig says".
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -61,7 +62,8 @@ pub fn connection(opts: &ConnectOptions, env: &dyn Fn(&str) -> Option<String>) -
                 .clone()
                 .or_else(|| kubeconfig.current_context.clone())
                 .unwrap_or_default();
-            let config = block_on_config(Config::from_custom_kubeconfig(kubeconfig, &kube_options))
+            // Async only because exec plugins may run: a throwaway runtime.
+            let config = crate::repo::runtime::block_on(Config::from_custom_kubeconfig(kubeconfig, &kube_options))
                 .map_err(|e| KubeError::Config(format!("kubeconfig {files}: {e}")))?;
             (config, format!("context {context:?} in {files}"))
         }
@@ -109,36 +111,35 @@ fn load_kubeconfig(
         }
         return Ok(Some((read(path)?, path.display().to_string())));
     }
-    if let Some(list) = env("KUBECONFIG").filter(|s| !s.is_empty()) {
-        // clientcmd merges every existing file; the first to set a field wins.
-        let mut merged: Option<Kubeconfig> = None;
-        let mut names = Vec::new();
-        for path in std::env::split_paths(&list).filter(|p| p.is_file()) {
-            let next = read(&path)?;
-            names.push(path.display().to_string());
-            merged = Some(match merged {
-                None => next,
-                Some(first) => first
-                    .merge(next)
-                    .map_err(|e| KubeError::Config(format!("merging kubeconfig {}: {e}", path.display())))?,
-            });
-        }
-        if let Some(config) = merged {
-            return Ok(Some((config, names.join(":"))));
-        }
+    // clientcmd merges every file; the first to set a field wins.
+    let mut merged: Option<Kubeconfig> = None;
+    let mut names = Vec::new();
+    for path in crate::cluster::kubeconfig_files(env) {
+        let next = read(&path)?;
+        names.push(path.display().to_string());
+        merged = Some(match merged {
+            None => next,
+            Some(first) => first
+                .merge(next)
+                .map_err(|e| KubeError::Config(format!("merging kubeconfig {}: {e}", path.display())))?,
+        });
     }
-    if let Some(home) = env("HOME").filter(|s| !s.is_empty()) {
-        let path = PathBuf::from(home).join(".kube/config");
-        if path.is_file() {
-            return Ok(Some((read(&path)?, path.display().to_string())));
-        }
-    }
-    Ok(None)
+    Ok(merged.map(|config| (config, names.join(":"))))
 }
 
-fn in_cluster(env: &dyn Fn(&str) -> Option<String>) -> bool {
-    env("KUBERNETES_SERVICE_HOST").is_some_and(|s| !s.is_empty())
-        && env("KUBERNETES_SERVICE_PORT").is_some_and(|s| !s.is_empty())
+/// The namespace of the context the connection would use (Go: helm's
+/// EnvSettings.Namespace, from clientcmd), read without building a client:
+/// the kubeconfig context's, else the in-cluster service account's.
+pub fn context_namespace(opts: &ConnectOptions, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    match load_kubeconfig(opts, env).ok()? {
+        Some((kubeconfig, _)) => {
+            let name = opts.context.as_ref().or(kubeconfig.current_context.as_ref())?;
+            let context = kubeconfig.contexts.iter().find(|c| &c.name == name)?.context.as_ref()?;
+            context.namespace.clone().filter(|ns| !ns.is_empty())
+        }
+        None if in_cluster(env) => Config::incluster().ok().map(|c| c.default_namespace),
+        None => None,
+    }
 }
 
 /// Helm's flags win over the kubeconfig (Go: genericclioptions.ConfigFlags).
@@ -193,16 +194,6 @@ fn read_ca_file(path: &Path) -> Result<Vec<Vec<u8>>, KubeError> {
     Ok(certs)
 }
 
-/// Loading a kubeconfig is async in kube-rs only because exec plugins may
-/// run; a throwaway runtime is enough here.
-fn block_on_config<F: std::future::Future>(fut: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread tokio runtime can always be built")
-        .block_on(fut)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +238,12 @@ contexts:
         let c = connection(&opts, &env_with(&vars)).unwrap();
         assert_eq!(c.config.cluster_url.to_string(), "https://10.0.0.2:6443/");
         assert_eq!(c.config.default_namespace, "default");
+        // The same namespaces, read without building a client.
+        assert_eq!(
+            context_namespace(&ConnectOptions::default(), &env_with(&vars)).as_deref(),
+            Some("team-a")
+        );
+        assert_eq!(context_namespace(&opts, &env_with(&vars)), None);
     }
 
     #[test]
