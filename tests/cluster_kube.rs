@@ -120,6 +120,18 @@ impl Cluster {
         String::from_utf8(out.stderr).unwrap()
     }
 
+    /// An empty chart NAME (Chart.yaml and templates/) in the test's home.
+    fn chart(&self, name: &str) -> PathBuf {
+        let chart = self.home.path().join(name);
+        std::fs::create_dir_all(chart.join("templates")).unwrap();
+        std::fs::write(
+            chart.join("Chart.yaml"),
+            format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"),
+        )
+        .unwrap();
+        chart
+    }
+
     fn send(&self, method: http::Method, path: &str, body: Option<&Value>) -> Result<Value, String> {
         self.client
             .block_on(self.client.request(method, path, None, body))
@@ -369,13 +381,7 @@ fn crds_in_templates_are_established_before_their_resources() {
         return;
     };
     let c = Cluster::new(kc, "crd");
-    let chart = c.home.path().join("widgets");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: widgets\nversion: 0.1.0\n",
-    )
-    .unwrap();
+    let chart = c.chart("widgets");
     let group = format!("{}.capstan.test", c.namespace);
     std::fs::write(
         chart.join("templates/crd.yaml"),
@@ -515,14 +521,8 @@ fn crds_dir_is_left_alone_on_upgrade_unless_crds_upgrade() {
         return;
     };
     let c = Cluster::new(kc, "crdsdir");
-    let chart = c.home.path().join("gadgets");
+    let chart = c.chart("gadgets");
     std::fs::create_dir_all(chart.join("crds")).unwrap();
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: gadgets\nversion: 0.1.0\n",
-    )
-    .unwrap();
     let group = format!("{}.capstan.test", c.namespace);
     let crd = |column: &str| {
         format!(
@@ -566,13 +566,7 @@ fn lookup_reads_the_cluster_on_install_and_upgrade_but_not_in_template() {
     let existing = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"colour": "teal"}});
     c.send(http::Method::POST, &c.ns_path("configmaps"), Some(&existing))
         .unwrap();
-    let chart = c.home.path().join("looker");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: looker\nversion: 0.1.0\n",
-    )
-    .unwrap();
+    let chart = c.chart("looker");
     std::fs::write(
         chart.join("templates/copy.yaml"),
         "{{- $cm := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"settings\" }}\n{{- $all := lookup \"v1\" \"ConfigMap\" .Release.Namespace \"\" }}\n{{- $missing := lookup \"v1\" \"Secret\" .Release.Namespace \"nope\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: copy\ndata:\n  colour: {{ dig \"data\" \"colour\" \"none\" $cm | quote }}\n  listed: {{ gt (len (default list $all.items)) 0 | quote }}\n  missing: {{ empty $missing | quote }}\n  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n  leases: {{ .Capabilities.APIVersions.Has \"coordination.k8s.io/v1/Lease\" | quote }}\n  madeup: {{ .Capabilities.APIVersions.Has \"madeup.example/v1\" | quote }}\n",

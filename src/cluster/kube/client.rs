@@ -31,6 +31,8 @@ pub struct KubeClient {
     limiter: Option<tokio::sync::Mutex<TokenBucket>>,
     requests: AtomicU64,
     report_on_drop: AtomicBool,
+    /// The server's `/version`, as read by [`KubeClient::connect`].
+    version: std::sync::OnceLock<Value>,
     /// apiVersion → kind → resource; `None` when the server does not serve
     /// that group version.
     discovery: Mutex<HashMap<String, Option<Arc<HashMap<String, ResourceInfo>>>>>,
@@ -49,7 +51,8 @@ impl KubeClient {
         crate::repo::install_crypto_provider();
         let Connection { config, source } = super::connect::connection(opts, &|k| std::env::var(k).ok())?;
         let client = Self::from_config(config, source, opts)?;
-        client.block_on(client.request(Method::GET, "/version", None, None))?;
+        let version = client.block_on(client.request(Method::GET, "/version", None, None))?;
+        let _ = client.version.set(version);
         Ok(client)
     }
 
@@ -73,6 +76,7 @@ impl KubeClient {
             limiter,
             requests: AtomicU64::new(0),
             report_on_drop: AtomicBool::new(false),
+            version: std::sync::OnceLock::new(),
             discovery: Mutex::new(HashMap::new()),
         })
     }
@@ -112,7 +116,8 @@ impl KubeClient {
         content_type: Option<&str>,
         body: Option<&Value>,
     ) -> Result<Value, KubeError> {
-        self.request_accepting(method, path_and_query, content_type, "application/json", body).await
+        self.request_accepting(method, path_and_query, content_type, "application/json", body)
+            .await
     }
 
     /// [`KubeClient::request`] with an `Accept` header of the caller's.
@@ -124,7 +129,9 @@ impl KubeClient {
         accept: &str,
         body: Option<&Value>,
     ) -> Result<Value, KubeError> {
-        let text = self.send(method.clone(), path_and_query, content_type, body, accept).await?;
+        let text = self
+            .send(method.clone(), path_and_query, content_type, body, accept)
+            .await?;
         if text.trim().is_empty() {
             return Ok(Value::Null);
         }
@@ -221,29 +228,52 @@ impl KubeClient {
     /// and `group/version/Kind` entries. Uses aggregated discovery (two
     /// requests) and fills the discovery cache with what it learns.
     pub async fn capabilities(&self) -> Result<(Value, Vec<String>), KubeError> {
-        const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
-        let version = self.request(Method::GET, "/version", None, None).await?;
+        const AGGREGATED: &str =
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+        let version = match self.version.get() {
+            Some(v) => v.clone(),
+            None => self.request(Method::GET, "/version", None, None).await?,
+        };
         let mut set = std::collections::BTreeSet::new();
         let mut learned: Vec<(String, HashMap<String, ResourceInfo>)> = Vec::new();
         for root in ["/api", "/apis"] {
-            let doc = self.request_accepting(Method::GET, root, None, AGGREGATED, None).await?;
+            let doc = self
+                .request_accepting(Method::GET, root, None, AGGREGATED, None)
+                .await?;
             if doc.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
                 // An older server: one request per group version.
                 return self.capabilities_per_group(version).await;
             }
             for group in doc.get("items").and_then(Value::as_array).into_iter().flatten() {
-                let name = group.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
+                let name = group
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 for v in group.get("versions").and_then(Value::as_array).into_iter().flatten() {
-                    let Some(version) = v.get("version").and_then(Value::as_str) else { continue };
-                    let gv = if name.is_empty() { version.to_string() } else { format!("{name}/{version}") };
+                    let Some(version) = v.get("version").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let gv = if name.is_empty() {
+                        version.to_string()
+                    } else {
+                        format!("{name}/{version}")
+                    };
                     set.insert(gv.clone());
                     let mut kinds = HashMap::new();
                     for r in v.get("resources").and_then(Value::as_array).into_iter().flatten() {
                         let plural = r.get("resource").and_then(Value::as_str).unwrap_or_default();
-                        let Some(kind) = r.pointer("/responseKind/kind").and_then(Value::as_str) else { continue };
+                        let Some(kind) = r.pointer("/responseKind/kind").and_then(Value::as_str) else {
+                            continue;
+                        };
                         set.insert(format!("{gv}/{kind}"));
                         let namespaced = r.get("scope").and_then(Value::as_str) == Some("Namespaced");
-                        kinds.insert(kind.to_string(), ResourceInfo { plural: plural.to_string(), namespaced });
+                        kinds.insert(
+                            kind.to_string(),
+                            ResourceInfo {
+                                plural: plural.to_string(),
+                                namespaced,
+                            },
+                        );
                     }
                     learned.push((gv, kinds));
                 }
@@ -259,7 +289,14 @@ impl KubeClient {
     async fn capabilities_per_group(&self, version: Value) -> Result<(Value, Vec<String>), KubeError> {
         let mut gvs = vec![];
         let core = self.request(Method::GET, "/api", None, None).await?;
-        gvs.extend(core.get("versions").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from));
+        gvs.extend(
+            core.get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(String::from),
+        );
         let groups = self.request(Method::GET, "/apis", None, None).await?;
         for g in groups.get("groups").and_then(Value::as_array).into_iter().flatten() {
             for v in g.get("versions").and_then(Value::as_array).into_iter().flatten() {
@@ -272,7 +309,13 @@ impl KubeClient {
         for gv in gvs {
             // Resolving any kind fills the cache for the whole group version.
             let _ = self.resource(&gv, "").await;
-            let kinds = self.discovery.lock().expect("discovery cache lock").get(&gv).cloned().flatten();
+            let kinds = self
+                .discovery
+                .lock()
+                .expect("discovery cache lock")
+                .get(&gv)
+                .cloned()
+                .flatten();
             for kind in kinds.iter().flat_map(|k| k.keys()) {
                 set.insert(format!("{gv}/{kind}"));
             }
@@ -363,7 +406,10 @@ pub fn escape(s: &str) -> String {
 fn error_chain(e: &dyn std::error::Error) -> String {
     // kube-rs prefixes its variants ("ServiceError: ..."): the causes say it.
     let top = e.to_string();
-    let top = top.strip_prefix("ServiceError: ").or_else(|| top.strip_prefix("HyperError: ")).unwrap_or(&top);
+    let top = top
+        .strip_prefix("ServiceError: ")
+        .or_else(|| top.strip_prefix("HyperError: "))
+        .unwrap_or(&top);
     let mut parts = vec![top.to_string()];
     let mut source = e.source();
     while let Some(s) = source {

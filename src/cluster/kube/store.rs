@@ -251,14 +251,6 @@ impl KubeStore {
         }
     }
 
-    fn lease_path(&self, namespace: &str, name: &str) -> String {
-        format!(
-            "/apis/coordination.k8s.io/v1/namespaces/{}/leases/{}",
-            escape(namespace),
-            escape(&lease_name(name))
-        )
-    }
-
     fn lease_object(&self, namespace: &str, name: &str, holder: &LeaseHolder, resource_version: Option<&str>) -> Value {
         let mut metadata = json!({
             "name": lease_name(name),
@@ -353,8 +345,8 @@ impl Store for KubeStore {
 
     fn acquire_lock(&self, namespace: &str, name: &str, ttl: Duration) -> Result<LockGuard, StoreError> {
         let holder = LeaseHolder::for_this_process(ttl);
-        let path = self.lease_path(namespace, name);
-        let collection = format!("/apis/coordination.k8s.io/v1/namespaces/{}/leases", escape(namespace));
+        let path = lease_path(namespace, name);
+        let collection = leases_path(namespace);
         let create = self.lease_object(namespace, name, &holder, None);
         let taken_over = match self
             .client
@@ -400,7 +392,6 @@ impl Store for KubeStore {
         };
         let backend: Arc<dyn LeaseBackend> = Arc::new(KubeLeases {
             client: self.client.clone(),
-            paths: self.lease_path(namespace, ""),
         });
         Ok(LockGuard::new(namespace, name, holder, ttl, taken_over, backend))
     }
@@ -409,15 +400,9 @@ impl Store for KubeStore {
 /// Renews and releases Leases for [`LockGuard`].
 struct KubeLeases {
     client: Arc<KubeClient>,
-    /// The lease path with an empty release name (a prefix).
-    paths: String,
 }
 
 impl KubeLeases {
-    fn path(&self, name: &str) -> String {
-        format!("{}{}", self.paths, escape(name))
-    }
-
     /// The live lease if `token` still holds it.
     fn held(&self, namespace: &str, name: &str, token: &str) -> Result<Value, StoreError> {
         let lost = || StoreError::LeaseLost {
@@ -426,7 +411,7 @@ impl KubeLeases {
         };
         let live = self
             .client
-            .block_on(self.client.get(&self.path(name)))
+            .block_on(self.client.get(&lease_path(namespace, name)))
             .map_err(|e| StoreError::Remote(e.to_string()))?;
         let live = live.ok_or_else(lost)?;
         match holder_of(&live) {
@@ -448,7 +433,10 @@ impl LeaseBackend for KubeLeases {
         holder.expires_at_ms = expires_at_ms;
         live["metadata"]["annotations"][LEASE_HOLDER_ANNOTATION] = json!(holder_json(&holder).to_string());
         self.client
-            .block_on(self.client.request(Method::PUT, &self.path(name), None, Some(&live)))
+            .block_on(
+                self.client
+                    .request(Method::PUT, &lease_path(namespace, name), None, Some(&live)),
+            )
             .map(|_| ())
             .map_err(|e| {
                 if e.is_conflict() {
@@ -469,10 +457,12 @@ impl LeaseBackend for KubeLeases {
             .cloned()
             .unwrap_or(Value::Null);
         let options = json!({"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"resourceVersion": rv}});
-        match self.client.block_on(
-            self.client
-                .request(Method::DELETE, &self.path(name), None, Some(&options)),
-        ) {
+        match self.client.block_on(self.client.request(
+            Method::DELETE,
+            &lease_path(namespace, name),
+            None,
+            Some(&options),
+        )) {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() || e.is_conflict() => Err(StoreError::LeaseLost {
                 namespace: namespace.into(),
@@ -481,6 +471,16 @@ impl LeaseBackend for KubeLeases {
             Err(e) => Err(StoreError::Remote(e.to_string())),
         }
     }
+}
+
+/// The collection of a namespace's Leases.
+fn leases_path(namespace: &str) -> String {
+    format!("/apis/coordination.k8s.io/v1/namespaces/{}/leases", escape(namespace))
+}
+
+/// The Lease of a release.
+fn lease_path(namespace: &str, release: &str) -> String {
+    format!("{}/{}", leases_path(namespace), escape(&lease_name(release)))
 }
 
 fn lease_name(release: &str) -> String {

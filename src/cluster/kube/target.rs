@@ -129,28 +129,16 @@ impl KubeTarget {
                 })?;
             }
         }
-        let mut body = object.body.clone();
-        if !info.namespaced {
-            if let Some(md) = body.get_mut("metadata").and_then(Value::as_object_mut) {
-                md.remove("namespace");
-            }
-        }
-        let dry_run = if self.options.server_dry_run { "&dryRun=All" } else { "" };
-        let patch = |force: bool| {
-            let query = format!("{path}?fieldManager={FIELD_MANAGER}&force={force}{dry_run}");
-            let body = &body;
-            async move {
-                self.client
-                    .request(Method::PATCH, &query, Some("application/apply-patch+yaml"), Some(body))
-                    .await
-            }
-        };
-        let mut result = patch(self.options.force_conflicts).await;
+        let body = apply_body(object, &info);
+        let dry_run = self.options.server_dry_run;
+        let mut result = self
+            .server_side_apply(&path, &body, self.options.force_conflicts, dry_run)
+            .await;
         if let Err(KubeError::Api { code: 409, message, .. }) = &result {
             // Fields that Helm's own manager holds belong to the release
             // (Helm and capstan take turns on one release): take them over.
             if !self.options.force_conflicts && conflicts_only_with_helm(message) {
-                result = patch(true).await;
+                result = self.server_side_apply(&path, &body, true, dry_run).await;
             }
         }
         let applied = result.map_err(|e| match e {
@@ -172,6 +160,21 @@ impl KubeTarget {
         })
     }
 
+    /// One server-side apply PATCH with capstan's field manager.
+    async fn server_side_apply(
+        &self,
+        path: &str,
+        body: &Value,
+        force: bool,
+        dry_run: bool,
+    ) -> Result<Value, KubeError> {
+        let dry_run = if dry_run { "&dryRun=All" } else { "" };
+        let query = format!("{path}?fieldManager={FIELD_MANAGER}&force={force}{dry_run}");
+        self.client
+            .request(Method::PATCH, &query, Some("application/apply-patch+yaml"), Some(body))
+            .await
+    }
+
     /// What applying `object` would make of it: a forced server-side dry
     /// run. A kind the server does not serve yet (its CRD comes with the
     /// same upgrade) is shown as the manifest says.
@@ -183,15 +186,7 @@ impl KubeTarget {
             Err(e) => return Err(e),
         };
         let path = resource_path(&id.api_version, &info, &id.namespace, Some(&id.name));
-        let mut body = object.body.clone();
-        if !info.namespaced {
-            if let Some(md) = body.get_mut("metadata").and_then(Value::as_object_mut) {
-                md.remove("namespace");
-            }
-        }
-        let query = format!("{path}?fieldManager={FIELD_MANAGER}&force=true&dryRun=All");
-        self.client
-            .request(Method::PATCH, &query, Some("application/apply-patch+yaml"), Some(&body))
+        self.server_side_apply(&path, &apply_body(object, &info), true, true)
             .await
             .map_err(|e| match e {
                 KubeError::Api {
@@ -532,7 +527,10 @@ impl Target for KubeTarget {
     /// (Go: kube.Client.OutputContainerLogsForPodList).
     fn pod_logs(&self, namespace: &str, pod: &str) -> Result<String, TargetError> {
         let path = format!("/api/v1/namespaces/{}/pods/{}", escape(namespace), escape(pod));
-        let live = self.client.block_on(self.client.request(Method::GET, &path, None, None)).map_err(remote)?;
+        let live = self
+            .client
+            .block_on(self.client.request(Method::GET, &path, None, None))
+            .map_err(remote)?;
         let containers: Vec<&str> = live
             .pointer("/spec/containers")
             .and_then(Value::as_array)
@@ -544,7 +542,10 @@ impl Target for KubeTarget {
         for container in containers {
             let text = self
                 .client
-                .block_on(self.client.get_text(&format!("{path}/log?container={}", escape(container))))
+                .block_on(
+                    self.client
+                        .get_text(&format!("{path}/log?container={}", escape(container))),
+                )
                 .map_err(|e| TargetError::Remote(format!("pod logs of {pod}, container {container}: {e}")))?;
             logs.push_str(&text);
         }
@@ -558,7 +559,10 @@ impl Target for KubeTarget {
             escape(namespace),
             escape(&format!("job-name={job}"))
         );
-        let list = self.client.block_on(self.client.request(Method::GET, &path, None, None)).map_err(remote)?;
+        let list = self
+            .client
+            .block_on(self.client.request(Method::GET, &path, None, None))
+            .map_err(remote)?;
         Ok(list
             .get("items")
             .and_then(Value::as_array)
@@ -592,6 +596,18 @@ impl crate::engine::funcs::helm::LookupProvider for ClusterLookup {
             }
         })
     }
+}
+
+/// The object as sent: a cluster-scoped kind carries no namespace (one
+/// given by the chart, or added by `build` before discovery knew the kind).
+fn apply_body(object: &Resource, info: &ResourceInfo) -> Value {
+    let mut body = object.body.clone();
+    if !info.namespaced {
+        if let Some(md) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+            md.remove("namespace");
+        }
+    }
+    body
 }
 
 /// Go: pkg/action/validate.go checkOwnership and requireValue.
@@ -668,14 +684,9 @@ fn escape_for_display(name: &str) -> String {
     }
 }
 
-/// Go's time.Duration String for whole seconds and minutes ("5m0s").
+/// Go's time.Duration String ("5m0s"), for `--timeout` in messages.
 fn go_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    match (secs / 3600, secs % 3600 / 60, secs % 60) {
-        (0, 0, s) => format!("{s}s"),
-        (0, m, s) => format!("{m}m{s}s"),
-        (h, m, s) => format!("{h}h{m}m{s}s"),
-    }
+    crate::engine::funcs::dates::go_duration_string(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// The live progress view (indicatif) on a terminal; nothing otherwise.
