@@ -8,6 +8,7 @@
 //! chart's `define` wins over a subchart's of the same name.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::chart::Chart;
 
@@ -34,7 +35,7 @@ pub const ENGINE_ANNOTATION: &str = "capstan.io/engine";
 /// `Chart`, `Files`, `Release`, `Capabilities`, `Subcharts`, shared by all
 /// templates of one chart; the engine sets `Template` before each one.
 pub struct Renderable {
-    pub text: String,
+    pub text: Rc<str>,
     pub vals: Value,
     pub base_path: String,
 }
@@ -133,7 +134,7 @@ fn collect_templates(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: t.text().into_owned(),
+                text: Rc::from(&*t.text()),
                 vals: scope.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -159,7 +160,7 @@ fn render_go_templates(
     let order = parse_order(templates.keys().cloned());
     let mut set = gotmpl::Templates::new();
     for name in &order {
-        set.parse(name, &templates[name].text)
+        set.parse_shared(name, templates[name].text.clone())
             .map_err(|e| RenderError(cleanup_parse_error(name, &e.to_string())))?;
     }
     let mut rendered = BTreeMap::new();

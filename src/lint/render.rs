@@ -68,7 +68,7 @@ pub fn render(
 
     let order = parse_order(templates.keys().cloned());
     for name in &order {
-        set.parse(name, &templates[name].text).map_err(|e| RenderError(parse_error(name, &e.to_string())))?;
+        set.parse_shared(name, templates[name].text.clone()).map_err(|e| RenderError(parse_error(name, &e.to_string())))?;
     }
     let mut rendered = BTreeMap::new();
     for name in &order {
@@ -154,7 +154,7 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: Rc::from(&*String::from_utf8_lossy(&t.data)),
                 vals: scope.clone(),
                 base_path: format!("{full_path}/templates"),
             },

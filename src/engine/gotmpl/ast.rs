@@ -41,7 +41,7 @@ impl Tree {
 /// Go: IsEmptyTree: only whitespace text (and comments) at the top level.
 pub fn is_empty_list(list: &List) -> bool {
     list.nodes.iter().all(|n| match n {
-        Node::Text(t) => t.text.trim_matches(go_space).is_empty(),
+        Node::Text(t) => t.text().trim_matches(go_space).is_empty(),
         _ => false,
     })
 }
@@ -85,17 +85,41 @@ impl Drop for Pipe {
 pub enum Node {
     Text(TextNode),
     Action(ActionNode),
-    If(BranchNode),
-    Range(BranchNode),
-    With(BranchNode),
-    Template(TemplateNode),
+    // Boxed: the rarer, larger nodes would make every text node as big.
+    If(Box<BranchNode>),
+    Range(Box<BranchNode>),
+    With(Box<BranchNode>),
+    Template(Box<TemplateNode>),
     Break(Pos),
     Continue(Pos),
 }
 
 pub struct TextNode {
     pub pos: Pos,
-    pub text: Rc<str>,
+    /// The template's whole text (shared by all its nodes, so a text node
+    /// costs no allocation) and this node's byte range in it.
+    source: Rc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl TextNode {
+    /// A node for `text`. When `text` lies within `origin` (the lexed
+    /// text, of which `source` is a copy), the node points into `source`;
+    /// otherwise it keeps a copy of its own.
+    pub fn new(pos: Pos, source: &Rc<str>, origin: &str, text: &str) -> TextNode {
+        let base = origin.as_ptr() as usize;
+        let at = text.as_ptr() as usize;
+        let within = at >= base && at + text.len() <= base + origin.len() && origin.len() == source.len();
+        match (within, u32::try_from(at.wrapping_sub(base)), u32::try_from(text.len())) {
+            (true, Ok(start), Ok(len)) => TextNode { pos, source: source.clone(), start, end: start + len },
+            _ => TextNode { pos, source: Rc::from(text), start: 0, end: text.len() as u32 },
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.source[self.start as usize..self.end as usize]
+    }
 }
 
 pub struct ActionNode {
@@ -284,8 +308,8 @@ impl fmt::Display for Node {
 
 fn fmt_node(f: &mut fmt::Formatter<'_>, node: &Node, quote: bool) -> fmt::Result {
     match node {
-        Node::Text(t) if quote => f.write_str(&strconv::quote(&t.text)),
-        Node::Text(t) => f.write_str(&t.text),
+        Node::Text(t) if quote => f.write_str(&strconv::quote(t.text())),
+        Node::Text(t) => f.write_str(t.text()),
         Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
         Node::If(b) => write_branch(f, "if", b, quote),
         Node::Range(b) => write_branch(f, "range", b, quote),

@@ -308,7 +308,7 @@ impl<'a> Exec<'a> {
         self.at(NodeRef::Node(node));
         self.step()?;
         match node {
-            Node::Text(t) => self.write(&t.text),
+            Node::Text(t) => self.write(t.text()),
             Node::Action(a) => {
                 // Variables declared here persist until the enclosing end.
                 let val = self.eval_pipeline(dot, &a.pipe)?;

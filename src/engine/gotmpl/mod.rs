@@ -162,7 +162,12 @@ impl Templates {
     /// later definition replaces an earlier one, except that an empty body
     /// (only spaces and comments) never replaces an existing template.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        let trees = parser::parse(name, text, &|n| self.resolve(n)).map_err(Error::from_parse)?;
+        self.parse_shared(name, Rc::from(text))
+    }
+
+    /// [`Templates::parse`] of a text the trees share without a copy.
+    pub fn parse_shared(&mut self, name: &str, text: Rc<str>) -> Result<(), Error> {
+        let trees = parser::parse_shared(name, text, &|n| self.resolve(n)).map_err(Error::from_parse)?;
         for tree in trees {
             self.associate(tree);
         }

@@ -7,6 +7,7 @@
 //! defined twice in one text only if one of the bodies is empty.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::ast::*;
@@ -88,24 +89,37 @@ impl Parsed {
 pub struct Parser<'a, 'f> {
     parse_name: Rc<str>,
     text: Rc<str>,
+    /// The text the lexer reads (`text` is a shared copy of it).
+    origin: &'a str,
     lex: Lexer<'a>,
     st: TreeState<'a>,
     funcs: FuncResolver<'f>,
     /// The trees defined so far, in definition order.
     trees: Vec<Tree>,
+    /// Field and function names seen so far: one allocation per distinct
+    /// name instead of one per use (`.Values` appears thousands of times).
+    names: HashSet<Rc<str>>,
 }
 
 /// Parse `text` as template `name`: the top-level tree and every define.
 /// Go: parse.Parse (with a fresh tree set).
 pub fn parse(name: &str, text: &str, funcs: FuncResolver<'_>) -> PResult<Vec<Tree>> {
-    let shared: Rc<str> = Rc::from(text);
+    parse_shared(name, Rc::from(text), funcs)
+}
+
+/// [`parse`] of a text the trees can share without a copy.
+pub fn parse_shared(name: &str, text: Rc<str>, funcs: FuncResolver<'_>) -> PResult<Vec<Tree>> {
+    let shared = text.clone();
+    let text: &str = &text;
     let mut p = Parser {
         parse_name: Rc::from(name),
         text: shared.clone(),
+        origin: text,
         lex: Lexer::new(text),
         st: TreeState::new(),
         funcs,
         trees: Vec::new(),
+        names: HashSet::new(),
     };
     p.lex.break_ok = (p.funcs)("break").is_none();
     p.lex.continue_ok = (p.funcs)("continue").is_none();
@@ -121,6 +135,15 @@ pub fn parse(name: &str, text: &str, funcs: FuncResolver<'_>) -> PResult<Vec<Tre
 }
 
 impl<'a, 'f> Parser<'a, 'f> {
+    fn intern(&mut self, name: &str) -> Rc<str> {
+        if let Some(rc) = self.names.get(name) {
+            return rc.clone();
+        }
+        let rc: Rc<str> = Rc::from(name);
+        self.names.insert(rc.clone());
+        rc
+    }
+
     fn next(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
             self.st.peek_count -= 1;
@@ -251,6 +274,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 other => return self.errorf(format!("unexpected {}", other.describe())),
             }
         }
+        root.nodes.shrink_to_fit();
         Ok(root)
     }
 
@@ -280,7 +304,10 @@ impl<'a, 'f> Parser<'a, 'f> {
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.nodes.push(n),
-                end => return Ok((list, end)),
+                end => {
+                    list.nodes.shrink_to_fit();
+                    return Ok((list, end));
+                }
             }
         }
         self.errorf("unexpected EOF".into())
@@ -289,10 +316,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode {
-                pos: token.pos,
-                text: Rc::from(&*token.val),
-            }))),
+            ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode::new(token.pos, &self.text, self.origin, &token.val)))),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
                 let r = self.action();
@@ -403,6 +427,9 @@ impl<'a, 'f> Parser<'a, 'f> {
             match token.typ {
                 t if t == end => {
                     self.check_pipeline(&pipe, context)?;
+                    // Trees live for the whole render: no spare capacity.
+                    pipe.cmds.shrink_to_fit();
+                    pipe.decl.shrink_to_fit();
                     return Ok(pipe);
                 }
                 ItemType::Bool
@@ -510,9 +537,9 @@ impl<'a, 'f> Parser<'a, 'f> {
             else_list,
         };
         Ok(Parsed::Node(match context {
-            "if" => Node::If(branch),
-            "range" => Node::Range(branch),
-            _ => Node::With(branch),
+            "if" => Node::If(Box::new(branch)),
+            "range" => Node::Range(Box::new(branch)),
+            _ => Node::With(Box::new(branch)),
         }))
     }
 
@@ -557,11 +584,11 @@ impl<'a, 'f> Parser<'a, 'f> {
         let added = self.add(tree);
         self.st = outer;
         added?;
-        Ok(Parsed::Node(Node::Template(TemplateNode {
+        Ok(Parsed::Node(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
             name: Rc::from(name),
             pipe: Some(pipe),
-        })))
+        }))))
     }
 
     fn template_control(&mut self) -> PResult<Parsed> {
@@ -573,11 +600,11 @@ impl<'a, 'f> Parser<'a, 'f> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, ItemType::RightDelim)?);
         }
-        Ok(Parsed::Node(Node::Template(TemplateNode {
+        Ok(Parsed::Node(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
             name: Rc::from(name),
             pipe,
-        })))
+        }))))
     }
 
     fn parse_template_name(&self, token: &Item<'a>, context: &str) -> PResult<String> {
@@ -613,6 +640,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         if cmd.args.is_empty() {
             return self.errorf("empty command".into());
         }
+        cmd.args.shrink_to_fit();
         Ok(cmd)
     }
 
@@ -628,7 +656,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let mut fields: Vec<Rc<str>> = vec![];
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            fields.push(Rc::from(&f.val[1..]));
+            fields.push(self.intern(&f.val[1..]));
         }
         // Fields and variables absorb the chain; literals cannot have fields.
         Ok(Some(match node {
@@ -670,7 +698,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 };
                 Operand::Identifier(IdentifierNode {
                     pos: token.pos,
-                    name: Rc::from(&*token.val),
+                    name: self.intern(&token.val),
                     func,
                 })
             }
@@ -685,7 +713,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             ItemType::Field => Operand::Field(FieldNode {
                 pos: token.pos,
-                ident: token.val[1..].split('.').map(Rc::from).collect(),
+                ident: token.val[1..].split('.').map(|f| self.intern(f)).collect(),
             }),
             ItemType::Bool => Operand::Bool(token.pos, token.val == "true"),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {

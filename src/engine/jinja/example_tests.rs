@@ -97,7 +97,7 @@ fn load_chart_dir(
         templates.insert(
             format!("{name}/templates/{file}"),
             Renderable {
-                text: std::fs::read_to_string(entry.path()).unwrap(),
+                text: std::fs::read_to_string(entry.path()).unwrap().into(),
                 vals: scope.clone(),
                 base_path: format!("{name}/templates"),
             },
@@ -305,7 +305,7 @@ fn jinja_docs_examples_render_as_documented() {
         templates.insert(
             "webapp-jinja/templates/example.yaml".into(),
             Renderable {
-                text: template.clone(),
+                text: template.as_str().into(),
                 vals,
                 base_path: "webapp-jinja/templates".into(),
             },

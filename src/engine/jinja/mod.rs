@@ -184,7 +184,7 @@ fn environment(
     }
 
     for (name, t) in templates {
-        env.add_template_owned(name.clone(), t.text.clone())
+        env.add_template_owned(name.clone(), t.text.to_string())
             .map_err(|e| RenderError(describe(&e)))?;
     }
     Ok(env)

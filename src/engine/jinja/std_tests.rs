@@ -51,7 +51,7 @@ fn try_render(values: serde_json::Value, text: &str) -> Result<String, String> {
     templates.insert(
         "app/templates/t.yaml".to_string(),
         Renderable {
-            text: text.to_string(),
+            text: text.into(),
             vals: Value::map(scope),
             base_path: "app/templates".into(),
         },

@@ -58,7 +58,7 @@ fn chart_templates(scope_value: &Value, files: &[(&str, &str)]) -> BTreeMap<Stri
             (
                 format!("c/templates/{path}"),
                 Renderable {
-                    text: text.to_string(),
+                    text: (*text).into(),
                     vals: scope_value.clone(),
                     base_path: "c/templates".into(),
                 },
