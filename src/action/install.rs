@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -192,7 +194,8 @@ pub(crate) fn upgrade_crds(cfg: &Configuration, crds: &[(String, String)], names
 }
 
 /// CRD files of the chart parsed into objects, by path.
-type ParsedCrds = Vec<(String, Result<Vec<Resource>, crate::cluster::TargetError>)>;
+type ParsedCrd = Result<Vec<Resource>, crate::cluster::TargetError>;
+type ParsedCrds = Vec<(String, ParsedCrd)>;
 
 /// Render and build the release record (pending-install). With
 /// `parse_crds`, the chart's CRD files are parsed on another thread while
@@ -217,16 +220,32 @@ fn prepare(
     // rendering, by path.
     let crd_files = if parse_crds { crate::action::template::crd_files(&loaded.chart, None) } else { Vec::new() };
     let render = super::template::for_target(cfg, &req.render)?;
-    let (rendered, crds) = std::thread::scope(|s| {
-        let crds = s.spawn(|| -> ParsedCrds {
-            crd_files.iter().map(|(path, content)| (path.clone(), cfg.target.build(content, &req.namespace))).collect()
-        });
-        let rendered =
-            render_chart(loaded.chart, req.values.clone(), info, &render);
-        (rendered, crds.join())
+    // A helper thread parses CRD files from the start; the rendering thread
+    // joins in once the templates are done.
+    let next = AtomicUsize::new(0);
+    let parsed: Vec<Mutex<Option<ParsedCrd>>> = crd_files.iter().map(|_| Mutex::new(None)).collect();
+    let parse_crds = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some((_, content)) = crd_files.get(i) else { break };
+        let objects = cfg.target.build(content, &req.namespace);
+        *parsed[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(objects);
+    };
+    let (rendered, helper) = std::thread::scope(|s| {
+        let helper = (!crd_files.is_empty()).then(|| s.spawn(parse_crds));
+        let rendered = render_chart(loaded.chart, req.values.clone(), info, &render);
+        parse_crds();
+        (rendered, helper.map_or(Ok(()), |h| h.join()))
     });
     let mut rendered = rendered.map_err(ActionError::Render)?;
-    let crds = crds.map_err(|_| ActionError::msg("parsing the chart's CRDs panicked"))?;
+    helper.map_err(|_| ActionError::msg("parsing the chart's CRDs panicked"))?;
+    let crds: ParsedCrds = crd_files
+        .into_iter()
+        .zip(parsed)
+        .map(|((path, _), objects)| {
+            let objects = objects.into_inner().unwrap_or_else(|p| p.into_inner());
+            (path, objects.expect("every CRD file is parsed before the scope ends"))
+        })
+        .collect();
     warnings.append(&mut rendered.warnings);
     rendered.warnings = warnings;
     for w in &rendered.warnings {

@@ -7,7 +7,7 @@
 //! way), a `schema_version` table and migrations run on open. The same
 //! database holds the `local` target's objects and the operation leases.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -117,12 +117,54 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 struct Db {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// Records decoded or encoded by this process, by their stored body:
+    /// one operation reads the same multi-megabyte record several times
+    /// (latest, the deployed ones, the one to roll back to).
+    decoded: Mutex<HashMap<u64, (Arc<str>, Release)>>,
 }
+
+/// How many records [`Db::decoded`] keeps.
+const DECODED_CACHE: usize = 16;
 
 impl Db {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Decode a stored row (body + labels) into a release.
+    fn row_release(&self, body: &str, labels: &str) -> Result<Release, StoreError> {
+        let key = body_key(body);
+        let hit = self.cache().get(&key).filter(|(b, _)| **b == *body).map(|(_, rel)| rel.clone());
+        let mut rel = match hit {
+            Some(rel) => rel,
+            None => {
+                let rel = decode_release(body)?;
+                self.remember(key, Arc::from(body), &rel);
+                rel
+            }
+        };
+        rel.labels = labels_from_json(labels)?;
+        Ok(rel)
+    }
+
+    fn cache(&self) -> MutexGuard<'_, HashMap<u64, (Arc<str>, Release)>> {
+        self.decoded.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn remember(&self, key: u64, body: Arc<str>, rel: &Release) {
+        let mut cache = self.cache();
+        if cache.len() >= DECODED_CACHE {
+            cache.clear();
+        }
+        cache.insert(key, (body, rel.clone()));
+    }
+}
+
+fn body_key(body: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    h.finish()
 }
 
 /// Releases in an embedded SQLite database; clones share one connection.
@@ -165,7 +207,7 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn, path, target)?;
-        Ok(SqliteStore { db: Arc::new(Db { path: path.to_path_buf(), conn: Mutex::new(conn) }) })
+        Ok(SqliteStore { db: Arc::new(Db { path: path.to_path_buf(), conn: Mutex::new(conn), decoded: Mutex::default() }) })
     }
 
     /// The database file.
@@ -223,18 +265,77 @@ fn now_seconds() -> i64 {
     now_ms() / 1000
 }
 
-/// Decode a stored row (body + labels) into a release.
-fn row_release(body: &str, labels: &str) -> Result<Release, StoreError> {
-    let mut rel = decode_release(body)?;
-    rel.labels = labels_from_json(labels)?;
-    Ok(rel)
+/// What a change writes, encoded before its transaction starts (so the
+/// write lock is held only for the writes): a record's body, or the JSON
+/// of each object of a set.
+enum Encoded {
+    None,
+    Record(Arc<str>),
+    Objects(Arc<Vec<String>>),
 }
 
-fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), StoreError> {
+/// Encode every change's data; several records are encoded in parallel, and
+/// an object set recorded under two revisions (live and snapshot) is
+/// serialized once.
+fn encode_changes(changes: &[Change<'_>]) -> Result<Vec<Encoded>, StoreError> {
+    let encode_record = |rel: &Release| -> Result<Encoded, StoreError> {
+        check_key(rel)?;
+        Ok(Encoded::Record(Arc::from(encode_release_level(rel, LOCAL_GZIP_LEVEL)?)))
+    };
+    let records = changes.iter().filter(|c| matches!(c, Change::Create(_) | Change::Update(_))).count();
+    let mut out: Vec<Encoded> = if records > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = changes
+                .iter()
+                .map(|c| match *c {
+                    Change::Create(rel) | Change::Update(rel) => Some(s.spawn(move || encode_record(rel))),
+                    _ => None,
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.map_or(Ok(Encoded::None), |h| h.join().expect("encoding a release panicked")))
+                .collect::<Result<Vec<_>, _>>()
+        })?
+    } else {
+        changes
+            .iter()
+            .map(|c| match *c {
+                Change::Create(rel) | Change::Update(rel) => encode_record(rel),
+                _ => Ok(Encoded::None),
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut sets: Vec<((usize, usize), Arc<Vec<String>>)> = Vec::new();
+    for (change, slot) in changes.iter().zip(out.iter_mut()) {
+        if let Change::RecordObjects { objects, .. } = *change {
+            let id = (objects.as_ptr() as usize, objects.len());
+            let bodies = match sets.iter().find(|(k, _)| *k == id) {
+                Some((_, b)) => b.clone(),
+                None => {
+                    let bodies = objects
+                        .iter()
+                        .map(|o| serde_json::to_string(&o.body))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| StoreError::Codec(format!("encoding object: {e}")))?;
+                    let bodies = Arc::new(bodies);
+                    sets.push((id, bodies.clone()));
+                    bodies
+                }
+            };
+            *slot = Encoded::Objects(bodies);
+        }
+    }
+    Ok(out)
+}
+
+fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>, encoded: &Encoded) -> Result<(), StoreError> {
+    let body = match encoded {
+        Encoded::Record(b) => &**b,
+        _ => "",
+    };
     match *change {
         Change::Create(rel) => {
-            check_key(rel)?;
-            let body = encode_release_level(rel, LOCAL_GZIP_LEVEL)?;
             let inserted = tx.execute(
                 "INSERT INTO releases (namespace, name, version, status, labels, first_deployed, last_deployed, created_at, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
@@ -259,8 +360,6 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
             }
         }
         Change::Update(rel) => {
-            check_key(rel)?;
-            let body = encode_release_level(rel, LOCAL_GZIP_LEVEL)?;
             let updated = tx.execute(
                 "UPDATE releases SET status = ?4, labels = ?5, first_deployed = ?6, last_deployed = ?7, modified_at = ?8, body = ?9
                  WHERE namespace = ?1 AND name = ?2 AND version = ?3",
@@ -298,9 +397,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change<'_>) -> Result<(), Stor
                 "INSERT INTO release_objects (namespace, release, revision, seq, api_version, kind, object_namespace, object_name, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            for (seq, obj) in objects.iter().enumerate() {
-                let body =
-                    serde_json::to_string(&obj.body).map_err(|e| StoreError::Codec(format!("encoding object: {e}")))?;
+            let Encoded::Objects(bodies) = encoded else { unreachable!("object bodies are encoded first") };
+            for (seq, (obj, body)) in objects.iter().zip(bodies.iter()).enumerate() {
                 insert.execute(params![
                     namespace,
                     release,
@@ -338,12 +436,19 @@ impl Store for SqliteStore {
     }
 
     fn commit(&self, changes: &[Change<'_>]) -> Result<(), StoreError> {
+        let encoded = encode_changes(changes)?;
         let mut conn = self.db.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for change in changes {
-            apply(&tx, change)?; // dropping `tx` on error rolls back
+        for (change, encoded) in changes.iter().zip(&encoded) {
+            apply(&tx, change, encoded)?; // dropping `tx` on error rolls back
         }
         tx.commit()?;
+        drop(conn);
+        for (change, encoded) in changes.iter().zip(encoded) {
+            if let (Change::Create(rel) | Change::Update(rel), Encoded::Record(body)) = (change, encoded) {
+                self.db.remember(body_key(&body), body, rel);
+            }
+        }
         Ok(())
     }
 
@@ -357,7 +462,7 @@ impl Store for SqliteStore {
             )
             .optional()?;
         let (body, labels) = row.ok_or_else(|| StoreError::not_found(namespace, name, Some(version)))?;
-        row_release(&body, &labels)
+        self.db.row_release(&body, &labels)
     }
 
     fn history(&self, namespace: &str, name: &str) -> Result<Vec<Release>, StoreError> {
@@ -369,7 +474,7 @@ impl Store for SqliteStore {
         let mut history = Vec::new();
         for row in rows {
             let (body, labels) = row?;
-            history.push(row_release(&body, &labels)?);
+            history.push(self.db.row_release(&body, &labels)?);
         }
         if history.is_empty() {
             return Err(StoreError::not_found(namespace, name, None));
@@ -387,7 +492,7 @@ impl Store for SqliteStore {
             )
             .optional()?;
         let (body, labels) = row.ok_or_else(|| StoreError::not_found(namespace, name, None))?;
-        row_release(&body, &labels)
+        self.db.row_release(&body, &labels)
     }
 
     fn list(&self, filter: &ListFilter) -> Result<Vec<Release>, StoreError> {
@@ -423,7 +528,7 @@ impl Store for SqliteStore {
         for m in filter.select(metas) {
             let (body, labels): (String, String) =
                 get_body.query_row(params![m.namespace, m.name, m.version], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            out.push(row_release(&body, &labels)?);
+            out.push(self.db.row_release(&body, &labels)?);
         }
         Ok(out)
     }
