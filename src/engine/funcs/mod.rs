@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use super::value::{Map, Value};
 
 pub mod catalog;
-mod certs;
+pub mod certs;
 mod conv;
 mod crypto;
 pub mod dates;
