@@ -334,7 +334,7 @@ pub fn build_resources(
     default_namespace: &str,
     is_cluster_scoped: impl Fn(&str, &str) -> bool,
 ) -> Result<Vec<Resource>, TargetError> {
-    build_resources_with(manifest, default_namespace, is_cluster_scoped, &mut ParsedDocs::default())
+    build_resources_from(manifest, default_namespace, is_cluster_scoped, None)
 }
 
 /// [`build_resources`] with a cache of parsed documents.
@@ -344,14 +344,27 @@ pub fn build_resources_with(
     is_cluster_scoped: impl Fn(&str, &str) -> bool,
     cache: &mut ParsedDocs,
 ) -> Result<Vec<Resource>, TargetError> {
+    build_resources_from(manifest, default_namespace, is_cluster_scoped, Some(cache))
+}
+
+/// [`build_resources`], with or without a cache (keeping a copy of each
+/// document costs time when no one will look it up).
+fn build_resources_from(
+    manifest: &str,
+    default_namespace: &str,
+    is_cluster_scoped: impl Fn(&str, &str) -> bool,
+    mut cache: Option<&mut ParsedDocs>,
+) -> Result<Vec<Resource>, TargetError> {
     let mut out = Vec::new();
     for doc in crate::manifest::split_documents(manifest) {
-        let value = match cache.docs.get(doc) {
+        let value = match cache.as_ref().and_then(|c| c.docs.get(doc)) {
             Some(v) => v.clone(),
             None => {
                 let v = crate::codec::yaml_read::from_str(doc)
                     .map_err(|e| TargetError::InvalidObject(format!("error converting YAML to JSON: {e}")))?;
-                cache.docs.insert(doc.to_string(), v.clone());
+                if let Some(cache) = cache.as_mut() {
+                    cache.docs.insert(doc.to_string(), v.clone());
+                }
                 v
             }
         };

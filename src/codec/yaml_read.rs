@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use libyaml_safer::{ErrorKind, EventData, Parser};
 use serde_json::Value as Json;
 
+mod fast;
+
 /// A YAML document that could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -45,7 +47,15 @@ const MAX_DEPTH: usize = 10000;
 /// An empty stream (or only comments) is `null`.
 pub fn from_str(text: &str) -> Result<Json, YamlError> {
     let text = with_final_newline(text);
-    let mut reader = DocReader::new(&text);
+    if let Some(value) = fast::read(&text) {
+        return Ok(value);
+    }
+    read_first_document(&text)
+}
+
+/// [`from_str`] through libyaml alone (`text` ends with a line break).
+fn read_first_document(text: &str) -> Result<Json, YamlError> {
+    let mut reader = DocReader::new(text);
     match reader.next_document()? {
         Some(doc) => doc.to_json(),
         None => Ok(Json::Null),

@@ -575,8 +575,8 @@ mod tests {
             PrivateKey::Rsa(k) => k,
             _ => panic!("not RSA"),
         };
-        assert_eq!(a.n().bits(), 2048);
-        assert_eq!(b.n().bits(), 2048);
+        assert_eq!(a.n().bit_width(), 2048);
+        assert_eq!(b.n().bit_width(), 2048);
         assert_ne!(a.n(), b.n());
     }
 

@@ -1,0 +1,840 @@
+//! A fast reader for the plain block YAML that Kubernetes manifests, CRDs
+//! and `toYaml` output are written in: block mappings and sequences,
+//! one-line plain and quoted scalars, literal block scalars (`|`, `|-`,
+//! `|+`) and the empty flow collections `{}` and `[]`.
+//!
+//! It never decides anything the full reader would decide differently: it
+//! builds the same JSON (scalars go through the same go-yaml resolution)
+//! or gives up, and then the libyaml-based reader reads the document.
+//! Giving up is the answer to anything else: anchors, aliases, tags, flow
+//! collections, folded or multi-line scalars, tabs, document markers,
+//! unusual characters, odd indentation, and every error.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::{format_float32_key, json_f64, resolve, Resolved};
+
+/// Nesting deeper than this is left to the full reader (it grows its stack).
+const MAX_DEPTH: usize = 64;
+/// libyaml refuses simple keys longer than 1024 characters.
+const MAX_KEY_LEN: usize = 1000;
+
+/// The JSON of the single document `text` (which ends with a line break),
+/// or `None` when the full reader must decide.
+pub(super) fn read(text: &str) -> Option<Json> {
+    if !text.chars().all(plain_char) {
+        return None;
+    }
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    if lines
+        .iter()
+        .any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
+    {
+        return None;
+    }
+    let mut r = Reader { lines, at: 0, depth: 0 };
+    let Some(first) = r.next_content() else {
+        return Some(Json::Null);
+    };
+    let line = r.line(first);
+    let value = if line.text.starts_with(['{', '[']) {
+        let (value, after) = flow_node(line.text, 0)?;
+        end_of_line(after)?;
+        value
+    } else {
+        r.block_node(first, line)?
+    };
+    // Everything must have been read.
+    match r.next_content() {
+        None => Some(value),
+        Some(_) => None,
+    }
+}
+
+/// Characters the fast reader takes as they are: printable ASCII, line
+/// feeds and printable non-ASCII (no tabs, CRs, NEL, BOM, line separators,
+/// C1 controls or noncharacters, which YAML treats specially).
+fn plain_char(c: char) -> bool {
+    match c {
+        '\n' | ' '..='~' => true,
+        '\u{2028}' | '\u{2029}' => false,
+        '\u{A0}'..='\u{D7FF}' => true,
+        '\u{E000}'..='\u{FFFD}' => c != '\u{FEFF}',
+        '\u{10000}'.. => true,
+        _ => false,
+    }
+}
+
+/// A line split into its indentation and the rest.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    indent: usize,
+    text: &'a str,
+}
+
+struct Reader<'a> {
+    lines: Vec<&'a str>,
+    /// The next line not yet read.
+    at: usize,
+    depth: usize,
+}
+
+/// Whether a line's text starts a sequence entry.
+fn is_entry(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+impl<'a> Reader<'a> {
+    fn line(&self, i: usize) -> Line<'a> {
+        let raw = self.lines[i];
+        let text = raw.trim_start_matches(' ');
+        Line {
+            indent: raw.len() - text.len(),
+            text,
+        }
+    }
+
+    /// The index of the next line with content (not blank, not only a
+    /// comment), without consuming it.
+    fn peek_content(&self) -> Option<usize> {
+        (self.at..self.lines.len()).find(|&i| {
+            let t = self.lines[i].trim_start_matches(' ');
+            !t.is_empty() && !t.starts_with('#')
+        })
+    }
+
+    fn next_content(&mut self) -> Option<usize> {
+        let i = self.peek_content()?;
+        self.at = i + 1;
+        Some(i)
+    }
+
+    /// The block node whose first line (already consumed) is `line`.
+    fn block_node(&mut self, _i: usize, line: Line<'a>) -> Option<Json> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let out = if is_entry(line.text) {
+            self.sequence(line)
+        } else {
+            self.mapping(line)
+        };
+        self.depth -= 1;
+        out
+    }
+
+    /// A block mapping whose first entry is `first` (its key at column
+    /// `first.indent`); later entries are lines at the same indentation.
+    fn mapping(&mut self, first: Line<'a>) -> Option<Json> {
+        let indent = first.indent;
+        let mut map = BTreeMap::new();
+        let mut line = first;
+        loop {
+            let (key, rest) = split_key(line.text)?;
+            let value = self.value_after(rest, indent, true)?;
+            map.insert(key, value);
+            match self.peek_content() {
+                Some(i) => {
+                    let next = self.line(i);
+                    if next.indent < indent {
+                        break;
+                    }
+                    if next.indent > indent || is_entry(next.text) {
+                        return None;
+                    }
+                    self.at = i + 1;
+                    line = next;
+                }
+                None => break,
+            }
+        }
+        Some(Json::Object(map.into_iter().collect()))
+    }
+
+    /// A block sequence whose first entry is `first` (`-` at column
+    /// `first.indent`).
+    fn sequence(&mut self, first: Line<'a>) -> Option<Json> {
+        let indent = first.indent;
+        let mut items = Vec::new();
+        let mut line = first;
+        loop {
+            let rest = &line.text[1..];
+            let content = rest.trim_start_matches(' ');
+            if content.is_empty() || content.starts_with('#') {
+                items.push(self.nested(indent, false)?);
+            } else if is_entry(content) {
+                return None; // `- - x`
+            } else if starts_mapping(content) {
+                // `- key: value`: a mapping at the key's column.
+                let column = indent + 1 + (rest.len() - content.len());
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return None;
+                }
+                let m = self.mapping(Line {
+                    indent: column,
+                    text: content,
+                });
+                self.depth -= 1;
+                items.push(m?);
+            } else {
+                items.push(self.scalar_value(content, indent)?);
+            }
+            match self.peek_content() {
+                Some(i) => {
+                    let next = self.line(i);
+                    if next.indent < indent {
+                        break;
+                    }
+                    if next.indent > indent {
+                        return None;
+                    }
+                    if !is_entry(next.text) {
+                        // The next key of a mapping the sequence is the value of
+                        // (at the same indentation), or an error.
+                        break;
+                    }
+                    self.at = i + 1;
+                    line = next;
+                }
+                None => break,
+            }
+        }
+        Some(Json::Array(items))
+    }
+
+    /// The value after `key:` (`rest` is what follows the colon) of a
+    /// mapping at `indent`.
+    fn value_after(&mut self, rest: &'a str, indent: usize, in_mapping: bool) -> Option<Json> {
+        let content = rest.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            return self.nested(indent, in_mapping);
+        }
+        if content.len() == rest.len() {
+            return None; // no space after the colon
+        }
+        self.scalar_value(content, indent)
+    }
+
+    /// The value on the lines after an entry with nothing after its
+    /// indicator: a more indented block node, a sequence at the same
+    /// indentation (a mapping's value only), or null.
+    fn nested(&mut self, indent: usize, in_mapping: bool) -> Option<Json> {
+        let Some(i) = self.peek_content() else {
+            return Some(Json::Null);
+        };
+        let next = self.line(i);
+        if in_mapping && next.indent == indent && is_entry(next.text) {
+            self.at = i + 1;
+            return self.block_node(i, next);
+        }
+        if next.indent <= indent {
+            return Some(Json::Null);
+        }
+        self.at = i + 1;
+        if is_entry(next.text) || split_key(next.text).is_some() {
+            return self.block_node(i, next);
+        }
+        // A scalar or flow collection on a line of its own.
+        if next.text.starts_with('|') {
+            return None;
+        }
+        self.scalar_value(next.text, indent)
+    }
+
+    /// A scalar written after `key: ` or `- ` in a node at `indent`.
+    fn scalar_value(&mut self, content: &'a str, indent: usize) -> Option<Json> {
+        let value = match content.as_bytes()[0] {
+            b'|' => return self.literal_block(content, indent),
+            b'"' | b'\'' => Json::String(self.quoted_lines(content, indent)?),
+            b'{' | b'[' => {
+                let (value, after) = flow_node(content, self.depth)?;
+                end_of_line(after)?;
+                value
+            }
+            _ => {
+                let text = self.plain_lines(content, indent)?;
+                resolved_json(resolve("", &text).ok()?)?
+            }
+        };
+        // A more indented line after a one-line scalar would continue it.
+        if let Some(i) = self.peek_content() {
+            if self.line(i).indent > indent {
+                return None;
+            }
+        }
+        Some(value)
+    }
+
+    /// A plain scalar starting with `content` in a node at `indent`, with
+    /// its continuation lines (more indented than `indent`) folded as YAML
+    /// folds them: one line break becomes a space, `n` more become `n`
+    /// line feeds.
+    fn plain_lines(&mut self, content: &'a str, indent: usize) -> Option<std::borrow::Cow<'a, str>> {
+        let first = plain_scalar(content)?;
+        if first.contains(": ") || first.ends_with(':') {
+            return None;
+        }
+        if first.len() < content.trim_end_matches(' ').len() {
+            return Some(first.into()); // a comment ends it
+        }
+        let mut text = std::borrow::Cow::Borrowed(first);
+        let mut breaks = 0;
+        let mut i = self.at;
+        while i < self.lines.len() {
+            let line = self.line(i);
+            if line.text.is_empty() {
+                breaks += 1;
+                i += 1;
+                continue;
+            }
+            if line.indent <= indent {
+                break;
+            }
+            if line.text.starts_with('#') {
+                break; // a comment ends it
+            }
+            if is_entry(line.text) {
+                return None;
+            }
+            let piece = without_comment(line.text);
+            if piece.contains(": ") || piece.ends_with(':') {
+                return None; // a key inside a multi-line scalar
+            }
+            let commented = piece.len() < line.text.trim_end_matches(' ').len();
+            let folded = text.to_mut();
+            if breaks == 0 {
+                folded.push(' ');
+            }
+            for _ in 0..breaks {
+                folded.push('\n');
+            }
+            folded.push_str(piece);
+            breaks = 0;
+            i += 1;
+            self.at = i;
+            if commented {
+                break; // a comment ends it
+            }
+        }
+        Some(text)
+    }
+
+    /// A quoted scalar starting with `content` in a node at `indent`,
+    /// closed on this line or a later one. Line breaks fold as in plain
+    /// scalars (spaces around them dropped); an escaped line break is
+    /// left to libyaml.
+    fn quoted_lines(&mut self, content: &'a str, indent: usize) -> Option<String> {
+        fn parse(double: bool, text: &str) -> Option<(String, &str)> {
+            if double {
+                double_quoted(text)
+            } else {
+                single_quoted(text)
+            }
+        }
+        let double = content.starts_with('"');
+        if let Some((value, after)) = parse(double, content) {
+            end_of_line(after)?;
+            return Some(value);
+        }
+        let mut folded = content.trim_end_matches(' ').to_string();
+        let mut breaks = 0;
+        let mut i = self.at;
+        loop {
+            if folded.ends_with('\\') {
+                return None;
+            }
+            if i >= self.lines.len() {
+                return None;
+            }
+            let line = self.line(i);
+            i += 1;
+            if line.text.is_empty() {
+                breaks += 1;
+                continue;
+            }
+            if line.indent <= indent {
+                return None;
+            }
+            if breaks == 0 {
+                folded.push(' ');
+            }
+            for _ in 0..breaks {
+                folded.push('\n');
+            }
+            breaks = 0;
+            folded.push_str(line.text);
+            if let Some((value, after)) = parse(double, &folded) {
+                end_of_line(after)?;
+                self.at = i;
+                return Some(value);
+            }
+            folded.truncate(folded.trim_end_matches(' ').len());
+        }
+    }
+
+    /// A literal block scalar (`|`, `|-`, `|+`) of an entry in a node at
+    /// `indent`; `header` starts with `|`.
+    fn literal_block(&mut self, header: &str, indent: usize) -> Option<Json> {
+        let after = &header[1..];
+        let (chomp, after) = match after.as_bytes().first() {
+            Some(b'-') => (Chomp::Strip, &after[1..]),
+            Some(b'+') => (Chomp::Keep, &after[1..]),
+            _ => (Chomp::Clip, after),
+        };
+        end_of_line(after)?;
+        // The content's indentation is its first non-blank line's.
+        let first = (self.at..self.lines.len()).find(|&i| !self.lines[i].trim_start_matches(' ').is_empty());
+        let block_indent = first.map_or(0, |i| self.line(i).indent);
+        if first.is_none() || block_indent <= indent {
+            // No content: an empty string, unless line breaks are kept.
+            let end = first.unwrap_or(self.lines.len());
+            if matches!(chomp, Chomp::Keep) || self.lines[self.at..end].iter().any(|l| !l.is_empty()) {
+                return None;
+            }
+            self.at = end;
+            return Some(Json::String(String::new()));
+        }
+        let first = first?;
+        if self.lines[self.at..first].iter().any(|l| l.len() > block_indent) {
+            return None;
+        }
+        let mut out = String::new();
+        let mut end = self.at;
+        for i in self.at..self.lines.len() {
+            let raw = self.lines[i];
+            let line = self.line(i);
+            if line.text.is_empty() {
+                if raw.len() > block_indent {
+                    return None; // spaces beyond the indentation: content
+                }
+                out.push('\n');
+            } else if line.indent < block_indent {
+                break;
+            } else {
+                out.push_str(&raw[block_indent..]);
+                out.push('\n');
+            }
+            end = i + 1;
+        }
+        self.at = end;
+        match chomp {
+            Chomp::Keep => {}
+            Chomp::Strip => out.truncate(out.trim_end_matches('\n').len()),
+            Chomp::Clip => {
+                out.truncate(out.trim_end_matches('\n').len());
+                out.push('\n');
+            }
+        }
+        Some(Json::String(out))
+    }
+}
+
+enum Chomp {
+    Strip,
+    Clip,
+    Keep,
+}
+
+/// A flow collection or scalar closed on this line (`[a, "b"]`,
+/// `{k: v}`): its value and what follows. Flow plain scalars end at
+/// `,[]{}`; a colon inside one, `[k: v]` pairs, trailing commas and
+/// comments inside are left to libyaml.
+fn flow_node(text: &str, depth: usize) -> Option<(Json, &str)> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let text = text.trim_start_matches(' ');
+    match text.as_bytes().first()? {
+        b'[' => {
+            let mut items = Vec::new();
+            let mut rest = text[1..].trim_start_matches(' ');
+            if let Some(after) = rest.strip_prefix(']') {
+                return Some((Json::Array(items), after));
+            }
+            loop {
+                let (item, after) = flow_node(rest, depth + 1)?;
+                items.push(item);
+                let after = after.trim_start_matches(' ');
+                if let Some(after) = after.strip_prefix(',') {
+                    rest = after.trim_start_matches(' ');
+                    if rest.starts_with(']') {
+                        return None;
+                    }
+                    continue;
+                }
+                return Some((Json::Array(items), after.strip_prefix(']')?));
+            }
+        }
+        b'{' => {
+            let mut map = BTreeMap::new();
+            let mut rest = text[1..].trim_start_matches(' ');
+            if let Some(after) = rest.strip_prefix('}') {
+                return Some((Json::Object(Default::default()), after));
+            }
+            loop {
+                let (key, after) = flow_key(rest)?;
+                let (value, after) = flow_node(after, depth + 1)?;
+                map.insert(key, value);
+                let after = after.trim_start_matches(' ');
+                if let Some(after) = after.strip_prefix(',') {
+                    rest = after.trim_start_matches(' ');
+                    if rest.starts_with('}') {
+                        return None;
+                    }
+                    continue;
+                }
+                return Some((Json::Object(map.into_iter().collect()), after.strip_prefix('}')?));
+            }
+        }
+        b'"' => double_quoted(text).map(|(s, after)| (Json::String(s), after)),
+        b'\'' => single_quoted(text).map(|(s, after)| (Json::String(s), after)),
+        _ => {
+            let (plain, after) = flow_plain(text)?;
+            Some((resolved_json(resolve("", plain).ok()?)?, after))
+        }
+    }
+}
+
+/// A flow plain scalar: up to `,`, `]` or `}`, or a `: ` (a key's end).
+fn flow_plain(text: &str) -> Option<(&str, &str)> {
+    plain_scalar(text)?;
+    let end = text.find([',', '[', ']', '{', '}', ':', '#']).unwrap_or(text.len());
+    let rest = &text[end..];
+    if rest.starts_with(['[', '{', '#']) || (rest.starts_with(':') && !rest[1..].starts_with(' ')) {
+        return None;
+    }
+    let plain = text[..end].trim_end_matches(' ');
+    (!plain.is_empty()).then_some((plain, rest))
+}
+
+/// A flow mapping key and what follows its `: `.
+fn flow_key(text: &str) -> Option<(String, &str)> {
+    let (key, after) = match text.as_bytes().first()? {
+        b'"' => {
+            let (k, after) = double_quoted(text)?;
+            (Resolved::Str(k), after)
+        }
+        b'\'' => {
+            let (k, after) = single_quoted(text)?;
+            (Resolved::Str(k), after)
+        }
+        _ => {
+            let (k, after) = flow_plain(text)?;
+            (resolve("", k).ok()?, after)
+        }
+    };
+    let after = after.strip_prefix(": ")?;
+    Some((key_string(key)?, after))
+}
+
+/// Whether a sequence entry's content is `key: ...` (a compact mapping).
+fn starts_mapping(content: &str) -> bool {
+    split_key(content).is_some()
+}
+
+/// `key: rest` (or `key:` at the end): the key as go-yaml stringifies it
+/// and what follows the colon. Plain keys end at the first `: `.
+fn split_key(text: &str) -> Option<(String, &str)> {
+    let (key, rest) = match text.as_bytes().first()? {
+        b'"' => {
+            let (k, after) = double_quoted(text)?;
+            (Resolved::Str(k), after.strip_prefix(':')?)
+        }
+        b'\'' => {
+            let (k, after) = single_quoted(text)?;
+            (Resolved::Str(k), after.strip_prefix(':')?)
+        }
+        _ => {
+            let colon = text.match_indices(':').map(|(i, _)| i).find(|&i| {
+                let after = &text[i + 1..];
+                after.is_empty() || after.starts_with(' ')
+            })?;
+            let key = &text[..colon];
+            if key.is_empty() || key.ends_with(' ') || plain_scalar(key)? != key {
+                return None;
+            }
+            (resolve("", key).ok()?, &text[colon + 1..])
+        }
+    };
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    Some((key_string(key)?, rest))
+}
+
+/// A resolved key as sigs.k8s.io/yaml stringifies it; `None` for null,
+/// uint64 and merge keys (errors or merges) and overlong keys.
+fn key_string(key: Resolved) -> Option<String> {
+    Some(match key {
+        Resolved::Str(s) if s.len() <= MAX_KEY_LEN => s,
+        Resolved::Int(i) => i.to_string(),
+        Resolved::Bool(b) => b.to_string(),
+        Resolved::Float(f) if f.is_finite() => format_float32_key(f),
+        _ => return None,
+    })
+}
+
+/// A one-line plain scalar: the text up to a comment, without trailing
+/// spaces; `None` when it starts with an indicator.
+fn plain_scalar(content: &str) -> Option<&str> {
+    let bytes = content.as_bytes();
+    match bytes.first()? {
+        b'-' | b'?' | b':' => {
+            if bytes.get(1).is_none_or(|&b| b == b' ') {
+                return None;
+            }
+        }
+        b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@'
+        | b'`' => return None,
+        _ => {}
+    }
+    Some(without_comment(content))
+}
+
+/// A plain scalar line up to a comment, without trailing spaces.
+fn without_comment(content: &str) -> &str {
+    let text = match content.find(" #") {
+        Some(i) => &content[..i],
+        None => content,
+    };
+    text.trim_end_matches(' ')
+}
+
+/// Nothing but spaces and a comment may follow a scalar on its line.
+fn end_of_line(after: &str) -> Option<()> {
+    let rest = after.trim_start_matches(' ');
+    (rest.is_empty() || (rest.starts_with('#') && rest.len() < after.len())).then_some(())
+}
+
+/// A single-quoted scalar closed on this line: its value and what follows.
+fn single_quoted(text: &str) -> Option<(String, &str)> {
+    let body = &text[1..];
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        let q = rest.find('\'')?;
+        out.push_str(&rest[..q]);
+        if rest[q + 1..].starts_with('\'') {
+            out.push('\'');
+            rest = &rest[q + 2..];
+        } else {
+            return Some((out, &rest[q + 1..]));
+        }
+    }
+}
+
+/// A double-quoted scalar closed on this line, with YAML's escapes.
+fn double_quoted(text: &str) -> Option<(String, &str)> {
+    let body = &text[1..];
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &body[i + 1..])),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                let simple = match e {
+                    '0' => Some('\0'),
+                    'a' => Some('\x07'),
+                    'b' => Some('\x08'),
+                    't' => Some('\t'),
+                    'n' => Some('\n'),
+                    'v' => Some('\x0B'),
+                    'f' => Some('\x0C'),
+                    'r' => Some('\r'),
+                    'e' => Some('\x1B'),
+                    ' ' => Some(' '),
+                    '"' => Some('"'),
+                    '/' => Some('/'),
+                    '\\' => Some('\\'),
+                    'N' => Some('\u{85}'),
+                    '_' => Some('\u{A0}'),
+                    'L' => Some('\u{2028}'),
+                    'P' => Some('\u{2029}'),
+                    _ => None,
+                };
+                match (simple, e) {
+                    (Some(c), _) => out.push(c),
+                    (None, 'x' | 'u' | 'U') => {
+                        let n = match e {
+                            'x' => 2,
+                            'u' => 4,
+                            _ => 8,
+                        };
+                        let mut code = 0u32;
+                        for _ in 0..n {
+                            let (_, h) = chars.next()?;
+                            code = code * 16 + h.to_digit(16)?;
+                        }
+                        out.push(char::from_u32(code)?);
+                    }
+                    _ => return None,
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    None
+}
+
+/// A resolved plain scalar as JSON (what the full reader's `scalar_to_json`
+/// gives), `None` where that would record a conversion error.
+fn resolved_json(r: Resolved) -> Option<Json> {
+    Some(match r {
+        Resolved::Null => Json::Null,
+        Resolved::Bool(b) => Json::Bool(b),
+        Resolved::Int(i) => json_f64(i as f64),
+        Resolved::Uint(u) => json_f64(u as f64),
+        Resolved::Float(f) if f.is_finite() => json_f64(f),
+        Resolved::Float(_) => return None,
+        Resolved::Str(s) => Json::String(s),
+        Resolved::Merge => Json::String("<<".into()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read_first_document;
+    use super::read;
+
+    /// The fast reader either gives what libyaml's reader gives or gives up.
+    fn agrees(doc: &str) -> bool {
+        let text = if doc.ends_with('\n') || doc.is_empty() {
+            doc.to_string()
+        } else {
+            format!("{doc}\n")
+        };
+        match read(&text) {
+            Some(fast) => {
+                let full = read_first_document(&text);
+                assert_eq!(full.as_ref().ok(), Some(&fast), "fast reader differs on:\n{text}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn reads_manifest_yaml_as_libyaml_does() {
+        let taken = [
+            "a: 1\nb: x\n",
+            "a:\n  b: true\n  c: ~\n  d: 0x1F\n  e: 1e3\n  f: '0777'\n  g: 0777\n",
+            "list:\n- a\n- b: 1\n  c: 2\n-   d: 3\n    e: []\n",
+            "k:\n- x\nnext: y\n",
+            "s: \"tab\\there \\u00e9 \\x41 \\\"q\\\" \\\\ \"\n",
+            "s: 'it''s'  # comment\n",
+            "text: |-\n  line one\n\n    indented\n  last\nafter: 1\n",
+            "text: |\n  kept\n\n\nafter: 1\n",
+            "text: |+\n  kept\n\n\nafter: 1\n",
+            "- |\n  in a list\n- plain\n",
+            "e: {}\nf: []\ng:\n",
+            "url: http://x:80/y#frag\nc: a#b\n",
+            "yes: on\nNo: off\n1: one\n1.5: x\ntrue: t\n",
+            "# only a comment\n",
+            "a: {b: 1, 'c': [x, \"y\", 2, true], d: {}}\nb: [ ]\nc:\n  {}\nd:\n  [a, b]\n",
+            "- {key: app, operator: In, values: [prometheus]}\n- [metadata, name]\n",
+            "k:\n  on the next line\n  and on\nl: 2\n",
+            "q: 'one,\n   two  \n\n  # three'\nd: \"a\n  b \\\" \\t c\"\n",
+            "p: role of `Services`,\n  `Tasks`, or 'x'.\n",
+            "n: null\n  # commented: out\n  # - more\nm: 1\n",
+            "{}\n",
+            "[a, {b: c}]\n",
+            "e: |\n\nf: |-\ng: 1\n",
+            "d: one\n  two\n\n   three\n\n\n  four # c\nnext: 1\n",
+            "- a\n  b\n- c\n",
+            "- k: a\n    b\n  j: 2\n",
+            "",
+            "  indented: root\n  second: 2\n",
+            "a: b # c\n# comment\n  # indented comment\nd: e\n",
+        ];
+        for doc in taken {
+            assert!(agrees(doc), "fast reader gave up on:\n{doc}");
+        }
+    }
+
+    #[test]
+    fn leaves_everything_else_to_libyaml() {
+        let refused = [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "<<: {a: 1}\n",
+            "a: [1, 2, ]\n",
+            "a: [k: v]\n",
+            "a: {b: 1 # c\n}\n",
+            "a: [x:y]\n",
+            "a: >\n  folded\n",
+            "a: |2\n  x\n",
+            "a: multi\n  - line\n",
+            "a: multi # c\n  line\n",
+            "a: multi\n  line: x\n",
+            "a: \"open \\\n  escaped break\"\n",
+            "a: 'open\nquote'\n",
+            "a:\tb\n",
+            "a: b\r\n",
+            "---\na: 1\n",
+            "a: 1\n- b\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "a: b: c\n",
+            "a: .nan\n",
+            "~: x\n",
+            "plain scalar\n",
+            "- - nested\n",
+            "a:b\n",
+            "? complex\n: key\n",
+            "a: x\u{2028}y\n",
+            "a: 1\n \n  b: 2\n",
+        ];
+        for doc in refused {
+            assert!(!agrees(doc), "fast reader should leave this to libyaml:\n{doc}");
+        }
+    }
+
+    /// Every YAML document of the shared corpus (charts, values, CRDs,
+    /// kustomizations and the golden outputs): the fast reader agrees with
+    /// libyaml's reader on each one it reads.
+    #[test]
+    fn agrees_with_libyaml_on_the_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !root.is_dir() {
+            eprintln!("SKIPPED: no corpus at {}", root.display());
+            return;
+        }
+        let (mut docs, mut taken) = (0, 0);
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let name = path.to_string_lossy();
+                if !(name.ends_with(".yaml")
+                    || name.ends_with(".yml")
+                    || name.ends_with(".golden")
+                    || name.ends_with(".txt"))
+                {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                for doc in crate::manifest::split_documents(&text) {
+                    docs += 1;
+                    if agrees(doc) {
+                        taken += 1;
+                    }
+                }
+            }
+        }
+        eprintln!("fast YAML reader: {taken} of {docs} corpus documents read, all as libyaml reads them");
+        assert!(docs > 1000 && taken * 2 > docs, "{taken} of {docs}");
+    }
+}
