@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 secs="${1:-600}"; shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(gotmpl_parse gotmpl_exec yaml_values strvals chart_archive kustomize release_decode)
+[ ${#targets[@]} -gt 0 ] || targets=(gotmpl_parse gotmpl_exec yaml_values yaml_fast strvals chart_archive kustomize release_decode)
 export RUSTC_BOOTSTRAP=1
 mkdir -p logs
 for t in "${targets[@]}"; do

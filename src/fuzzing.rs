@@ -73,6 +73,13 @@ pub fn yaml_values(data: &[u8]) {
     let _ = crate::values::coalesce(&chart, &values);
 }
 
+/// The fast YAML reader against the libyaml one: same JSON, or it gives up.
+pub fn yaml_fast(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        crate::codec::yaml_read::check_fast_reader(text);
+    }
+}
+
 /// The `--set`, `--set-string`, `--set-json` and `--set-literal` parsers.
 pub fn strvals(data: &[u8]) {
     let text = String::from_utf8_lossy(data);

@@ -47,6 +47,11 @@ fn yaml_values() {
 }
 
 #[test]
+fn yaml_fast() {
+    replay("yaml_fast", capstan::fuzzing::yaml_fast);
+}
+
+#[test]
 fn strvals() {
     replay("strvals", capstan::fuzzing::strvals);
 }

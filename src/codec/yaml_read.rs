@@ -53,6 +53,17 @@ pub fn from_str(text: &str) -> Result<Json, YamlError> {
     read_first_document(&text)
 }
 
+/// For the fuzzer: panics when the fast reader reads `text` differently
+/// from the libyaml reader (it may only give up, never differ).
+#[doc(hidden)]
+pub fn check_fast_reader(text: &str) {
+    let text = with_final_newline(text);
+    if let Some(fast) = fast::read(&text) {
+        let full = read_first_document(&text);
+        assert_eq!(full.as_ref().ok(), Some(&fast), "fast YAML reader differs on {text:?}");
+    }
+}
+
 /// [`from_str`] through libyaml alone (`text` ends with a line break).
 fn read_first_document(text: &str) -> Result<Json, YamlError> {
     let mut reader = DocReader::new(text);
