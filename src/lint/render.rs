@@ -67,9 +67,9 @@ pub fn render(
     set.add_func("fail", fail);
 
     let order = parse_order(templates.keys().cloned());
-    crate::engine::funcs::certs::rsa_pool::prefetch(
-        templates.values().map(|r| crate::engine::funcs::certs::rsa_pool::uses(&r.text)).sum(),
-    );
+    if templates.values().any(|r| crate::engine::funcs::certs::rsa_pool::uses(&r.text)) {
+        crate::engine::funcs::certs::rsa_pool::prefetch();
+    }
     for name in &order {
         set.parse_shared(name, templates[name].text.clone()).map_err(|e| RenderError(parse_error(name, &e.to_string())))?;
     }

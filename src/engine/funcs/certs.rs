@@ -392,68 +392,53 @@ fn new_rsa_2048() -> Result<PrivateKey, String> {
     generate_rsa(2048).map_err(|e| format!("error generating rsa key: {e}"))
 }
 
-/// RSA-2048 keys generated ahead of use on the cores a render leaves idle.
+/// RSA-2048 keys generated ahead of use on a core the render leaves idle.
 /// Prime search makes each key cost tens of milliseconds, and a chart that
-/// issues certificates (a CA and one per service) needs several in a row;
-/// each key is still fresh and used once.
+/// issues certificates (a CA, then one per service) asks for several in a
+/// row: while the template thread makes one key, a helper thread makes the
+/// next. At most one key is made that no one uses. Each key is fresh and
+/// used once.
 pub mod rsa_pool {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Mutex;
 
-    /// Keys ready for use.
-    static READY: Mutex<Vec<rsa::PrivateKey>> = Mutex::new(Vec::new());
-    /// Keys still to generate ahead.
-    static WANTED: AtomicUsize = AtomicUsize::new(0);
-    /// Background generators running.
-    static RUNNING: AtomicUsize = AtomicUsize::new(0);
-    /// A bound on keys asked for ahead, whatever a template contains.
-    const MAX_AHEAD: usize = 64;
+    /// A key made ahead, ready for use.
+    static READY: Mutex<Option<rsa::PrivateKey>> = Mutex::new(None);
+    /// Whether a helper thread is making a key.
+    static MAKING: AtomicBool = AtomicBool::new(false);
 
-    /// How many RSA-2048 keys a template text may ask for: its calls of
-    /// the functions that make one (an estimate: calls inside conditions
-    /// may not run, calls inside loops may run more than once).
-    pub fn uses(text: &str) -> usize {
+    /// Whether a template text calls a function that makes an RSA-2048 key.
+    pub fn uses(text: &str) -> bool {
         ["genCA", "genSelfSignedCert", "genSignedCert"]
             .iter()
-            .map(|f| text.match_indices(f).filter(|(i, _)| !text[i + f.len()..].starts_with("WithKey")).count())
-            .sum()
+            .any(|f| text.match_indices(f).any(|(i, _)| !text[i + f.len()..].starts_with("WithKey")))
     }
 
-    /// Start generating `count` keys on idle cores (none on one core).
-    pub fn prefetch(count: usize) {
-        let spare = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1);
-        if count == 0 || spare == 0 {
+    /// Start making a key on another core, unless one is ready or being
+    /// made, or there is no other core.
+    pub fn prefetch() {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2
+            || READY.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+            || MAKING.swap(true, Ordering::AcqRel)
+        {
             return;
         }
-        let wanted = (WANTED.fetch_add(count, Ordering::AcqRel) + count).min(MAX_AHEAD);
-        WANTED.store(wanted, Ordering::Release);
-        while RUNNING.load(Ordering::Acquire) < spare.min(wanted) {
-            RUNNING.fetch_add(1, Ordering::AcqRel);
-            let spawned = std::thread::Builder::new().name("rsa-keygen".into()).spawn(generate_ahead);
-            if spawned.is_err() {
-                RUNNING.fetch_sub(1, Ordering::AcqRel);
-                return;
+        let spawned = std::thread::Builder::new().name("rsa-keygen".into()).spawn(|| {
+            if let Ok(key) = rsa::PrivateKey::new(&mut rand::rng(), 2048) {
+                *READY.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
             }
+            MAKING.store(false, Ordering::Release);
+        });
+        if spawned.is_err() {
+            MAKING.store(false, Ordering::Release);
         }
     }
 
-    fn generate_ahead() {
-        while WANTED.fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| w.checked_sub(1)).is_ok() {
-            match rsa::PrivateKey::new(&mut rand::rng(), 2048) {
-                Ok(key) => READY.lock().unwrap_or_else(|p| p.into_inner()).push(key),
-                Err(_) => break,
-            }
-        }
-        RUNNING.fetch_sub(1, Ordering::AcqRel);
-    }
-
-    /// A key generated ahead, if one is ready. Taking none also means one
-    /// fewer to generate ahead: the caller makes its own.
+    /// The key made ahead, if it is ready; either way the next one is
+    /// started, so it is ready for the next caller.
     pub fn take() -> Option<rsa::PrivateKey> {
-        let key = READY.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        if key.is_none() {
-            let _ = WANTED.fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| w.checked_sub(1));
-        }
+        let key = READY.lock().unwrap_or_else(|p| p.into_inner()).take();
+        prefetch();
         key
     }
 }
@@ -556,17 +541,17 @@ mod tests {
     }
 
     #[test]
-    fn rsa_pool_counts_the_calls_that_make_a_key() {
+    fn rsa_pool_sees_the_calls_that_make_a_key() {
         let text = r#"{{ $ca := genCA "x" 365 }}{{ genSignedCert "a" nil nil 365 $ca }}
 {{ genSelfSignedCertWithKey "b" nil nil 365 $k }}{{ genCAWithKey "c" 365 $k }}{{ genSelfSignedCert "d" nil nil 1 }}"#;
-        assert_eq!(rsa_pool::uses(text), 3);
-        assert_eq!(rsa_pool::uses("genPrivateKey \"rsa\""), 0);
+        assert!(rsa_pool::uses(text));
+        assert!(!rsa_pool::uses("genPrivateKey \"rsa\" genCAWithKey genSelfSignedCertWithKey"));
     }
 
     #[test]
     fn keys_generated_ahead_are_distinct_rsa_2048_keys() {
         use rsa::traits::PublicKeyParts;
-        rsa_pool::prefetch(2);
+        rsa_pool::prefetch();
         let a = match new_rsa_2048().unwrap() {
             PrivateKey::Rsa(k) => k,
             _ => panic!("not RSA"),
