@@ -141,18 +141,31 @@ fn metadata_mut(body: &mut Value) -> Option<&mut Map<String, Value>> {
     body.as_object_mut()?.entry("metadata").or_insert_with(|| Value::Object(Map::new())).as_object_mut()
 }
 
-/// The object without server-owned metadata, to tell real changes.
-fn user_fields(body: &Value) -> Value {
-    let mut b = body.clone();
-    if let Some(md) = metadata_mut(&mut b) {
-        for f in SERVER_FIELDS {
-            md.remove(*f);
+/// Whether two objects are the same but for server-owned metadata and
+/// status (a missing `metadata` counts as an empty one), without copying
+/// them: most objects of an upgrade are unchanged, and CRDs are large.
+fn same_user_fields(a: &Value, b: &Value) -> bool {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else { return a == b };
+    let user = |m: &Map<String, Value>| m.iter().filter(|(k, _)| *k != "status" && *k != "metadata").count();
+    if user(a) != user(b) || a.iter().any(|(k, v)| k != "status" && k != "metadata" && b.get(k) != Some(v)) {
+        return false;
+    }
+    let empty = Map::new();
+    fn metadata<'m>(m: &'m Map<String, Value>, empty: &'m Map<String, Value>) -> Result<&'m Map<String, Value>, &'m Value> {
+        match m.get("metadata") {
+            None => Ok(empty),
+            Some(Value::Object(md)) => Ok(md),
+            Some(other) => Err(other),
         }
     }
-    if let Some(o) = b.as_object_mut() {
-        o.remove("status");
+    match (metadata(a, &empty), metadata(b, &empty)) {
+        (Ok(ma), Ok(mb)) => {
+            let user_md = |m: &Map<String, Value>| m.keys().filter(|k| !SERVER_FIELDS.contains(&k.as_str())).count();
+            user_md(ma) == user_md(mb)
+                && ma.iter().all(|(k, v)| SERVER_FIELDS.contains(&k.as_str()) || mb.get(k) == Some(v))
+        }
+        (ma, mb) => ma == mb,
     }
-    b
 }
 
 fn now_rfc3339() -> String {
@@ -169,13 +182,16 @@ fn metadata_int(body: &Value, field: &str) -> i64 {
 
 /// Create or update one object in a live set, stamping server metadata.
 fn upsert(set: &mut LiveSet, object: &Resource, applied: &mut Applied) {
+    let found = set.objects.iter().position(|o| same(o, &object.id));
+    if let Some(existing) = found.map(|i| &set.objects[i]) {
+        if same_user_fields(&existing.body, &object.body) && existing.api_version == object.id.api_version {
+            applied.unchanged.push(object.id.clone());
+            return;
+        }
+    }
     let mut body = object.body.clone();
-    match set.objects.iter_mut().find(|o| same(o, &object.id)) {
+    match found.map(|i| &mut set.objects[i]) {
         Some(existing) => {
-            if user_fields(&existing.body) == user_fields(&body) && existing.api_version == object.id.api_version {
-                applied.unchanged.push(object.id.clone());
-                return;
-            }
             let spec_changed = existing.body.get("spec") != body.get("spec");
             let generation = metadata_int(&existing.body, "generation").max(1) + i64::from(spec_changed);
             let version = metadata_int(&existing.body, "resourceVersion") + 1;
@@ -412,6 +428,17 @@ mod tests {
         let err = target.run_hook(&scope(1), &[hook], Duration::from_secs(1)).unwrap_err();
         assert!(err.to_string().contains("Job migrate failed"), "{err}");
         assert!(target.wait(&scope(1), &[obj("ConfigMap", "nope", "").id], Duration::ZERO).is_err());
+    }
+
+    #[test]
+    fn server_fields_and_status_are_not_changes() {
+        let a = serde_json::json!({"kind": "A", "metadata": {"name": "x", "uid": "1", "resourceVersion": "3"}, "status": {"a": 1}});
+        let b = serde_json::json!({"kind": "A", "metadata": {"name": "x"}});
+        assert!(same_user_fields(&a, &b));
+        assert!(same_user_fields(&serde_json::json!({"kind": "A"}), &serde_json::json!({"kind": "A", "metadata": {}})));
+        assert!(!same_user_fields(&a, &serde_json::json!({"kind": "A", "metadata": {"name": "y"}})));
+        assert!(!same_user_fields(&a, &serde_json::json!({"kind": "A", "metadata": {"name": "x"}, "spec": {}})));
+        assert!(!same_user_fields(&b, &serde_json::json!({"kind": "A", "metadata": {"name": "x", "labels": {}}})));
     }
 
     #[test]
