@@ -504,6 +504,10 @@ fn flow_node(text: &str, depth: usize) -> Option<(Json, &str)> {
 
 /// A flow plain scalar: up to `,`, `]` or `}`, or a `: ` (a key's end).
 fn flow_plain(text: &str) -> Option<(&str, &str)> {
+    // In a flow collection `?` and `:` always start a key or a value.
+    if text.starts_with(['?', ':']) {
+        return None;
+    }
     plain_scalar(text)?;
     let end = text.find([',', '[', ']', '{', '}', ':', '#']).unwrap_or(text.len());
     let rest = &text[end..];
@@ -769,6 +773,8 @@ mod tests {
             "a: [k: v]\n",
             "a: {b: 1 # c\n}\n",
             "a: [x:y]\n",
+            "a: [?x, b]\n",
+            "a: {:x: 1}\n",
             "a: >\n  folded\n",
             "a: |2\n  x\n",
             "a: multi\n  - line\n",
