@@ -24,6 +24,11 @@ const MAX_KEY_LEN: usize = 1000;
 /// The JSON of the single document `text` (which ends with a line break),
 /// or `None` when the full reader must decide.
 pub(super) fn read(text: &str) -> Option<Json> {
+    // libyaml-safer takes a leading 0xEF byte for the start of a byte order
+    // mark and refuses the input when the mark is not one.
+    if text.as_bytes().first() == Some(&0xEF) {
+        return None;
+    }
     if !text.chars().all(plain_char) {
         return None;
     }
@@ -774,6 +779,7 @@ mod tests {
             "a: {b: 1 # c\n}\n",
             "a: [x:y]\n",
             "a: [?x, b]\n",
+            "\u{f69a}: x\n",
             "a: {:x: 1}\n",
             "a: >\n  folded\n",
             "a: |2\n  x\n",
