@@ -52,7 +52,7 @@ pub(super) fn read(text: &str) -> Option<Json> {
         end_of_line(after)?;
         value
     } else {
-        r.block_node(first, line)?
+        r.block_node(line)?
     };
     // Everything must have been read.
     match r.next_content() {
@@ -120,7 +120,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The block node whose first line (already consumed) is `line`.
-    fn block_node(&mut self, _i: usize, line: Line<'a>) -> Option<Json> {
+    fn block_node(&mut self, line: Line<'a>) -> Option<Json> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
@@ -142,7 +142,7 @@ impl<'a> Reader<'a> {
         let mut line = first;
         loop {
             let (key, rest) = split_key(line.text)?;
-            let value = self.value_after(rest, indent, true)?;
+            let value = self.value_after(rest, indent)?;
             map.insert(key, value);
             match self.peek_content() {
                 Some(i) => {
@@ -216,10 +216,10 @@ impl<'a> Reader<'a> {
 
     /// The value after `key:` (`rest` is what follows the colon) of a
     /// mapping at `indent`.
-    fn value_after(&mut self, rest: &'a str, indent: usize, in_mapping: bool) -> Option<Json> {
+    fn value_after(&mut self, rest: &'a str, indent: usize) -> Option<Json> {
         let content = rest.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
-            return self.nested(indent, in_mapping);
+            return self.nested(indent, true);
         }
         if content.len() == rest.len() {
             return None; // no space after the colon
@@ -237,14 +237,14 @@ impl<'a> Reader<'a> {
         let next = self.line(i);
         if in_mapping && next.indent == indent && is_entry(next.text) {
             self.at = i + 1;
-            return self.block_node(i, next);
+            return self.block_node(next);
         }
         if next.indent <= indent {
             return Some(Json::Null);
         }
         self.at = i + 1;
         if is_entry(next.text) || split_key(next.text).is_some() {
-            return self.block_node(i, next);
+            return self.block_node(next);
         }
         // A scalar or flow collection on a line of its own.
         if next.text.starts_with('|') {
