@@ -285,7 +285,7 @@ fn install_crds(
 ) -> Result<(), ActionError> {
     let scope = ReleaseScope::unowned();
     let mut parsed: std::collections::HashMap<String, _> = parsed.into_iter().collect();
-    for (path, _) in &rendered.crds {
+    for path in &rendered.crd_paths() {
         let objects = match parsed.remove(path) {
             Some(result) => result,
             None => continue, // not parsed: nothing to install

@@ -108,12 +108,23 @@ pub struct RenderedRelease {
     pub chart: Chart,
     /// The user-supplied values (Helm's release `config`).
     pub config: serde_json::Value,
-    /// CRD files (`crds/` of the chart and subcharts) as (path, content).
-    pub crds: Vec<(String, String)>,
     pub manifests: Vec<manifest::Manifest>,
     pub hooks: Vec<manifest::Hook>,
     pub notes: String,
     pub warnings: Vec<String>,
+}
+
+impl RenderedRelease {
+    /// CRD files (`crds/` of the chart and subcharts) as (path, content).
+    /// Read when asked for: most renders never need them.
+    pub fn crds(&self) -> Vec<(String, String)> {
+        crd_files(&self.chart, None)
+    }
+
+    /// The paths of [`Self::crds`], without reading the files.
+    pub fn crd_paths(&self) -> Vec<String> {
+        crd_entries(&self.chart, None).into_iter().map(|(path, _)| path).collect()
+    }
 }
 
 /// Load, coalesce, validate and render a chart for a release. The log
@@ -228,11 +239,9 @@ fn render_chart_logged(
     }
     let sorted = manifest::sort_manifests(&files, INSTALL_ORDER)
         .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
-    let crds = crd_files(&chart, None);
     Ok(RenderedRelease {
         chart,
         config: serde_json::Value::Object(config),
-        crds,
         manifests: sorted.manifests,
         hooks: sorted.hooks,
         notes,
@@ -241,22 +250,27 @@ fn render_chart_logged(
 }
 
 /// Helm's CRDObjects: `crds/*.{yaml,yml,json}` of a chart, then of each
-/// subchart, named by full chart path.
+/// subchart, named by full chart path, with their text.
 pub(crate) fn crd_files(chart: &Chart, parent: Option<&str>) -> Vec<(String, String)> {
+    crd_entries(chart, parent).into_iter().map(|(path, f)| (path, f.text().into_owned())).collect()
+}
+
+/// [`crd_files`] without reading the files.
+fn crd_entries<'c>(chart: &'c Chart, parent: Option<&str>) -> Vec<(String, &'c chart::File)> {
     let full = match parent {
         None => chart.name().to_string(),
         Some(p) => format!("{p}/charts/{}", chart.name()),
     };
-    let mut out: Vec<(String, String)> = chart
+    let mut out: Vec<(String, &chart::File)> = chart
         .crd_files()
         .filter(|f| {
             let lower = f.name.to_ascii_lowercase();
             lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
         })
-        .map(|f| (format!("{full}/{}", f.name), f.text().into_owned()))
+        .map(|f| (format!("{full}/{}", f.name), f))
         .collect();
     for dep in &chart.dependencies {
-        out.extend(crd_files(dep, Some(&full)));
+        out.extend(crd_entries(dep, Some(&full)));
     }
     out
 }
@@ -286,7 +300,7 @@ pub fn template(req: &TemplateRequest) -> anyhow::Result<TemplateOutput> {
     // The release manifest: CRDs (when asked), then manifests in install order.
     let mut manifest = String::new();
     if req.include_crds {
-        for (path, content) in &r.crds {
+        for (path, content) in &r.crds() {
             manifest.push_str(&format!("---\n# Source: {path}\n{content}\n"));
         }
     }
@@ -357,7 +371,7 @@ fn write_output_dir(dir: &Path, req: &TemplateRequest, r: &RenderedRelease) -> a
         Ok(())
     };
     if req.include_crds {
-        for (path, content) in &r.crds {
+        for (path, content) in &r.crds() {
             write(path, content)?;
         }
     }

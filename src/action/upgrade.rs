@@ -330,7 +330,7 @@ fn prepare(cfg: &Configuration, req: &UpgradeRequest) -> Result<Prepared, Action
         apply_method: if last.apply_method.is_empty() { "csa".into() } else { last.apply_method.clone() },
         ..Release::default()
     };
-    let crds = if req.upgrade_crds { std::mem::take(&mut rendered.crds) } else { Vec::new() };
+    let crds = if req.upgrade_crds { rendered.crds() } else { Vec::new() };
     Ok(Prepared { current, before, docs, upgraded, crds, last_version: last.version, warnings })
 }
 

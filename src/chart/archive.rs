@@ -35,7 +35,7 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BufferedFile {
     pub name: String,
-    pub data: Vec<u8>,
+    pub data: bytes::Bytes,
 }
 
 /// Why an archive was rejected (Helm's texts, plus the links Helm lets
@@ -206,7 +206,7 @@ pub fn load_archive_files_within(
         if data.starts_with(UTF8_BOM) {
             data.drain(..3);
         }
-        files.push(BufferedFile { name: n, data });
+        files.push(BufferedFile { name: n, data: data.into() });
     }
     *allowance = remaining.max(0) as u64;
     if files.is_empty() {
@@ -293,7 +293,7 @@ pub(crate) mod tests {
         assert_eq!(files.len(), 2);
         assert_eq!(files[0].name, "Chart.yaml");
         assert_eq!(files[1].name, "templates/a.yaml");
-        assert_eq!(files[1].data, b"kind: A\n");
+        assert_eq!(&files[1].data[..], b"kind: A\n");
     }
 
     #[test]

@@ -22,6 +22,25 @@ use super::metadata::{self, NullNodes};
 use super::model::{Chart, File, Metadata};
 use crate::codec::yaml_read;
 
+/// Files at least this large are mapped rather than read (below it, a
+/// read costs less than setting up a map).
+const MAP_MIN_LEN: u64 = 64 * 1024;
+
+/// A read-only map of the first `len` bytes of `file`, or None when the
+/// file is small or cannot be mapped (then it is read).
+fn map_file(file: &std::fs::File, len: u64) -> Option<bytes::Bytes> {
+    if len < MAP_MIN_LEN {
+        return None;
+    }
+    let len = usize::try_from(len).ok()?;
+    // SAFETY: the map is private and read-only, and chart files are not
+    // expected to change while capstan runs (git maps its pack files on
+    // the same assumption). Were one truncated meanwhile, reading the lost
+    // pages would fault; edits in place show through, as a later read would.
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map(file) }.ok()?;
+    Some(bytes::Bytes::from_owner(map))
+}
+
 /// Options for loading.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -240,32 +259,36 @@ impl Walker<'_> {
     }
 
     /// Read one file, refusing it past the per-file limit (checked before
-    /// reading, on the open file).
+    /// reading, on the open file). A large file is mapped instead of read:
+    /// its pages enter memory only if something reads them, and many never
+    /// are (the CRDs of a chart under `template`, most `files/`).
     fn read_file(&mut self, path: &Path, shown: &str, rel: &str) -> Result<(), ChartError> {
         let reading = |e: std::io::Error| ChartError::other(format!("error reading {rel}: {}", go_io_error("read", shown, &e)));
-        let mut f = std::fs::File::open(path).map_err(reading)?;
-        let len = f.metadata().map_err(reading)?.len();
-        if len > self.limits.max_file_size {
-            let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            return Err(ChartError::other(format!(
-                "chart file {} is larger than the maximum file size {}",
-                crate::engine::gofmt::strconv::quote(&base),
-                self.limits.max_file_size
-            )));
-        }
-        let mut data = Vec::with_capacity(len as usize);
-        // Never read more than the limit, even if the file grows meanwhile.
-        (&mut f).take(self.limits.max_file_size + 1).read_to_end(&mut data).map_err(reading)?;
-        if data.len() as u64 > self.limits.max_file_size {
-            return Err(ChartError::other(format!(
+        let too_large = || {
+            ChartError::other(format!(
                 "chart file {} is larger than the maximum file size {}",
                 crate::engine::gofmt::strconv::quote(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                 self.limits.max_file_size
-            )));
+            ))
+        };
+        let mut f = std::fs::File::open(path).map_err(reading)?;
+        let len = f.metadata().map_err(reading)?.len();
+        if len > self.limits.max_file_size {
+            return Err(too_large());
         }
-        if data.starts_with(UTF8_BOM) {
-            data.drain(..3);
-        }
+        let data = match map_file(&f, len) {
+            Some(mapped) => mapped,
+            None => {
+                let mut data = Vec::with_capacity(len as usize);
+                // Never read more than the limit, even if the file grows meanwhile.
+                (&mut f).take(self.limits.max_file_size + 1).read_to_end(&mut data).map_err(reading)?;
+                if data.len() as u64 > self.limits.max_file_size {
+                    return Err(too_large());
+                }
+                bytes::Bytes::from(data)
+            }
+        };
+        let data = if data.starts_with(UTF8_BOM) { data.slice(UTF8_BOM.len()..) } else { data };
         self.files.push(BufferedFile { name: rel.to_string(), data });
         Ok(())
     }
@@ -382,9 +405,9 @@ fn load_files_within(
             "values.yaml" => {
                 c.values = crate::values::files::load_values(&f.data)
                     .map_err(|e| parse_error("values.yaml", e.to_string()))?;
-                c.raw_values = Some(f.data);
+                c.raw_values = Some(f.data.into());
             }
-            "values.schema.json" => c.schema = Some(f.data),
+            "values.schema.json" => c.schema = Some(f.data.into()),
             "requirements.yaml" => {
                 let m = md.get_or_insert_with(Metadata::default);
                 if m.api_version != "v1" {
@@ -470,7 +493,7 @@ mod tests {
     use crate::chart::archive::tests::tgz;
 
     fn bf(name: &str, data: &str) -> BufferedFile {
-        BufferedFile { name: name.into(), data: data.as_bytes().to_vec() }
+        BufferedFile { name: name.into(), data: data.as_bytes().to_vec().into() }
     }
 
     fn load_mem(files: Vec<BufferedFile>) -> Result<Chart, ChartError> {
@@ -580,6 +603,27 @@ mod tests {
         let opts = LoadOptions { limits: Limits { max_chart_size: 1 << 20, max_file_size: 100 } };
         let e = load_with(&p, &opts).unwrap_err().to_string();
         assert!(e.contains("is larger than the maximum file size 100"), "{e}");
+    }
+
+    #[test]
+    fn large_files_are_mapped_with_the_same_contents_and_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("big");
+        std::fs::create_dir_all(root.join("crds")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("Chart.yaml"), CHART).unwrap();
+        let body: String = (0..20_000).map(|i| format!("{i}\n")).collect();
+        assert!(body.len() as u64 >= MAP_MIN_LEN);
+        std::fs::write(root.join("crds/big.yaml"), format!("\u{feff}{body}")).unwrap();
+        std::fs::write(root.join("templates/big.yaml"), &body).unwrap();
+        let c = load(&root).unwrap();
+        // The byte order mark goes, as for a file that is read.
+        assert_eq!(&*c.files[0].data, body.as_bytes());
+        assert_eq!(&*c.templates[0].data, body.as_bytes());
+        // The per-file limit holds for mapped files too.
+        let opts = LoadOptions { limits: Limits { max_chart_size: 1 << 30, max_file_size: MAP_MIN_LEN } };
+        let e = load_with(&root, &opts).unwrap_err().to_string();
+        assert!(e.contains("is larger than the maximum file size"), "{e}");
     }
 
     #[test]

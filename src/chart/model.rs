@@ -2,7 +2,6 @@
 //! Chart.yaml, values, schema, templates, other files, and loaded subcharts.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,8 +43,9 @@ pub struct Chart {
 pub struct File {
     pub name: String,
     /// Shared, so that `.Files` and copies of the chart hold the bytes
-    /// without copying them (a chart may carry megabytes of CRDs).
-    pub data: Arc<[u8]>,
+    /// without copying them (a chart may carry megabytes of CRDs); a large
+    /// file of a chart directory is a memory map, read only where touched.
+    pub data: bytes::Bytes,
 }
 
 impl File {

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use crate::chart::{Chart, Metadata};
 
@@ -374,7 +373,7 @@ pub fn chart_value(metadata: &Metadata, is_root: bool) -> Value {
 #[derive(Clone, Default)]
 pub struct FilesObject {
     /// The chart's own bytes, shared rather than copied.
-    files: Rc<BTreeMap<String, Arc<[u8]>>>,
+    files: Rc<BTreeMap<String, bytes::Bytes>>,
 }
 
 impl FilesObject {

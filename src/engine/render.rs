@@ -8,7 +8,6 @@
 //! chart's `define` wins over a subchart's of the same name.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use crate::chart::Chart;
 
@@ -35,7 +34,7 @@ pub const ENGINE_ANNOTATION: &str = "capstan.io/engine";
 /// `Chart`, `Files`, `Release`, `Capabilities`, `Subcharts`, shared by all
 /// templates of one chart; the engine sets `Template` before each one.
 pub struct Renderable {
-    pub text: Rc<str>,
+    pub text: gotmpl::source::Source,
     pub vals: Value,
     pub base_path: String,
 }
@@ -134,13 +133,20 @@ fn collect_templates(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: Rc::from(&*t.text()),
+                text: template_source(t),
                 vals: scope.clone(),
                 base_path: format!("{full_path}/templates"),
             },
         );
     }
     scope
+}
+
+/// A template file's text, sharing the chart's bytes when they are valid
+/// UTF-8 (else a copy with U+FFFD, as Go's string conversion prints them).
+pub fn template_source(file: &crate::chart::File) -> gotmpl::source::Source {
+    gotmpl::source::Source::from_utf8(file.data.clone())
+        .unwrap_or_else(|_| gotmpl::source::Source::from(String::from_utf8_lossy(&file.data).into_owned()))
 }
 
 /// Helm's sortTemplates: deepest paths first; at equal depth, reverse
@@ -280,7 +286,7 @@ mod tests {
         let mut c = Chart::default();
         c.metadata.name = "c".into();
         c.metadata.version = "0.1.0".into();
-        c.templates = vec![File { name: "templates/t.yaml".into(), data: template.as_bytes().into() }];
+        c.templates = vec![File { name: "templates/t.yaml".into(), data: template.as_bytes().to_vec().into() }];
         c.files = vec![
             File { name: "crds/a.yaml".into(), data: b"aa".as_slice().into() },
             File { name: "crds/b.yaml".into(), data: b"bbb".as_slice().into() },

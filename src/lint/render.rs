@@ -157,7 +157,7 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: Rc::from(&*String::from_utf8_lossy(&t.data)),
+                text: crate::engine::render::template_source(t),
                 vals: scope.clone(),
                 base_path: format!("{full_path}/templates"),
             },

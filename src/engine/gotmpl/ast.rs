@@ -6,6 +6,7 @@ use std::fmt::{self, Display, Write};
 use std::rc::Rc;
 
 use super::exec::FuncRef;
+use super::source::Source;
 use crate::engine::value::Value;
 use crate::engine::gofmt::strconv;
 
@@ -19,7 +20,7 @@ pub struct Tree {
     /// The name of the top-level template being parsed, for error locations.
     pub parse_name: Rc<str>,
     /// The whole text that was parsed (shared by the defines within it).
-    pub text: Rc<str>,
+    pub text: Source,
     pub root: List,
 }
 
@@ -96,29 +97,20 @@ pub enum Node {
 
 pub struct TextNode {
     pub pos: Pos,
-    /// The template's whole text (shared by all its nodes, so a text node
-    /// costs no allocation) and this node's byte range in it.
-    source: Rc<str>,
-    start: u32,
-    end: u32,
+    /// A slice of the template's text (so a text node costs no copy).
+    text: Source,
 }
 
 impl TextNode {
-    /// A node for `text`. When `text` lies within `origin` (the lexed
-    /// text, of which `source` is a copy), the node points into `source`;
-    /// otherwise it keeps a copy of its own.
-    pub fn new(pos: Pos, source: &Rc<str>, origin: &str, text: &str) -> TextNode {
-        let base = origin.as_ptr() as usize;
-        let at = text.as_ptr() as usize;
-        let within = at >= base && at + text.len() <= base + origin.len() && origin.len() == source.len();
-        match (within, u32::try_from(at.wrapping_sub(base)), u32::try_from(text.len())) {
-            (true, Ok(start), Ok(len)) => TextNode { pos, source: source.clone(), start, end: start + len },
-            _ => TextNode { pos, source: Rc::from(text), start: 0, end: text.len() as u32 },
-        }
+    /// A node for `text`: a slice of `source` when it lies within it,
+    /// otherwise a copy.
+    pub fn new(pos: Pos, source: &Source, text: &str) -> TextNode {
+        let text = source.slice_of(text).unwrap_or_else(|| Source::from(text));
+        TextNode { pos, text }
     }
 
     pub fn text(&self) -> &str {
-        &self.source[self.start as usize..self.end as usize]
+        &self.text
     }
 }
 

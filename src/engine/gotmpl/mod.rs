@@ -31,6 +31,7 @@ mod exec;
 mod lexer;
 mod number;
 mod parser;
+pub mod source;
 
 #[cfg(test)]
 mod tests;
@@ -43,6 +44,7 @@ use std::rc::Rc;
 use crate::engine::funcs::{self, FuncResult};
 use crate::engine::value::Value;
 use exec::FuncRef;
+use source::Source;
 use crate::engine::gofmt::strconv;
 
 /// A function the embedding engine adds to the set (Go: Template.Funcs),
@@ -162,11 +164,11 @@ impl Templates {
     /// later definition replaces an earlier one, except that an empty body
     /// (only spaces and comments) never replaces an existing template.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        self.parse_shared(name, Rc::from(text))
+        self.parse_shared(name, Source::from(text))
     }
 
     /// [`Templates::parse`] of a text the trees share without a copy.
-    pub fn parse_shared(&mut self, name: &str, text: Rc<str>) -> Result<(), Error> {
+    pub fn parse_shared(&mut self, name: &str, text: Source) -> Result<(), Error> {
         let trees = parser::parse_shared(name, text, &|n| self.resolve(n)).map_err(Error::from_parse)?;
         for tree in trees {
             self.associate(tree);

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use super::ast::*;
 use super::exec::FuncRef;
 use super::lexer::{Item, ItemType, Lexer};
+use super::source::Source;
 use super::number::{new_number, NumberKind};
 use crate::engine::gofmt::strconv::{self, unquote};
 use crate::engine::value::Value;
@@ -88,9 +89,8 @@ impl Parsed {
 
 pub struct Parser<'a, 'f> {
     parse_name: Rc<str>,
-    text: Rc<str>,
-    /// The text the lexer reads (`text` is a shared copy of it).
-    origin: &'a str,
+    /// The text the lexer reads, which the trees share.
+    text: Source,
     lex: Lexer<'a>,
     st: TreeState<'a>,
     funcs: FuncResolver<'f>,
@@ -104,17 +104,16 @@ pub struct Parser<'a, 'f> {
 /// Parse `text` as template `name`: the top-level tree and every define.
 /// Go: parse.Parse (with a fresh tree set).
 pub fn parse(name: &str, text: &str, funcs: FuncResolver<'_>) -> PResult<Vec<Tree>> {
-    parse_shared(name, Rc::from(text), funcs)
+    parse_shared(name, Source::from(text), funcs)
 }
 
 /// [`parse`] of a text the trees can share without a copy.
-pub fn parse_shared(name: &str, text: Rc<str>, funcs: FuncResolver<'_>) -> PResult<Vec<Tree>> {
+pub fn parse_shared(name: &str, text: Source, funcs: FuncResolver<'_>) -> PResult<Vec<Tree>> {
     let shared = text.clone();
     let text: &str = &text;
     let mut p = Parser {
         parse_name: Rc::from(name),
         text: shared.clone(),
-        origin: text,
         lex: Lexer::new(text),
         st: TreeState::new(),
         funcs,
@@ -316,7 +315,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode::new(token.pos, &self.text, self.origin, &token.val)))),
+            ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode::new(token.pos, &self.text, &token.val)))),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
                 let r = self.action();
