@@ -409,9 +409,12 @@ pub mod rsa_pool {
 
     /// Whether a template text calls a function that makes an RSA-2048 key.
     pub fn uses(text: &str) -> bool {
-        ["genCA", "genSelfSignedCert", "genSignedCert"]
-            .iter()
-            .any(|f| text.match_indices(f).any(|(i, _)| !text[i + f.len()..].starts_with("WithKey")))
+        memchr::memmem::find_iter(text.as_bytes(), "gen").any(|i| {
+            let after = &text[i + 3..];
+            ["CA", "SelfSignedCert", "SignedCert"]
+                .iter()
+                .any(|f| after.starts_with(f) && !after[f.len()..].starts_with("WithKey"))
+        })
     }
 
     /// Start making a key on another core, unless one is ready or being

@@ -137,9 +137,12 @@ pub fn signature(name: &str) -> Option<&'static Signature> {
     entries().get(name).map(|e| e.sig)
 }
 
-fn entries() -> &'static HashMap<&'static str, Entry> {
-    static ENTRIES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
-        let mut m = HashMap::new();
+/// The library by name. Looked up for every identifier a template uses.
+type Entries = HashMap<&'static str, Entry, foldhash::fast::RandomState>;
+
+fn entries() -> &'static Entries {
+    static ENTRIES: LazyLock<Entries> = LazyLock::new(|| {
+        let mut m = Entries::default();
         register(&mut m);
         m
     });
@@ -300,7 +303,7 @@ macro_rules! reg {
     }};
 }
 
-fn register(m: &mut HashMap<&'static str, Entry>) {
+fn register(m: &mut Entries) {
     // Sprig: functions.go genericMap, in its order.
     reg!(m, "hello", [], strings::hello);
 

@@ -96,6 +96,17 @@ impl std::fmt::Display for Item<'_> {
     }
 }
 
+/// The number of newlines in `s`.
+fn count_lines(s: &str) -> usize {
+    memchr::memchr_iter(b'\n', s.as_bytes()).count()
+}
+
+/// How many bytes at the start of `s` are ASCII letters, digits or `_`:
+/// the common case of an identifier, scanned without decoding runes.
+fn ascii_word_len(s: &str) -> usize {
+    s.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count()
+}
+
 const LEFT_DELIM: &str = "{{";
 const RIGHT_DELIM: &str = "}}";
 const LEFT_COMMENT: &str = "/*";
@@ -232,7 +243,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_lines(&self.input[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -310,7 +321,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.rest().find(self.left_delim) {
+        if let Some(x) = memchr::memmem::find(self.rest().as_bytes(), self.left_delim.as_bytes()) {
             if x > 0 {
                 self.pos += x;
                 let mut trim_length = 0;
@@ -319,7 +330,7 @@ impl<'a> Lexer<'a> {
                     trim_length = right_trim_length(&self.input[self.start..self.pos]);
                 }
                 self.pos -= trim_length;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += count_lines(&self.input[self.start..self.pos]);
                 let item = self.this_item(ItemType::Text);
                 self.pos += trim_length;
                 self.ignore();
@@ -331,7 +342,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = if self.done { 0 } else { self.input.len() };
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += count_lines(&self.input[self.start..self.pos]);
             return self.emit(ItemType::Text);
         }
         self.emit(ItemType::Eof)
@@ -375,7 +386,7 @@ impl<'a> Lexer<'a> {
         if !delim {
             return self.errorf("comment ends before closing delimiter".into());
         }
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_lines(&self.input[self.start..self.pos]);
         // Comments are not emitted (text/template does not set ParseComments).
         let _comment = self.this_item(ItemType::Comment);
         if trim_space {
@@ -493,6 +504,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Option<State> {
+        self.pos += ascii_word_len(self.rest());
         loop {
             let r = self.next();
             match r {
@@ -537,6 +549,7 @@ impl<'a> Lexer<'a> {
             }
             return self.emit(ItemType::Dot);
         }
+        self.pos += ascii_word_len(self.rest());
         let mut r;
         loop {
             r = self.next();

@@ -98,7 +98,14 @@ pub struct Parser<'a, 'f> {
     trees: Vec<Tree>,
     /// Field and function names seen so far: one allocation per distinct
     /// name instead of one per use (`.Values` appears thousands of times).
-    names: HashSet<Rc<str>>,
+    names: HashSet<Rc<str>, foldhash::fast::RandomState>,
+    /// Scratch stacks: a list's nodes, a pipeline's commands and a
+    /// command's arguments are gathered here (nested ones above their
+    /// parent's), then moved into a Vec of exactly their size. Growing a
+    /// Vec per list and shrinking it after cost a third of the parse.
+    node_stack: Vec<Node>,
+    cmd_stack: Vec<Command>,
+    arg_stack: Vec<Operand>,
 }
 
 /// Parse `text` as template `name`: the top-level tree and every define.
@@ -118,7 +125,10 @@ pub fn parse_shared(name: &str, text: Source, funcs: FuncResolver<'_>) -> PResul
         st: TreeState::new(),
         funcs,
         trees: Vec::new(),
-        names: HashSet::new(),
+        names: HashSet::default(),
+        node_stack: Vec::new(),
+        cmd_stack: Vec::new(),
+        arg_stack: Vec::new(),
     };
     p.lex.break_ok = (p.funcs)("break").is_none();
     p.lex.continue_ok = (p.funcs)("continue").is_none();
@@ -255,7 +265,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     /// Go: Tree.parse, the top level, which also accepts `{{define}}`.
     fn parse_top(&mut self) -> PResult<List> {
         self.peek();
-        let mut root = List { nodes: vec![] };
+        let base = self.node_stack.len();
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
@@ -269,12 +279,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Parsed::Node(n) => root.nodes.push(n),
+                Parsed::Node(n) => self.node_stack.push(n),
                 other => return self.errorf(format!("unexpected {}", other.describe())),
             }
         }
-        root.nodes.shrink_to_fit();
-        Ok(root)
+        Ok(List { nodes: self.node_stack.drain(base..).collect() })
     }
 
     /// Go: parseDefinition; `{{define` has been read.
@@ -299,14 +308,11 @@ impl<'a, 'f> Parser<'a, 'f> {
     /// Go: itemList, up to `{{end}}` or `{{else}}`.
     fn item_list(&mut self) -> PResult<(List, Parsed)> {
         self.peek_non_space();
-        let mut list = List { nodes: vec![] };
+        let base = self.node_stack.len();
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
-                Parsed::Node(n) => list.nodes.push(n),
-                end => {
-                    list.nodes.shrink_to_fit();
-                    return Ok((list, end));
-                }
+                Parsed::Node(n) => self.node_stack.push(n),
+                end => return Ok((List { nodes: self.node_stack.drain(base..).collect() }, end)),
             }
         }
         self.errorf("unexpected EOF".into())
@@ -387,6 +393,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             decl: vec![],
             cmds: vec![],
         };
+        let base = self.cmd_stack.len();
         'decls: loop {
             let v = self.peek_non_space();
             if v.typ == ItemType::Variable {
@@ -425,9 +432,9 @@ impl<'a, 'f> Parser<'a, 'f> {
             let token = self.next_non_space();
             match token.typ {
                 t if t == end => {
+                    pipe.cmds = self.cmd_stack.drain(base..).collect();
                     self.check_pipeline(&pipe, context)?;
                     // Trees live for the whole render: no spare capacity.
-                    pipe.cmds.shrink_to_fit();
                     pipe.decl.shrink_to_fit();
                     return Ok(pipe);
                 }
@@ -445,8 +452,8 @@ impl<'a, 'f> Parser<'a, 'f> {
                 | ItemType::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
-                    if pipe.cmds.len() > MAX_PIPELINE_CMDS {
+                    self.cmd_stack.push(cmd);
+                    if self.cmd_stack.len() - base > MAX_PIPELINE_CMDS {
                         return self.errorf("pipeline too long".into());
                     }
                 }
@@ -622,10 +629,11 @@ impl<'a, 'f> Parser<'a, 'f> {
             pos: self.peek_non_space().pos,
             args: vec![],
         };
+        let base = self.arg_stack.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                cmd.args.push(op);
+                self.arg_stack.push(op);
             }
             let token = self.next();
             match token.typ {
@@ -636,10 +644,10 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             break;
         }
+        cmd.args = self.arg_stack.drain(base..).collect();
         if cmd.args.is_empty() {
             return self.errorf("empty command".into());
         }
-        cmd.args.shrink_to_fit();
         Ok(cmd)
     }
 
