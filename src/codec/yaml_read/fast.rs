@@ -21,8 +21,8 @@ const MAX_DEPTH: usize = 64;
 /// libyaml refuses simple keys longer than 1024 characters.
 const MAX_KEY_LEN: usize = 1000;
 
-/// The JSON of the single document `text` (which ends with a line break),
-/// or `None` when the full reader must decide.
+/// The JSON of the single document `text` (the same whether or not it ends
+/// with a line break), or `None` when the full reader must decide.
 pub(super) fn read(text: &str) -> Option<Json> {
     // libyaml-safer takes a leading 0xEF byte for the start of a byte order
     // mark and refuses the input when the mark is not one.
@@ -32,17 +32,22 @@ pub(super) fn read(text: &str) -> Option<Json> {
     if !text.chars().all(plain_char) {
         return None;
     }
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    if lines.last() == Some(&"") {
-        lines.pop();
+    let mut lines = LineBuffer::take();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+        lines.0.push((start, end));
+        start = end + 1;
     }
-    if lines
-        .iter()
+    if lines.0.last().is_some_and(|&(s, e)| s == e) {
+        lines.0.pop();
+    }
+    let mut r = Reader { text, lines, at: 0, depth: 0 };
+    if (0..r.lines.0.len())
+        .map(|i| r.raw(i))
         .any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
     {
         return None;
     }
-    let mut r = Reader { lines, at: 0, depth: 0 };
     let Some(first) = r.next_content() else {
         return Some(Json::Null);
     };
@@ -82,8 +87,36 @@ struct Line<'a> {
     text: &'a str,
 }
 
+/// The byte ranges of a document's lines, in a buffer each thread reuses:
+/// a fresh large Vec per document made glibc consolidate its free lists
+/// every time (most of the cost of reading many small manifests).
+struct LineBuffer(Vec<(usize, usize)>);
+
+thread_local! {
+    static LINE_BUFFER: std::cell::Cell<Vec<(usize, usize)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl LineBuffer {
+    fn take() -> LineBuffer {
+        let mut v = LINE_BUFFER.with(|b| b.take());
+        v.clear();
+        LineBuffer(v)
+    }
+}
+
+impl Drop for LineBuffer {
+    fn drop(&mut self) {
+        let v = std::mem::take(&mut self.0);
+        // Keep a buffer of ordinary size; let a huge one go.
+        if v.capacity() <= 1 << 16 {
+            LINE_BUFFER.with(|b| b.set(v));
+        }
+    }
+}
+
 struct Reader<'a> {
-    lines: Vec<&'a str>,
+    text: &'a str,
+    lines: LineBuffer,
     /// The next line not yet read.
     at: usize,
     depth: usize,
@@ -95,8 +128,18 @@ fn is_entry(text: &str) -> bool {
 }
 
 impl<'a> Reader<'a> {
+    /// Line `i` without its line break.
+    fn raw(&self, i: usize) -> &'a str {
+        let (start, end) = self.lines.0[i];
+        &self.text[start..end]
+    }
+
+    fn len(&self) -> usize {
+        self.lines.0.len()
+    }
+
     fn line(&self, i: usize) -> Line<'a> {
-        let raw = self.lines[i];
+        let raw = self.raw(i);
         let text = raw.trim_start_matches(' ');
         Line {
             indent: raw.len() - text.len(),
@@ -107,8 +150,8 @@ impl<'a> Reader<'a> {
     /// The index of the next line with content (not blank, not only a
     /// comment), without consuming it.
     fn peek_content(&self) -> Option<usize> {
-        (self.at..self.lines.len()).find(|&i| {
-            let t = self.lines[i].trim_start_matches(' ');
+        (self.at..self.len()).find(|&i| {
+            let t = self.raw(i).trim_start_matches(' ');
             !t.is_empty() && !t.starts_with('#')
         })
     }
@@ -292,7 +335,7 @@ impl<'a> Reader<'a> {
         let mut text = std::borrow::Cow::Borrowed(first);
         let mut breaks = 0;
         let mut i = self.at;
-        while i < self.lines.len() {
+        while i < self.len() {
             let line = self.line(i);
             if line.text.is_empty() {
                 breaks += 1;
@@ -355,7 +398,7 @@ impl<'a> Reader<'a> {
             if folded.ends_with('\\') {
                 return None;
             }
-            if i >= self.lines.len() {
+            if i >= self.len() {
                 return None;
             }
             let line = self.line(i);
@@ -395,25 +438,25 @@ impl<'a> Reader<'a> {
         };
         end_of_line(after)?;
         // The content's indentation is its first non-blank line's.
-        let first = (self.at..self.lines.len()).find(|&i| !self.lines[i].trim_start_matches(' ').is_empty());
+        let first = (self.at..self.len()).find(|&i| !self.raw(i).trim_start_matches(' ').is_empty());
         let block_indent = first.map_or(0, |i| self.line(i).indent);
         if first.is_none() || block_indent <= indent {
             // No content: an empty string, unless line breaks are kept.
-            let end = first.unwrap_or(self.lines.len());
-            if matches!(chomp, Chomp::Keep) || self.lines[self.at..end].iter().any(|l| !l.is_empty()) {
+            let end = first.unwrap_or(self.len());
+            if matches!(chomp, Chomp::Keep) || (self.at..end).any(|i| !self.raw(i).is_empty()) {
                 return None;
             }
             self.at = end;
             return Some(Json::String(String::new()));
         }
         let first = first?;
-        if self.lines[self.at..first].iter().any(|l| l.len() > block_indent) {
+        if (self.at..first).any(|i| self.raw(i).len() > block_indent) {
             return None;
         }
         let mut out = String::new();
         let mut end = self.at;
-        for i in self.at..self.lines.len() {
-            let raw = self.lines[i];
+        for i in self.at..self.len() {
+            let raw = self.raw(i);
             let line = self.line(i);
             if line.text.is_empty() {
                 if raw.len() > block_indent {
@@ -724,6 +767,9 @@ mod tests {
             Some(fast) => {
                 let full = read_first_document(&text);
                 assert_eq!(full.as_ref().ok(), Some(&fast), "fast reader differs on:\n{text}");
+                // The same without the final line break, as from_str reads it.
+                let bare = text.strip_suffix('\n').unwrap_or(&text);
+                assert_eq!(read(bare).as_ref(), Some(&fast), "fast reader depends on the final line break:\n{text}");
                 true
             }
             None => false,
