@@ -210,7 +210,9 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
             ..InstallRequest::new(name, &global.namespace, chart)
         };
         let installed = install(&cfg, &req)?;
-        print_release(&installed.release, c.output, global.debug, c.hide_notes)
+        let out = print_release(&installed.release, c.output, global.debug, c.hide_notes);
+        super::exit_soon_with(cfg, (installed, req));
+        out
     })()
     .map_err(|e| anyhow!("INSTALLATION FAILED: {e:#}"))?;
     print!("{out}");
@@ -252,22 +254,26 @@ pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()>
         };
     let outcome = upgrade(&cfg, &req);
     let mut out = String::new();
-    match outcome {
+    let done = match outcome {
         Err(e) if installing => return Err(e.into()),
         Err(e) => return Err(anyhow!("UPGRADE FAILED: {e}")),
-        Ok(Upgraded::Installed(i)) => {
+        Ok(done) => done,
+    };
+    match &done {
+        Upgraded::Installed(i) => {
             if c.output == OutputFormat::Table {
                 out.push_str(&format!("Release {:?} does not exist. Installing it now.\n", args.name));
             }
             out.push_str(&print_release(&i.release, c.output, global.debug, c.hide_notes)?);
         }
-        Ok(Upgraded::Upgraded(i)) => {
+        Upgraded::Upgraded(i) => {
             if c.output == OutputFormat::Table {
                 out.push_str(&format!("Release {:?} has been upgraded. Happy Helming!\n", args.name));
             }
             out.push_str(&print_release(&i.release, c.output, global.debug, c.hide_notes)?);
         }
     }
+    super::exit_soon_with(cfg, (done, req));
     print!("{out}");
     Ok(())
 }

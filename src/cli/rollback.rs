@@ -67,7 +67,8 @@ pub fn run(global: &GlobalArgs, args: RollbackArgs) -> anyhow::Result<()> {
         history_max: args.history_max,
         ..RollbackRequest::new(&args.name, &global.namespace)
     };
-    rollback(&cfg, &req)?;
+    let done = rollback(&cfg, &req)?;
+    super::exit_soon_with(cfg, (done, req));
     println!("Rollback was a success! Happy Helming!");
     Ok(())
 }
