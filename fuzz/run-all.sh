@@ -5,7 +5,8 @@
 #   fuzz/run-all.sh [SECONDS_PER_TARGET] [TARGET...]     (default 600 s, all)
 #
 # Stable toolchain: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly flags;
-# no sanitizer (-s none): capstan has no unsafe code of its own, and the
+# no sanitizer (-s none): capstan's only unsafe code maps chart files, sets
+# an allocator option at start-up and views checked UTF-8 as text; the
 # findings wanted here are panics, hangs and runaway memory.
 set -uo pipefail
 cd "$(dirname "$0")"
