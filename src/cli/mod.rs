@@ -275,7 +275,6 @@ fn error_text(err: &anyhow::Error) -> String {
     text
 }
 
-/// Run a parsed command line; returns the process exit code.
 /// Hand `value` to the OS instead of running its destructors, for the
 /// large structures a command is done with just before the process exits
 /// (as compilers skip freeing their trees at exit): freeing a release's
@@ -295,6 +294,7 @@ pub(crate) fn exit_soon_with<T>(cfg: crate::action::Configuration, rest: T) {
     }
 }
 
+/// Run a parsed command line; returns the process exit code.
 pub fn run(mut cli: Cli) -> i32 {
     if cli.global.namespace.is_empty() {
         cli.global.namespace = flags::default_namespace(&cli.global);

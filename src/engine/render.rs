@@ -146,7 +146,7 @@ fn collect_templates(
 /// UTF-8 (else a copy with U+FFFD, as Go's string conversion prints them).
 pub fn template_source(file: &crate::chart::File) -> gotmpl::source::Source {
     gotmpl::source::Source::from_utf8(file.data.clone())
-        .unwrap_or_else(|_| gotmpl::source::Source::from(String::from_utf8_lossy(&file.data).into_owned()))
+        .unwrap_or_else(|_| gotmpl::source::Source::from(file.text().into_owned()))
 }
 
 /// Helm's sortTemplates: deepest paths first; at equal depth, reverse

@@ -502,50 +502,49 @@ fn flow_node(text: &str, depth: usize) -> Option<(Json, &str)> {
     match text.as_bytes().first()? {
         b'[' => {
             let mut items = Vec::new();
-            let mut rest = text[1..].trim_start_matches(' ');
-            if let Some(after) = rest.strip_prefix(']') {
-                return Some((Json::Array(items), after));
-            }
-            loop {
+            let after = flow_entries(&text[1..], ']', |rest| {
                 let (item, after) = flow_node(rest, depth + 1)?;
                 items.push(item);
-                let after = after.trim_start_matches(' ');
-                if let Some(after) = after.strip_prefix(',') {
-                    rest = after.trim_start_matches(' ');
-                    if rest.starts_with(']') {
-                        return None;
-                    }
-                    continue;
-                }
-                return Some((Json::Array(items), after.strip_prefix(']')?));
-            }
+                Some(after)
+            })?;
+            Some((Json::Array(items), after))
         }
         b'{' => {
             let mut map = BTreeMap::new();
-            let mut rest = text[1..].trim_start_matches(' ');
-            if let Some(after) = rest.strip_prefix('}') {
-                return Some((Json::Object(Default::default()), after));
-            }
-            loop {
+            let after = flow_entries(&text[1..], '}', |rest| {
                 let (key, after) = flow_key(rest)?;
                 let (value, after) = flow_node(after, depth + 1)?;
                 map.insert(key, value);
-                let after = after.trim_start_matches(' ');
-                if let Some(after) = after.strip_prefix(',') {
-                    rest = after.trim_start_matches(' ');
-                    if rest.starts_with('}') {
-                        return None;
-                    }
-                    continue;
-                }
-                return Some((Json::Object(map.into_iter().collect()), after.strip_prefix('}')?));
-            }
+                Some(after)
+            })?;
+            Some((Json::Object(map.into_iter().collect()), after))
         }
         b'"' => double_quoted(text).map(|(s, after)| (Json::String(s), after)),
         b'\'' => single_quoted(text).map(|(s, after)| (Json::String(s), after)),
         _ => {
             let (plain, after) = flow_plain(text)?;
             Some((resolved_json(resolve("", plain).ok()?)?, after))
+        }
+    }
+}
+
+/// The entries of a flow collection, `text` starting after its opening
+/// bracket: each read by `entry` (which returns what follows it), separated
+/// by commas, up to `close`. Returns what follows `close`. A trailing comma
+/// is left to libyaml.
+fn flow_entries<'t>(text: &'t str, close: char, mut entry: impl FnMut(&'t str) -> Option<&'t str>) -> Option<&'t str> {
+    let mut rest = text.trim_start_matches(' ');
+    if let Some(after) = rest.strip_prefix(close) {
+        return Some(after);
+    }
+    loop {
+        let after = entry(rest)?.trim_start_matches(' ');
+        let Some(after) = after.strip_prefix(',') else {
+            return after.strip_prefix(close);
+        };
+        rest = after.trim_start_matches(' ');
+        if rest.starts_with(close) {
+            return None;
         }
     }
 }
