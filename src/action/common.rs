@@ -77,19 +77,18 @@ impl ActionError {
     }
 }
 
-/// Go: chartutil.validName.
+/// Go: chartutil.validName (the DNS-1123 subdomain pattern, checked by
+/// `dns1123_subdomain_ok` without compiling it).
 const VALID_NAME: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// Go: maxReleaseNameLen.
 const MAX_RELEASE_NAME_LEN: usize = 53;
 
 /// Go: chartutil.ValidateReleaseName, with its error texts.
 pub fn validate_release_name(name: &str) -> Result<(), String> {
-    static RE: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(VALID_NAME).expect("valid regex"));
     if name.is_empty() {
         return Err("no name provided".into());
     }
-    if name.len() > MAX_RELEASE_NAME_LEN || !RE.is_match(name) {
+    if name.len() > MAX_RELEASE_NAME_LEN || !crate::lint::k8s::formats::dns1123_subdomain_ok(name) {
         return Err(format!(
             "invalid release name, must match regex {VALID_NAME} and the length must not be longer than {MAX_RELEASE_NAME_LEN}"
         ));

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::engine::gofmt::strconv::quote;
 
@@ -50,6 +50,8 @@ pub enum VersionError {
     ConstraintParser,
 }
 
+/// The loose version grammar, which `loose_parts` follows by hand.
+#[cfg(test)]
 const LOOSE_SEMVER: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const CV_REGEX: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
@@ -57,26 +59,87 @@ const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 /// white space, so the constraint patterns spell Go's class out.
 const WS: &str = r"[\t\n\x0C\r ]";
 
-struct Regexes {
-    loose: Regex,
-    constraint: Regex,
-    range: Regex,
-    find: Regex,
-    valid: Regex,
+/// Masterminds' constraint patterns, each compiled on first use with
+/// `regex-lite` (compiling with the full `regex` crate cost about a
+/// millisecond per process, more than the whole render of a small chart).
+fn constraint_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(&format!(r"^{WS}*({OPS}){WS}*({CV_REGEX}){WS}*$")).unwrap())
 }
 
-fn regexes() -> &'static Regexes {
-    static R: OnceLock<Regexes> = OnceLock::new();
-    R.get_or_init(|| Regexes {
-        loose: Regex::new(&format!("^{LOOSE_SEMVER}$")).unwrap(),
-        constraint: Regex::new(&format!(r"^{WS}*({OPS}){WS}*({CV_REGEX}){WS}*$")).unwrap(),
-        range: Regex::new(&format!(r"{WS}*({CV_REGEX}){WS}+-{WS}+({CV_REGEX}){WS}*")).unwrap(),
-        find: Regex::new(&format!(r"({OPS}){WS}*({CV_REGEX})")).unwrap(),
-        valid: Regex::new(&format!(
+fn range_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(&format!(r"{WS}*({CV_REGEX}){WS}+-{WS}+({CV_REGEX}){WS}*")).unwrap())
+}
+
+fn find_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(&format!(r"({OPS}){WS}*({CV_REGEX})")).unwrap())
+}
+
+fn valid_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
             r"^({WS}*({OPS}){WS}*({CV_REGEX}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV_REGEX}){WS}*)*$"
         ))
-        .unwrap(),
+        .unwrap()
     })
+}
+
+/// The parts of a version that matches `^LOOSE_SEMVER$`, found by hand
+/// (every chart load parses versions): major digits, `.minor` and
+/// `.patch` digits when present, prerelease and metadata (without their
+/// `-` and `+`), or None when the text does not match.
+struct LooseParts<'a> {
+    major: &'a str,
+    minor: Option<&'a str>,
+    patch: Option<&'a str>,
+    pre: &'a str,
+    metadata: &'a str,
+}
+
+fn loose_parts(v: &str) -> Option<LooseParts<'_>> {
+    fn digits(s: &str) -> usize {
+        s.bytes().take_while(u8::is_ascii_digit).count()
+    }
+    // `[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*`: non-empty identifiers between dots.
+    fn identifiers(s: &str) -> bool {
+        s.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'))
+    }
+    let s = v.strip_prefix('v').unwrap_or(v);
+    let n = digits(s);
+    if n == 0 {
+        return None;
+    }
+    let (major, mut rest) = s.split_at(n);
+    let mut dotted = [None, None];
+    for slot in &mut dotted {
+        let Some(after) = rest.strip_prefix('.') else { break };
+        let n = digits(after);
+        if n == 0 {
+            break;
+        }
+        *slot = Some(&after[..n]);
+        rest = &after[n..];
+    }
+    let (mut pre, mut metadata) = ("", "");
+    if let Some(after) = rest.strip_prefix('-') {
+        let end = after.find('+').unwrap_or(after.len());
+        pre = &after[..end];
+        if !identifiers(pre) {
+            return None;
+        }
+        rest = &after[end..];
+    }
+    if let Some(after) = rest.strip_prefix('+') {
+        metadata = after;
+        if !identifiers(metadata) {
+            return None;
+        }
+        rest = "";
+    }
+    rest.is_empty().then_some(LooseParts { major, minor: dotted[0], patch: dotted[1], pre, metadata })
 }
 
 fn contains_only(s: &str, allowed: impl Fn(char) -> bool) -> bool {
@@ -117,19 +180,12 @@ impl Version {
     /// Masterminds `NewVersion` with `CoerceNewVersion` on (its default):
     /// `1`, `1.2`, `v1.2.3`, `01.2.3` are all versions.
     pub fn parse(v: &str) -> Result<Version, VersionError> {
-        let caps = regexes().loose.captures(v).ok_or(VersionError::InvalidSemVer)?;
-        let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
-        let major = parse_segment(get(1))?;
-        let minor = match get(2) {
-            "" => 0,
-            s => parse_segment(s.trim_start_matches('.'))?,
-        };
-        let patch = match get(3) {
-            "" => 0,
-            s => parse_segment(s.trim_start_matches('.'))?,
-        };
-        let pre = get(5).to_string();
-        let metadata = get(8).to_string();
+        let parts = loose_parts(v).ok_or(VersionError::InvalidSemVer)?;
+        let major = parse_segment(parts.major)?;
+        let minor = parts.minor.map_or(Ok(0), parse_segment)?;
+        let patch = parts.patch.map_or(Ok(0), parse_segment)?;
+        let pre = parts.pre.to_string();
+        let metadata = parts.metadata.to_string();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -244,8 +300,7 @@ impl Constraint {
                 dirty: true,
             });
         }
-        let caps = regexes()
-            .constraint
+        let caps = constraint_regex()
             .captures(c)
             .ok_or_else(|| VersionError::ImproperConstraint(quote(c)))?;
         let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
@@ -382,7 +437,7 @@ pub struct Constraints {
 /// `1.2 - 1.4` becomes `>= 1.2, <= 1.4` (Masterminds rewriteRange).
 fn rewrite_range(i: &str) -> String {
     let mut out = i.to_string();
-    for caps in regexes().range.captures_iter(i) {
+    for caps in range_regex().captures_iter(i) {
         let whole = caps.get(0).map(|m| m.as_str()).unwrap_or("");
         let lo = caps.get(1).map(|m| m.as_str()).unwrap_or("");
         let hi = caps.get(11).map(|m| m.as_str()).unwrap_or("");
@@ -398,10 +453,10 @@ impl Constraints {
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();
         for or in c.split("||") {
-            if !regexes().valid.is_match(or) {
+            if !valid_regex().is_match(or) {
                 return Err(VersionError::ImproperConstraint(quote(or)));
             }
-            let mut found: Vec<&str> = regexes().find.find_iter(or).map(|m| m.as_str()).collect();
+            let mut found: Vec<&str> = find_regex().find_iter(or).map(|m| m.as_str()).collect();
             if found.is_empty() {
                 found.push(or);
             }
@@ -441,6 +496,30 @@ mod tests {
 
     fn check(c: &str, v: &str) -> bool {
         Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
+    }
+
+    #[test]
+    fn loose_parts_match_the_masterminds_pattern() {
+        let re = regex::Regex::new(&format!("^{LOOSE_SEMVER}$")).unwrap();
+        let cases = [
+            "1", "v1", "vv1", "v", "", "1.", "1.2", "1.2.3", "1.2.3.4", "01.02.03", "1.x", "1.2.x", "1-", "1-a",
+            "1.2-a.b-c", "1.2.3-", "1.2.3-a..b", "1.2.3-.a", "1.2.3-a.", "1.2.3+", "1.2.3+b.5", "1.2.3+b..5",
+            "1.2.3-a+b", "1.2.3-a+b+c", "1.2.3-a_b", "1.2.3 ", " 1.2.3", "1.2.3-é", "v1.25.3+k3s1", "1.2.3-0-0",
+            "1.2.3--", "1+-", "1.2.3-α",
+        ];
+        for v in cases {
+            let ours = loose_parts(v);
+            let caps = re.captures(v);
+            assert_eq!(ours.is_some(), caps.is_some(), "{v:?}");
+            if let (Some(p), Some(c)) = (ours, caps) {
+                let get = |i: usize| c.get(i).map(|m| m.as_str()).unwrap_or("");
+                assert_eq!(p.major, get(1), "{v:?}");
+                assert_eq!(p.minor.map(|m| format!(".{m}")).unwrap_or_default(), get(2), "{v:?}");
+                assert_eq!(p.patch.map(|m| format!(".{m}")).unwrap_or_default(), get(3), "{v:?}");
+                assert_eq!(p.pre, get(5), "{v:?}");
+                assert_eq!(p.metadata, get(8), "{v:?}");
+            }
+        }
     }
 
     #[test]

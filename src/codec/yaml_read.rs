@@ -55,14 +55,60 @@ pub fn from_str(text: &str) -> Result<Json, YamlError> {
     read_first_document(&with_final_newline(text))
 }
 
+/// [`from_str`] for a caller that reads only a manifest's head (Helm's
+/// `SimpleHead`): the same errors, and the same values at `apiVersion`,
+/// `kind` and `metadata`'s `name`, `namespace` and `annotations`; other
+/// values may be left out (the whole document is still read and checked).
+pub fn from_str_head(text: &str) -> Result<Json, YamlError> {
+    if let Some(value) = fast::read_keeping(text, fast::Keep::Head) {
+        return Ok(value);
+    }
+    read_first_document(&with_final_newline(text))
+}
+
 /// For the fuzzer: panics when the fast reader reads `text` differently
 /// from the libyaml reader (it may only give up, never differ).
 #[doc(hidden)]
 pub fn check_fast_reader(text: &str) {
-    if let Some(fast) = fast::read(text) {
+    let fast = fast::read(text);
+    if let Some(fast) = &fast {
         let full = read_first_document(&with_final_newline(text));
-        assert_eq!(full.as_ref().ok(), Some(&fast), "fast YAML reader differs on {text:?}");
+        assert_eq!(full.as_ref().ok(), Some(fast), "fast YAML reader differs on {text:?}");
     }
+    let head = fast::read_keeping(text, fast::Keep::Head);
+    assert_eq!(head.is_some(), fast.is_some(), "the head reader gives up differently on {text:?}");
+    if let (Some(head), Some(fast)) = (head, fast) {
+        assert_eq!(head_fields(&head), head_fields(&fast), "the head reader differs on {text:?}");
+    }
+}
+
+/// What a head read must get right: the document's JSON type, and
+/// `apiVersion`, `kind` and `metadata`'s type, `name`, `namespace` and
+/// `annotations`.
+fn head_fields(doc: &Json) -> Vec<Json> {
+    let kind = |v: Option<&Json>| match v {
+        None => "none",
+        Some(Json::Object(_)) => "object",
+        Some(Json::Array(_)) => "array",
+        Some(_) => "scalar",
+    };
+    let scalar = |v: Option<&Json>| match v {
+        Some(Json::Object(_) | Json::Array(_)) | None => Json::Null,
+        Some(v) => v.clone(),
+    };
+    let meta = doc.get("metadata");
+    vec![
+        kind(Some(doc)).into(),
+        scalar(Some(doc)),
+        scalar(doc.get("apiVersion")),
+        kind(doc.get("apiVersion")).into(),
+        scalar(doc.get("kind")),
+        kind(doc.get("kind")).into(),
+        kind(meta).into(),
+        meta.and_then(|m| m.get("name")).cloned().unwrap_or_default(),
+        meta.and_then(|m| m.get("namespace")).cloned().unwrap_or_default(),
+        meta.and_then(|m| m.get("annotations")).cloned().unwrap_or_default(),
+    ]
 }
 
 /// [`from_str`] through libyaml alone (`text` ends with a line break).

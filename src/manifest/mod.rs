@@ -231,7 +231,7 @@ fn go_atoi(s: &str) -> Option<i64> {
 /// unmarshals its `SimpleHead` (a non-mapping document is an error, and so
 /// is an annotation whose value is not a string).
 pub fn read_head(doc: &str) -> Result<Head, String> {
-    let value = yaml_read::from_str(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let value = yaml_read::from_str_head(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let obj = match &value {
         serde_json::Value::Object(o) => o,
         serde_json::Value::Null => return Ok(Head::default()),

@@ -21,9 +21,53 @@ const MAX_DEPTH: usize = 64;
 /// libyaml refuses simple keys longer than 1024 characters.
 const MAX_KEY_LEN: usize = 1000;
 
+/// Which values of a document the reader builds. Values it does not build
+/// are still read and checked (so it gives up exactly when it would
+/// otherwise), then left out: a skipped mapping or sequence reads as an
+/// empty one, a skipped mapping entry is not there at all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Everything.
+    All,
+    /// A manifest's head (Helm's `SimpleHead`): `apiVersion`, `kind` and
+    /// `metadata`'s `name`, `namespace` and `annotations`.
+    Head,
+    /// Inside a head's `metadata`.
+    HeadMetadata,
+    /// Nothing.
+    Skip,
+}
+
+impl Keep {
+    /// What to build of the value of `key` in a mapping read with `self`.
+    fn entry(self, key: &str) -> Keep {
+        match (self, key) {
+            (Keep::All, _) => Keep::All,
+            (Keep::Head, "apiVersion" | "kind") => Keep::All,
+            (Keep::Head, "metadata") => Keep::HeadMetadata,
+            (Keep::HeadMetadata, "name" | "namespace" | "annotations") => Keep::All,
+            _ => Keep::Skip,
+        }
+    }
+
+    /// What to build of the items of a sequence read with `self`.
+    fn item(self) -> Keep {
+        if self == Keep::All {
+            Keep::All
+        } else {
+            Keep::Skip
+        }
+    }
+}
+
 /// The JSON of the single document `text` (the same whether or not it ends
 /// with a line break), or `None` when the full reader must decide.
 pub(super) fn read(text: &str) -> Option<Json> {
+    read_keeping(text, Keep::All)
+}
+
+/// [`read`], building only what `keep` asks for.
+pub(super) fn read_keeping(text: &str, keep: Keep) -> Option<Json> {
     // libyaml-safer takes a leading 0xEF byte for the start of a byte order
     // mark and refuses the input when the mark is not one.
     if text.as_bytes().first() == Some(&0xEF) {
@@ -41,7 +85,7 @@ pub(super) fn read(text: &str) -> Option<Json> {
     if lines.0.last().is_some_and(|&(s, e)| s == e) {
         lines.0.pop();
     }
-    let mut r = Reader { text, lines, at: 0, depth: 0 };
+    let mut r = Reader { text, lines, at: 0, depth: 0, keep };
     if (0..r.lines.0.len())
         .map(|i| r.raw(i))
         .any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
@@ -120,6 +164,8 @@ struct Reader<'a> {
     /// The next line not yet read.
     at: usize,
     depth: usize,
+    /// What to build of the node being read.
+    keep: Keep,
 }
 
 /// Whether a line's text starts a sequence entry.
@@ -183,10 +229,17 @@ impl<'a> Reader<'a> {
         let indent = first.indent;
         let mut map = BTreeMap::new();
         let mut line = first;
+        let keep = self.keep;
         loop {
             let (key, rest) = split_key(line.text)?;
-            let value = self.value_after(rest, indent)?;
-            map.insert(key, value);
+            self.keep = keep.entry(&key);
+            let value = self.value_after(rest, indent);
+            let kept = self.keep != Keep::Skip;
+            self.keep = keep;
+            let value = value?;
+            if kept {
+                map.insert(key, value);
+            }
             match self.peek_content() {
                 Some(i) => {
                     let next = self.line(i);
@@ -211,11 +264,28 @@ impl<'a> Reader<'a> {
         let indent = first.indent;
         let mut items = Vec::new();
         let mut line = first;
+        let keep = self.keep;
+        self.keep = keep.item();
+        let items_read = self.sequence_items(indent, &mut line, &mut items);
+        self.keep = keep;
+        items_read?;
+        Some(Json::Array(items))
+    }
+
+    fn push_item(&self, items: &mut Vec<Json>, item: Json) {
+        if self.keep != Keep::Skip {
+            items.push(item);
+        }
+    }
+
+    /// The entries of a block sequence at `indent`, from `line` on.
+    fn sequence_items(&mut self, indent: usize, line: &mut Line<'a>, items: &mut Vec<Json>) -> Option<()> {
         loop {
             let rest = &line.text[1..];
             let content = rest.trim_start_matches(' ');
             if content.is_empty() || content.starts_with('#') {
-                items.push(self.nested(indent, false)?);
+                let item = self.nested(indent, false)?;
+                self.push_item(items, item);
             } else if is_entry(content) {
                 return None; // `- - x`
             } else if starts_mapping(content) {
@@ -230,9 +300,10 @@ impl<'a> Reader<'a> {
                     text: content,
                 });
                 self.depth -= 1;
-                items.push(m?);
+                self.push_item(items, m?);
             } else {
-                items.push(self.scalar_value(content, indent)?);
+                let item = self.scalar_value(content, indent)?;
+                self.push_item(items, item);
             }
             match self.peek_content() {
                 Some(i) => {
@@ -249,12 +320,12 @@ impl<'a> Reader<'a> {
                         break;
                     }
                     self.at = i + 1;
-                    line = next;
+                    *line = next;
                 }
                 None => break,
             }
         }
-        Some(Json::Array(items))
+        Some(())
     }
 
     /// The value after `key:` (`rest` is what follows the colon) of a
@@ -769,9 +840,14 @@ mod tests {
                 // The same without the final line break, as from_str reads it.
                 let bare = text.strip_suffix('\n').unwrap_or(&text);
                 assert_eq!(read(bare).as_ref(), Some(&fast), "fast reader depends on the final line break:\n{text}");
+                // And a head read agrees on the head (`check_fast_reader`).
+                crate::codec::yaml_read::check_fast_reader(&text);
                 true
             }
-            None => false,
+            None => {
+                crate::codec::yaml_read::check_fast_reader(&text);
+                false
+            }
         }
     }
 
@@ -811,6 +887,22 @@ mod tests {
         for doc in taken {
             assert!(agrees(doc), "fast reader gave up on:\n{doc}");
         }
+    }
+
+    #[test]
+    fn a_head_read_builds_only_the_head() {
+        let doc = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    x: y\n  annotations:\n    \
+                   helm.sh/hook: pre-install\n    w: '5'\nspec:\n  containers:\n  - name: c\n";
+        let head = super::read_keeping(doc, super::Keep::Head).unwrap();
+        assert_eq!(
+            head,
+            serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "a", "annotations": {"helm.sh/hook": "pre-install", "w": "5"}}})
+        );
+        // A sequence at the root is still one (Helm's error names its type).
+        assert_eq!(super::read_keeping("- a\n- b\n", super::Keep::Head).unwrap(), serde_json::json!([]));
+        // What is skipped is still checked: the head reader gives up where the full one does.
+        assert!(super::read_keeping("kind: X\nspec:\n  a: &x 1\n", super::Keep::Head).is_none());
     }
 
     #[test]

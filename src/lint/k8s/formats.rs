@@ -34,13 +34,20 @@ pub fn dns1123_label(s: &str) -> Vec<String> {
     errs
 }
 
+/// Whether `s` matches the DNS-1123 subdomain pattern (any length):
+/// dot-separated labels of `[a-z0-9-]`, each starting and ending with
+/// an alphanumeric.
+pub fn dns1123_subdomain_ok(s: &str) -> bool {
+    !s.is_empty() && s.split('.').all(dns1123_label_ok)
+}
+
 /// Go: IsDNS1123Subdomain.
 pub fn dns1123_subdomain(s: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if s.len() > 253 {
         errs.push("must be no more than 253 characters".to_string());
     }
-    if s.is_empty() || !s.split('.').all(dns1123_label_ok) {
+    if !dns1123_subdomain_ok(s) {
         errs.push(format!(
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '{DNS1123_SUBDOMAIN_FMT}')"
         ));
