@@ -52,6 +52,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<()> {
             std::process::exit(2);
         }
     }
+    // Lint's renders are checked and dropped: one RSA key serves every
+    // certificate they make.
+    crate::engine::funcs::certs::rsa_pool::share_one_key();
     // A path that does not exist here is a chart reference (repo/name,
     // URL, oci://) to download first, as for template and install.
     let mut inputs = Vec::new();

@@ -183,10 +183,19 @@ fn render_go_templates(
         let out = set
             .execute(name, &r.vals)
             .map_err(|e| RenderError(reformat_exec_error(name, &e.to_string())))?;
-        // Helm deletes the "<no value>" Go prints for missing values.
-        rendered.insert(name.clone(), out.replace("<no value>", ""));
+        rendered.insert(name.clone(), without_no_value(out));
     }
     Ok(rendered)
+}
+
+/// Helm deletes the "<no value>" Go prints for missing values. Most
+/// output has none, and is then returned as it is rather than copied.
+pub fn without_no_value(out: String) -> String {
+    if memchr::memmem::find(out.as_bytes(), b"<no value>").is_some() {
+        out.replace("<no value>", "")
+    } else {
+        out
+    }
 }
 
 /// Set `.Template` (Name, BasePath) in a template's scope before running it.

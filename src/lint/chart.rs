@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -27,13 +27,13 @@ use crate::values;
 struct ParseCache {
     /// Document text (its length and hash) → its JSON, or go-yaml's
     /// error text.
-    docs: Mutex<HashMap<(usize, u64), Result<Value, String>>>,
+    docs: Mutex<HashMap<(usize, u64), Result<Arc<Value>, String>>>,
     /// CRD file path (subchart prefix included) → its objects.
     crds: Mutex<HashMap<String, Vec<Object>>>,
 }
 
 impl ParseCache {
-    fn parse(&self, text: &str) -> Result<Value, String> {
+    fn parse(&self, text: &str) -> Result<Arc<Value>, String> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         text.hash(&mut h);
@@ -41,7 +41,7 @@ impl ParseCache {
         if let Some(hit) = self.docs.lock().unwrap().get(&key) {
             return hit.clone();
         }
-        let parsed = yaml_read::from_str(text).map_err(|e| e.to_string());
+        let parsed = yaml_read::from_str(text).map(Arc::new).map_err(|e| e.to_string());
         self.docs.lock().unwrap().insert(key, parsed.clone());
         parsed
     }
@@ -411,7 +411,7 @@ fn crd_objects(chart: &Chart, prefix: &str, cache: &ParseCache, out: &mut Vec<Ob
             if let Ok(value) = yaml_read::from_str(doc.text) {
                 if !value.is_null() {
                     parsed.push(Object {
-                        value,
+                        value: Arc::new(value),
                         file: file.clone(),
                         template: None,
                         line: Some(doc.line),

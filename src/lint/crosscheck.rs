@@ -217,7 +217,7 @@ mod tests {
     use serde_json::json;
 
     fn obj(v: Value) -> Object {
-        Object { value: v, file: "f.yaml".into(), template: None, line: None, positions: Positions::default(), hook: false }
+        Object { value: v.into(), file: "f.yaml".into(), template: None, line: None, positions: Positions::default(), hook: false }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! can point at it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use libyaml_safer::{EventData, Parser};
 use serde_json::Value;
@@ -144,7 +145,9 @@ impl Positions {
 /// One object to check.
 #[derive(Debug, Clone)]
 pub struct Object {
-    pub value: Value,
+    /// The parsed document, shared: the renders of one chart with different
+    /// values files mostly produce the same documents.
+    pub value: Arc<Value>,
     /// The file as reported (a manifest path, or a chart-relative path).
     pub file: String,
     /// The chart template it was rendered from.

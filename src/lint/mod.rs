@@ -163,7 +163,7 @@ fn read_manifests(files: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<Object>
                         continue;
                     }
                     objects.push(Object {
-                        value,
+                        value: value.into(),
                         file: shown.clone(),
                         template: None,
                         line: Some(doc.line),
@@ -371,7 +371,7 @@ fn lint_kustomization(dir: &Path, release: &Release, opts: &LintOptions) -> Targ
                 .objects
                 .into_iter()
                 .map(|value| Object {
-                    value,
+                    value: value.into(),
                     file: shown.clone(),
                     template: None,
                     line: None,

@@ -312,7 +312,7 @@ mod tests {
     use serde_json::json;
 
     fn run(v: Value) -> Vec<(Severity, String, String)> {
-        let obj = Object { value: v, file: "x.yaml".into(), template: None, line: Some(1), positions: Positions::default(), hook: false };
+        let obj = Object { value: v.into(), file: "x.yaml".into(), template: None, line: Some(1), positions: Positions::default(), hook: false };
         let r = catalog().release((1, 35));
         check(&obj, &r, &CrdIndex::default())
             .into_iter()

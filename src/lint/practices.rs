@@ -127,21 +127,21 @@ mod tests {
     #[test]
     fn flags_bad_practices_and_accepts_good_ones() {
         let bad = Object {
-            value: json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": {"spec": {
+            value: std::sync::Arc::new(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": {"spec": {
                 "hostNetwork": true,
                 "containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": true}}],
-                "volumes": [{"name": "h", "hostPath": {"path": "/var"}}]}}}}),
+                "volumes": [{"name": "h", "hostPath": {"path": "/var"}}]}}}})),
             file: "f".into(), template: None, line: None, positions: Positions::default(), hook: false,
         };
         let mut rules: Vec<&str> = check(&bad).iter().map(|p| p.violation.rule).collect();
         rules.sort();
         assert_eq!(rules, ["host-namespaces", "host-path", "image-tag", "privileged", "probes", "recommended-labels", "resources", "run-as-non-root"]);
         let good = Object {
-            value: json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            value: std::sync::Arc::new(json!({"apiVersion": "apps/v1", "kind": "Deployment",
                 "metadata": {"name": "d", "labels": {"app.kubernetes.io/name": "d", "app.kubernetes.io/instance": "r"}},
                 "spec": {"template": {"spec": {"securityContext": {"runAsNonRoot": true}, "containers": [{"name": "c", "image": "nginx:1.27",
                     "resources": {"requests": {"cpu": "1"}, "limits": {"cpu": "1"}},
-                    "livenessProbe": {"tcpSocket": {"port": 80}}, "readinessProbe": {"tcpSocket": {"port": 80}}}]}}}}),
+                    "livenessProbe": {"tcpSocket": {"port": 80}}, "readinessProbe": {"tcpSocket": {"port": 80}}}]}}}})),
             file: "f".into(), template: None, line: None, positions: Positions::default(), hook: false,
         };
         assert!(check(&good).is_empty(), "{:?}", check(&good));

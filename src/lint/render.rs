@@ -8,15 +8,26 @@
 //! through `Templates::add_func`. Jinja charts render normally.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use crate::chart::Chart;
 use crate::engine::context::{chart_value, FilesObject};
 use crate::engine::funcs::FuncResult;
+use crate::engine::gotmpl::source::Source;
 use crate::engine::gotmpl::{self, CustomFunc};
 use crate::engine::render::{self as engine_render, parse_order, set_template_info, RenderError, RenderOptions, Renderable};
 use crate::engine::value::{Map, Value};
+
+thread_local! {
+    /// What `required` and `fail` logged in this thread's current render.
+    static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Template files this thread parsed, by name, with their text: lint
+    /// renders a chart once per values file, and each thread parses each
+    /// file once. (The parses refer to `required` and `fail` above, which
+    /// log to this thread's `LOG`, so any render on the thread can use them.)
+    static PARSED: RefCell<HashMap<String, (Source, gotmpl::Parsed)>> = RefCell::new(HashMap::new());
+}
 
 /// Render in lint mode. Returns the rendered files by full template path
 /// and the messages Helm would log for skipped `required`/`fail` calls.
@@ -40,27 +51,25 @@ pub fn render(
     let mut templates = BTreeMap::new();
     collect(chart, None, &release, &capabilities, &top, &mut templates);
 
-    let log: Rc<RefCell<Vec<String>>> = Rc::default();
+    LOG.with_borrow_mut(Vec::clear);
     let mut set = gotmpl::Templates::new();
-    let required_log = log.clone();
-    let required: CustomFunc = Rc::new(move |a: &[Value]| -> FuncResult {
+    let required: CustomFunc = Rc::new(|a: &[Value]| -> FuncResult {
         let msg = a.first().and_then(Value::as_str).unwrap_or("").to_string();
         match a.get(1) {
             None | Some(Value::Nil) | Some(Value::Missing) => {
-                required_log.borrow_mut().push(format!("missing required value: {msg}"));
+                LOG.with_borrow_mut(|log| log.push(format!("missing required value: {msg}")));
                 Ok(Value::str(""))
             }
             Some(Value::String(s)) if s.is_empty() => {
-                required_log.borrow_mut().push(format!("missing required values: {msg}"));
+                LOG.with_borrow_mut(|log| log.push(format!("missing required values: {msg}")));
                 Ok(Value::str(""))
             }
             Some(v) => Ok(v.clone()),
         }
     });
-    let fail_log = log.clone();
-    let fail: CustomFunc = Rc::new(move |a: &[Value]| -> FuncResult {
+    let fail: CustomFunc = Rc::new(|a: &[Value]| -> FuncResult {
         let msg = a.first().and_then(Value::as_str).unwrap_or("").to_string();
-        fail_log.borrow_mut().push(format!("fail: {msg}"));
+        LOG.with_borrow_mut(|log| log.push(format!("fail: {msg}")));
         Ok(Value::str(""))
     });
     set.add_func("required", required);
@@ -71,7 +80,20 @@ pub fn render(
         crate::engine::funcs::certs::rsa_pool::prefetch();
     }
     for name in &order {
-        set.parse_shared(name, templates[name].text.clone()).map_err(|e| RenderError(parse_error(name, &e.to_string())))?;
+        let text = &templates[name].text;
+        let kept = PARSED.with_borrow(|parsed| match parsed.get(name.as_str()) {
+            Some((source, trees)) if source.as_bytes() == text.as_bytes() => Some(trees.clone()),
+            _ => None,
+        });
+        match kept {
+            Some(trees) => set.add_parsed(&trees),
+            None => {
+                let trees = set
+                    .parse_to_keep(name, text.clone())
+                    .map_err(|e| RenderError(parse_error(name, &e.to_string())))?;
+                PARSED.with_borrow_mut(|parsed| parsed.insert(name.clone(), (text.clone(), trees)));
+            }
+        }
     }
     let mut rendered = BTreeMap::new();
     for name in &order {
@@ -93,10 +115,9 @@ pub fn render(
                 });
             }
         };
-        rendered.insert(name.clone(), out.replace("<no value>", ""));
+        rendered.insert(name.clone(), engine_render::without_no_value(out));
     }
-    let messages = log.borrow().clone();
-    Ok((rendered, messages))
+    Ok((rendered, LOG.take()))
 }
 
 /// Helm's cleanupParseError.

@@ -204,10 +204,8 @@ impl PrivateKey {
     }
 }
 
-fn generate_rsa(bits: usize) -> Result<PrivateKey, String> {
-    rsa::PrivateKey::new(&mut rand::rng(), bits)
-        .map(|k| PrivateKey::Rsa(Box::new(k)))
-        .map_err(|e| e.to_string())
+fn generate_rsa(bits: usize) -> Result<rsa::PrivateKey, String> {
+    rsa::PrivateKey::new(&mut rand::rng(), bits).map_err(|e| e.to_string())
 }
 
 /// `genPrivateKey TYPE`: "rsa" (4096 bits, also ""), "dsa", "ecdsa"
@@ -215,7 +213,7 @@ fn generate_rsa(bits: usize) -> Result<PrivateKey, String> {
 pub fn gen_private_key(a: &[Value]) -> FuncResult {
     let typ = arg_str(a, 0);
     let key = match typ {
-        "" | "rsa" => generate_rsa(4096),
+        "" | "rsa" => generate_rsa(4096).map(|k| PrivateKey::Rsa(Box::new(k))),
         "dsa" => {
             let comps = dsa::Components::try_generate_from_rng_with_key_size(
                 &mut rand::rng(),
@@ -386,10 +384,15 @@ fn result(r: Result<Certificate, String>) -> FuncResult {
 }
 
 fn new_rsa_2048() -> Result<PrivateKey, String> {
-    if let Some(key) = rsa_pool::take() {
+    if let Some(key) = rsa_pool::shared_key() {
         return Ok(PrivateKey::Rsa(Box::new(key)));
     }
-    generate_rsa(2048).map_err(|e| format!("error generating rsa key: {e}"))
+    let key = match rsa_pool::take() {
+        Some(key) => key,
+        None => generate_rsa(2048).map_err(|e| format!("error generating rsa key: {e}"))?,
+    };
+    rsa_pool::offer_shared(&key);
+    Ok(PrivateKey::Rsa(Box::new(key)))
 }
 
 /// RSA-2048 keys generated ahead of use on a core the render leaves idle.
@@ -397,15 +400,43 @@ fn new_rsa_2048() -> Result<PrivateKey, String> {
 /// issues certificates (a CA, then one per service) asks for several in a
 /// row: while the template thread makes one key, a helper thread makes the
 /// next. At most one key is made that no one uses. Each key is fresh and
-/// used once.
+/// used once, except in a process that asked for [`share_one_key`].
 pub mod rsa_pool {
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Mutex;
+    use std::sync::{Mutex, OnceLock};
 
     /// A key made ahead, ready for use.
     static READY: Mutex<Option<rsa::PrivateKey>> = Mutex::new(None);
     /// Whether a helper thread is making a key.
     static MAKING: AtomicBool = AtomicBool::new(false);
+    /// Whether every request gets the same key ([`share_one_key`]).
+    static SHARING: AtomicBool = AtomicBool::new(false);
+    /// That key, once made.
+    static SHARED: OnceLock<rsa::PrivateKey> = OnceLock::new();
+
+    /// From now on, every RSA-2048 key this process makes is one and the
+    /// same key. For `lint` only: its renders are checked and thrown away,
+    /// never written out or installed, so their certificates need keys of
+    /// the right form but not distinct ones (helm lint spends most of its
+    /// time on harbor making keys).
+    pub fn share_one_key() {
+        SHARING.store(true, Ordering::Release);
+    }
+
+    /// The shared key, when keys are shared and it has been made.
+    pub(super) fn shared_key() -> Option<rsa::PrivateKey> {
+        if !SHARING.load(Ordering::Acquire) {
+            return None;
+        }
+        SHARED.get().cloned()
+    }
+
+    /// Keep `key` as the shared key, when keys are shared and none is yet.
+    pub(super) fn offer_shared(key: &rsa::PrivateKey) {
+        if SHARING.load(Ordering::Acquire) {
+            let _ = SHARED.set(key.clone());
+        }
+    }
 
     /// Whether a template text calls a function that makes an RSA-2048 key.
     pub fn uses(text: &str) -> bool {
@@ -420,7 +451,8 @@ pub mod rsa_pool {
     /// Start making a key on another core, unless one is ready or being
     /// made, or there is no other core.
     pub fn prefetch() {
-        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2
+        if (SHARING.load(Ordering::Acquire) && SHARED.get().is_some())
+            || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2
             || READY.lock().unwrap_or_else(|p| p.into_inner()).is_some()
             || MAKING.swap(true, Ordering::AcqRel)
         {

@@ -1147,7 +1147,7 @@ impl<'a> Exec<'a> {
         });
         self.shared.tpl_depth.set(depth);
         match result {
-            Ok(s) => Ok(Rv::plain(Value::string(s.replace("<no value>", "")))),
+            Ok(s) => Ok(Rv::plain(Value::string(crate::engine::render::without_no_value(s)))),
             Err(e) => {
                 self.at(node);
                 Err(self.call_error(

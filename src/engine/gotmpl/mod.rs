@@ -112,6 +112,12 @@ pub struct Templates {
     tpl_cache: Rc<RefCell<HashMap<String, TplParse>>>,
 }
 
+/// The templates one file parsed into (its own and its defines), to add to
+/// other sets: see [`Templates::parse_to_keep`]. Functions were resolved
+/// against the set that parsed it.
+#[derive(Clone)]
+pub struct Parsed(Rc<[Rc<ast::Tree>]>);
+
 /// The trees a `tpl` text parses into, or its parse error.
 type TplParse = Result<Rc<[Rc<ast::Tree>]>, Error>;
 
@@ -176,12 +182,30 @@ impl Templates {
         Ok(())
     }
 
+    /// [`Templates::parse_shared`], also returning the parse so that other
+    /// sets (with the same functions) can take it with
+    /// [`Templates::add_parsed`] instead of parsing the text again.
+    pub fn parse_to_keep(&mut self, name: &str, text: Source) -> Result<Parsed, Error> {
+        let trees = parser::parse_shared(name, text, &|n| self.resolve(n)).map_err(Error::from_parse)?;
+        let parsed = Parsed(trees.into_iter().map(Rc::new).collect());
+        self.add_parsed(&parsed);
+        Ok(parsed)
+    }
+
+    /// Add a file's templates as its parse added them to another set.
+    pub fn add_parsed(&mut self, parsed: &Parsed) {
+        for tree in parsed.0.iter() {
+            self.associate(tree.clone());
+        }
+    }
+
     /// Go: Template.associate.
-    fn associate(&mut self, tree: ast::Tree) {
+    fn associate(&mut self, tree: impl Into<Rc<ast::Tree>>) {
+        let tree = tree.into();
         if self.trees.contains_key(&tree.name) && ast::is_empty_list(&tree.root) {
             return;
         }
-        self.trees.insert(tree.name.clone(), Rc::new(tree));
+        self.trees.insert(tree.name.clone(), tree);
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -6,6 +6,7 @@
 //! (pattern, minimum, CEL rules ...) are not checked.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -15,27 +16,59 @@ use super::validate::{as_integer, json_type, FieldPath, Violation};
 /// The CRDs of one input: `group/version` + kind → schema.
 #[derive(Debug, Default)]
 pub struct CrdIndex {
-    schemas: HashMap<(String, String), Option<Value>>,
+    schemas: HashMap<(String, String), Option<CrdSchema>>,
+}
+
+/// A schema inside a CRD object (shared, not copied: a render's index is
+/// built afresh for each values file, and CRDs run to megabytes).
+#[derive(Debug)]
+struct CrdSchema {
+    crd: Arc<Value>,
+    at: SchemaAt,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SchemaAt {
+    /// `spec.versions[i].schema.openAPIV3Schema`
+    Version(usize),
+    /// `spec.validation.openAPIV3Schema` (apiextensions.k8s.io/v1beta1)
+    Validation,
+}
+
+impl CrdSchema {
+    fn get(&self) -> &Value {
+        let spec = &self.crd["spec"];
+        match self.at {
+            SchemaAt::Version(i) => &spec["versions"][i]["schema"]["openAPIV3Schema"],
+            SchemaAt::Validation => &spec["validation"]["openAPIV3Schema"],
+        }
+    }
 }
 
 impl CrdIndex {
     /// Add every served version of a `CustomResourceDefinition` object.
-    pub fn add(&mut self, crd: &Value) {
+    pub fn add(&mut self, crd: &Arc<Value>) {
         let spec = &crd["spec"];
         let Some(group) = spec["group"].as_str() else { return };
         let Some(kind) = spec["names"]["kind"].as_str() else { return };
-        for ver in spec["versions"].as_array().into_iter().flatten() {
+        let validation = spec["validation"]["openAPIV3Schema"].is_object();
+        let schema = |at| Some(CrdSchema { crd: Arc::clone(crd), at });
+        for (i, ver) in spec["versions"].as_array().into_iter().flatten().enumerate() {
             let Some(name) = ver["name"].as_str() else { continue };
-            let schema = ver["schema"]["openAPIV3Schema"].clone();
-            let schema = if schema.is_object() { Some(schema) } else { spec["validation"]["openAPIV3Schema"].as_object().map(|m| Value::Object(m.clone())) };
-            self.schemas.insert((format!("{group}/{name}"), kind.to_string()), schema);
+            let found = if ver["schema"]["openAPIV3Schema"].is_object() {
+                schema(SchemaAt::Version(i))
+            } else if validation {
+                schema(SchemaAt::Validation)
+            } else {
+                None
+            };
+            self.schemas.insert((format!("{group}/{name}"), kind.to_string()), found);
         }
         // apiextensions.k8s.io/v1beta1 CRDs: spec.version + spec.validation.
         if let Some(name) = spec["version"].as_str() {
-            let schema = spec["validation"]["openAPIV3Schema"].clone();
             self.schemas
                 .entry((format!("{group}/{name}"), kind.to_string()))
-                .or_insert(schema.is_object().then_some(schema));
+                .or_insert_with(|| if validation { schema(SchemaAt::Validation) } else { None });
         }
     }
 
@@ -65,6 +98,7 @@ impl CrdIndex {
         let Some(Some(schema)) = self.schemas.get(&(api_version.to_string(), kind.to_string())) else {
             return out;
         };
+        let schema = schema.get();
         let Some(map) = obj.as_object() else { return out };
         let mut body = map.clone();
         for k in ["apiVersion", "kind", "metadata", "status"] {
@@ -181,7 +215,7 @@ mod tests {
 
     fn index() -> CrdIndex {
         let mut idx = CrdIndex::default();
-        idx.add(&json!({
+        idx.add(&Arc::new(json!({
             "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
             "metadata": {"name": "widgets.example.com"},
             "spec": {"group": "example.com", "names": {"kind": "Widget", "plural": "widgets"}, "scope": "Namespaced",
@@ -195,7 +229,7 @@ mod tests {
                         "labels": {"type": "object", "additionalProperties": {"type": "string"}}
                     }}}
                 }}}]}
-        }));
+        })));
         idx
     }
 
