@@ -391,7 +391,6 @@ fn new_rsa_2048() -> Result<PrivateKey, String> {
         Some(key) => key,
         None => generate_rsa(2048).map_err(|e| format!("error generating rsa key: {e}"))?,
     };
-    rsa_pool::offer_shared(&key);
     Ok(PrivateKey::Rsa(Box::new(key)))
 }
 
@@ -412,7 +411,7 @@ pub mod rsa_pool {
     /// Whether every request gets the same key ([`share_one_key`]).
     static SHARING: AtomicBool = AtomicBool::new(false);
     /// That key, once made.
-    static SHARED: OnceLock<rsa::PrivateKey> = OnceLock::new();
+    static SHARED: OnceLock<Option<rsa::PrivateKey>> = OnceLock::new();
 
     /// From now on, every RSA-2048 key this process makes is one and the
     /// same key. For `lint` only: its renders are checked and thrown away,
@@ -423,19 +422,25 @@ pub mod rsa_pool {
         SHARING.store(true, Ordering::Release);
     }
 
-    /// The shared key, when keys are shared and it has been made.
+    /// The shared key when keys are shared (None otherwise, or when it
+    /// cannot be made). The first caller makes it, or waits for the key a
+    /// helper thread is making; callers meanwhile wait for the first.
     pub(super) fn shared_key() -> Option<rsa::PrivateKey> {
         if !SHARING.load(Ordering::Acquire) {
             return None;
         }
-        SHARED.get().cloned()
-    }
-
-    /// Keep `key` as the shared key, when keys are shared and none is yet.
-    pub(super) fn offer_shared(key: &rsa::PrivateKey) {
-        if SHARING.load(Ordering::Acquire) {
-            let _ = SHARED.set(key.clone());
-        }
+        SHARED
+            .get_or_init(|| loop {
+                if let Some(key) = READY.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    break Some(key);
+                }
+                if !MAKING.load(Ordering::Acquire) {
+                    // An error is left to each caller's own attempt.
+                    break super::generate_rsa(2048).ok();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            })
+            .clone()
     }
 
     /// Whether a template text calls a function that makes an RSA-2048 key.
@@ -451,7 +456,7 @@ pub mod rsa_pool {
     /// Start making a key on another core, unless one is ready or being
     /// made, or there is no other core.
     pub fn prefetch() {
-        if (SHARING.load(Ordering::Acquire) && SHARED.get().is_some())
+        if (SHARING.load(Ordering::Acquire) && SHARED.get().is_some_and(Option::is_some))
             || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2
             || READY.lock().unwrap_or_else(|p| p.into_inner()).is_some()
             || MAKING.swap(true, Ordering::AcqRel)
