@@ -356,11 +356,17 @@ fn build_resources_from(
     mut cache: Option<&mut ParsedDocs>,
 ) -> Result<Vec<Resource>, TargetError> {
     let mut out = Vec::new();
-    for doc in crate::manifest::split_documents(manifest) {
+    let docs = crate::manifest::split_documents(manifest);
+    let unread: Vec<&str> =
+        docs.iter().copied().filter(|d| !cache.as_ref().is_some_and(|c| c.docs.contains_key(*d))).collect();
+    let mut read = parse_documents(&unread).into_iter();
+    for doc in docs {
         let value = match cache.as_ref().and_then(|c| c.docs.get(doc)) {
             Some(v) => v.clone(),
             None => {
-                let v = crate::codec::yaml_read::from_str(doc)
+                let v = read
+                    .next()
+                    .expect("one parse per unread document")
                     .map_err(|e| TargetError::InvalidObject(format!("error converting YAML to JSON: {e}")))?;
                 if let Some(cache) = cache.as_mut() {
                     cache.docs.insert(doc.to_string(), v.clone());
@@ -410,6 +416,30 @@ fn build_resources_from(
         out.push(Resource { id: ObjectRef { api_version, kind, namespace, name }, body: Value::Object(body) });
     }
     Ok(out)
+}
+
+/// Each document's JSON, in order. A large manifest (a chart's CRDs, say)
+/// is read on two threads, each taking a run of documents.
+fn parse_documents(docs: &[&str]) -> Vec<Result<Value, crate::codec::yaml_read::YamlError>> {
+    const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+    let read = |docs: &[&str]| docs.iter().map(|d| crate::codec::yaml_read::from_str(d)).collect::<Vec<_>>();
+    let total: usize = docs.iter().map(|d| d.len()).sum();
+    if total < PARALLEL_MIN_BYTES || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return read(docs);
+    }
+    // Split where half the bytes are behind.
+    let mut behind = 0;
+    let split = docs.iter().position(|d| {
+        behind += d.len();
+        behind * 2 >= total
+    });
+    let (first, second) = docs.split_at(split.map_or(docs.len(), |i| i + 1));
+    std::thread::scope(|s| {
+        let later = s.spawn(|| read(second));
+        let mut out = read(first);
+        out.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        out
+    })
 }
 
 fn json_kind(v: &Value) -> &'static str {
