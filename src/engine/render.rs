@@ -164,9 +164,6 @@ fn render_go_templates(
     templates: BTreeMap<String, Renderable>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let order = parse_order(templates.keys().cloned());
-    if templates.values().any(|r| crate::engine::funcs::certs::rsa_pool::uses(&r.text)) {
-        crate::engine::funcs::certs::rsa_pool::prefetch();
-    }
     let mut set = gotmpl::Templates::new();
     for name in &order {
         set.parse_shared(name, templates[name].text.clone())

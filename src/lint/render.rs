@@ -76,9 +76,6 @@ pub fn render(
     set.add_func("fail", fail);
 
     let order = parse_order(templates.keys().cloned());
-    if templates.values().any(|r| crate::engine::funcs::certs::rsa_pool::uses(&r.text)) {
-        crate::engine::funcs::certs::rsa_pool::prefetch();
-    }
     for name in &order {
         let text = &templates[name].text;
         let kept = PARSED.with_borrow(|parsed| match parsed.get(name.as_str()) {

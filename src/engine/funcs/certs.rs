@@ -397,9 +397,12 @@ fn new_rsa_2048() -> Result<PrivateKey, String> {
 /// RSA-2048 keys generated ahead of use on a core the render leaves idle.
 /// Prime search makes each key cost tens of milliseconds, and a chart that
 /// issues certificates (a CA, then one per service) asks for several in a
-/// row: while the template thread makes one key, a helper thread makes the
-/// next. At most one key is made that no one uses. Each key is fresh and
-/// used once, except in a process that asked for [`share_one_key`].
+/// row: from the first request on, while the template thread makes one
+/// key, a helper thread makes the next. (Starting the helper before the
+/// render cost charts whose certificate templates are switched off a fifth
+/// of their render: the key search slowed the other core.) At most one key
+/// is made that no one uses. Each key is fresh and used once, except in a
+/// process that asked for [`share_one_key`].
 pub mod rsa_pool {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, OnceLock};
@@ -441,16 +444,6 @@ pub mod rsa_pool {
                 std::thread::sleep(std::time::Duration::from_millis(1));
             })
             .clone()
-    }
-
-    /// Whether a template text calls a function that makes an RSA-2048 key.
-    pub fn uses(text: &str) -> bool {
-        memchr::memmem::find_iter(text.as_bytes(), "gen").any(|i| {
-            let after = &text[i + 3..];
-            ["CA", "SelfSignedCert", "SignedCert"]
-                .iter()
-                .any(|f| after.starts_with(f) && !after[f.len()..].starts_with("WithKey"))
-        })
     }
 
     /// Start making a key on another core, unless one is ready or being
@@ -578,14 +571,6 @@ mod tests {
 
     fn parsed(pem: &str) -> Vec<u8> {
         pem_decode(pem).expect("PEM").1
-    }
-
-    #[test]
-    fn rsa_pool_sees_the_calls_that_make_a_key() {
-        let text = r#"{{ $ca := genCA "x" 365 }}{{ genSignedCert "a" nil nil 365 $ca }}
-{{ genSelfSignedCertWithKey "b" nil nil 365 $k }}{{ genCAWithKey "c" 365 $k }}{{ genSelfSignedCert "d" nil nil 1 }}"#;
-        assert!(rsa_pool::uses(text));
-        assert!(!rsa_pool::uses("genPrivateKey \"rsa\" genCAWithKey genSelfSignedCertWithKey"));
     }
 
     #[test]
