@@ -241,3 +241,10 @@ mod tests {
         assert!(e.to_string().contains("too large"), "{e}");
     }
 }
+
+/// How many threads can run at once: std's `available_parallelism` (which
+/// reads the cgroup's CPU quota files on every call), asked once.
+pub fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

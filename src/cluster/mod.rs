@@ -424,7 +424,7 @@ fn parse_documents(docs: &[&str]) -> Vec<Result<Value, crate::codec::yaml_read::
     const PARALLEL_MIN_BYTES: usize = 256 * 1024;
     let read = |docs: &[&str]| docs.iter().map(|d| crate::codec::yaml_read::from_str(d)).collect::<Vec<_>>();
     let total: usize = docs.iter().map(|d| d.len()).sum();
-    if total < PARALLEL_MIN_BYTES || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+    if docs.len() < 2 || total < PARALLEL_MIN_BYTES || crate::limits::cores() < 2 {
         return read(docs);
     }
     // Split where half the bytes are behind.
@@ -433,7 +433,8 @@ fn parse_documents(docs: &[&str]) -> Vec<Result<Value, crate::codec::yaml_read::
         behind += d.len();
         behind * 2 >= total
     });
-    let (first, second) = docs.split_at(split.map_or(docs.len(), |i| i + 1));
+    // Both runs hold a document (the last one may be the large one).
+    let (first, second) = docs.split_at(split.map_or(docs.len(), |i| i + 1).clamp(1, docs.len() - 1));
     std::thread::scope(|s| {
         let later = s.spawn(|| read(second));
         let mut out = read(first);
@@ -533,6 +534,23 @@ pub fn in_cluster(env: &dyn Fn(&str) -> Option<String>) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_large_manifest_read_on_two_threads_keeps_document_order_and_errors() {
+        // Large enough for two threads: 40 documents of about 10 KB.
+        let filler = "x".repeat(10_000);
+        let mut docs: Vec<String> = (0..40)
+            .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: {filler}\n"))
+            .collect();
+        let objs = build_resources(&docs.join("---\n"), "ns", |_, _| false).unwrap();
+        let names: Vec<String> = objs.iter().map(|o| o.id.name.clone()).collect();
+        assert_eq!(names, (0..40).map(|i| format!("c{i}")).collect::<Vec<_>>());
+        // The first bad document in order is the one reported.
+        docs[25] = "a: [unclosed\n".into();
+        docs[35] = "b: {unclosed\n".into();
+        let err = build_resources(&docs.join("---\n"), "ns", |_, _| false).unwrap_err().to_string();
+        assert!(err.ends_with("did not find expected ',' or ']'"), "{err}");
+    }
 
     #[test]
     fn builds_objects_with_default_namespace() {

@@ -554,7 +554,7 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
         let loaded = chart::load(dir).map_err(|e| e.to_string());
         let cache = ParseCache::default();
         let next = AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sets.len()).max(1);
+        let workers = crate::limits::cores().min(sets.len()).max(1);
         let mut outcomes: Vec<Option<(Option<Render>, Vec<Finding>)>> = (0..sets.len()).map(|_| None).collect();
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)

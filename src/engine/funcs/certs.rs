@@ -450,7 +450,7 @@ pub mod rsa_pool {
     /// made, or there is no other core.
     pub fn prefetch() {
         if (SHARING.load(Ordering::Acquire) && SHARED.get().is_some_and(Option::is_some))
-            || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2
+            || crate::limits::cores() < 2
             || READY.lock().unwrap_or_else(|p| p.into_inner()).is_some()
             || MAKING.swap(true, Ordering::AcqRel)
         {
