@@ -46,13 +46,7 @@ const MAX_DEPTH: usize = 10000;
 /// `interface{}` does: every number a float64, keys stringified.
 /// An empty stream (or only comments) is `null`.
 pub fn from_str(text: &str) -> Result<Json, YamlError> {
-    // The fast reader sees the same lines with or without the final line
-    // break, so it reads `text` as it is (split manifests lack one: adding
-    // it meant copying every document).
-    if let Some(value) = fast::read(text) {
-        return Ok(value);
-    }
-    read_first_document(&with_final_newline(text))
+    read_keeping(text, fast::Keep::All)
 }
 
 /// [`from_str`] for a caller that reads only a manifest's head (Helm's
@@ -60,7 +54,16 @@ pub fn from_str(text: &str) -> Result<Json, YamlError> {
 /// `kind` and `metadata`'s `name`, `namespace` and `annotations`; other
 /// values may be left out (the whole document is still read and checked).
 pub fn from_str_head(text: &str) -> Result<Json, YamlError> {
-    if let Some(value) = fast::read_keeping(text, fast::Keep::Head) {
+    read_keeping(text, fast::Keep::Head)
+}
+
+/// The fast reader building what `keep` asks for, else libyaml's reader
+/// (which builds everything).
+fn read_keeping(text: &str, keep: fast::Keep) -> Result<Json, YamlError> {
+    // The fast reader sees the same lines with or without the final line
+    // break, so it reads `text` as it is (split manifests lack one: adding
+    // it meant copying every document).
+    if let Some(value) = fast::read_keeping(text, keep) {
         return Ok(value);
     }
     read_first_document(&with_final_newline(text))

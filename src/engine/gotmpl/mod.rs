@@ -175,11 +175,7 @@ impl Templates {
 
     /// [`Templates::parse`] of a text the trees share without a copy.
     pub fn parse_shared(&mut self, name: &str, text: Source) -> Result<(), Error> {
-        let trees = parser::parse_shared(name, text, &|n| self.resolve(n)).map_err(Error::from_parse)?;
-        for tree in trees {
-            self.associate(tree);
-        }
-        Ok(())
+        self.parse_to_keep(name, text).map(drop)
     }
 
     /// [`Templates::parse_shared`], also returning the parse so that other
@@ -200,8 +196,7 @@ impl Templates {
     }
 
     /// Go: Template.associate.
-    fn associate(&mut self, tree: impl Into<Rc<ast::Tree>>) {
-        let tree = tree.into();
+    fn associate(&mut self, tree: Rc<ast::Tree>) {
         if self.trees.contains_key(&tree.name) && ast::is_empty_list(&tree.root) {
             return;
         }
