@@ -152,12 +152,17 @@ pub(crate) fn install_locked(
     }
     let version = last.as_ref().map_or(1, |l| l.version + 1);
     let (mut rel, rendered, crds) = prepare(cfg, req, version, !req.skip_crds)?;
-    let mut resources = cfg
-        .target
-        .build(&rel.manifest, &rel.namespace)
-        .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
-    set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
-    install_crds(cfg, &rendered, crds, req.upgrade_crds)?;
+    // The record compresses while the objects are built and CRDs installed.
+    let resources = std::thread::scope(|s| {
+        s.spawn(|| cfg.store.prepare_to_store(&rel));
+        let mut resources = cfg
+            .target
+            .build(&rel.manifest, &rel.namespace)
+            .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
+        set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
+        install_crds(cfg, &rendered, crds, req.upgrade_crds)?;
+        Ok::<_, ActionError>(resources)
+    })?;
 
     // Go: replaceRelease: supersede the last revision unless it failed.
     if let Some(mut last) = last {

@@ -102,14 +102,20 @@ fn no_containers(name: &str) -> TargetError {
 }
 
 fn write_set(store: &dyn Store, namespace: &str, name: &str, set: &mut LiveSet) -> Result<(), TargetError> {
+    store.commit(&set_changes(namespace, name, set))?;
+    set.dirty = false;
+    Ok(())
+}
+
+/// What writing a live set takes: the live objects, and the pending
+/// revision's snapshot of them.
+fn set_changes<'a>(namespace: &'a str, name: &'a str, set: &'a LiveSet) -> Vec<Change<'a>> {
     let mut changes =
         vec![Change::RecordObjects { namespace, release: name, revision: LIVE_REVISION, objects: &set.objects }];
     if set.revision != LIVE_REVISION {
         changes.push(Change::RecordObjects { namespace, release: name, revision: set.revision, objects: &set.objects });
     }
-    store.commit(&changes)?;
-    set.dirty = false;
-    Ok(())
+    changes
 }
 
 fn to_resource(o: &StoredObject) -> Resource {
@@ -336,13 +342,20 @@ impl Target for LocalTarget {
         Err(no_containers(job))
     }
 
+    /// Every changed set, in one transaction (one sync to disk).
     fn flush(&self) -> Result<(), TargetError> {
         let mut all = self.lock();
-        for ((namespace, name), set) in all.iter_mut() {
-            if set.dirty {
-                write_set(self.store.as_ref(), namespace, name, set)?;
-            }
+        let changes: Vec<Change<'_>> = all
+            .iter()
+            .filter(|(_, set)| set.dirty)
+            .flat_map(|((namespace, name), set)| set_changes(namespace, name, set))
+            .collect();
+        if changes.is_empty() {
+            return Ok(());
         }
+        self.store.commit(&changes)?;
+        drop(changes);
+        all.values_mut().for_each(|set| set.dirty = false);
         Ok(())
     }
 

@@ -7,14 +7,14 @@
 //! before compression), and also accepts bare JSON text.
 
 use std::io::{Read, Write};
+use std::sync::Arc;
 
-use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
-use flate2::Compression;
+use flate2::{Compression, GzBuilder};
 
 use super::error::StoreError;
 use super::gojson::{decode_go_base64, to_go_json};
-use super::record::Release;
+use super::record::{RecordRun, Release, RunFields};
 
 /// Go: driver.magicGzip.
 const MAGIC_GZIP: [u8; 3] = [0x1f, 0x8b, 0x08];
@@ -49,6 +49,107 @@ pub fn encode_release_level(rel: &Release, level: u32) -> Result<String, StoreEr
     )
 }
 
+/// The compressed gzip members of a record's chart run and of its values
+/// and manifest run ([`RecordRun`]), for reuse in another record that
+/// repeats them.
+#[derive(Debug, Clone)]
+pub struct ReusableRuns {
+    pub chart: Arc<[u8]>,
+    pub values_and_manifest: Arc<[u8]>,
+}
+
+/// Marks a gzip member holding a reusable run, in its header's comment.
+fn run_mark(run: RecordRun) -> Option<&'static [u8]> {
+    match run {
+        RecordRun::Chart => Some(b"capstan record run: chart"),
+        RecordRun::ValuesAndManifest => Some(b"capstan record run: values and manifest"),
+        RecordRun::Head | RecordRun::Tail => None,
+    }
+}
+
+/// A run's JSON text: its part of the record's object (see [`RecordRun`]).
+fn run_json(rel: &Release, run: RecordRun) -> Result<Vec<u8>, StoreError> {
+    let object = to_go_json(&RunFields(rel, run))
+        .map_err(|e| StoreError::Codec(format!("encoding release {:?}: {e}", rel.name)))?;
+    // `{…}` of the run's fields alone becomes the record's text for them.
+    let fields = &object[1..object.len() - 1];
+    let mut text = Vec::with_capacity(fields.len() + 2);
+    match run {
+        RecordRun::Head => text.push(b'{'),
+        _ if !fields.is_empty() => text.push(b','),
+        _ => {}
+    }
+    text.extend_from_slice(fields);
+    if run == RecordRun::Tail {
+        text.push(b'}');
+    }
+    Ok(text)
+}
+
+/// [`encode_release_level`] as one gzip member per [`RecordRun`] (Go's
+/// gzip reader, like ours, reads the members as one stream). `reuse` may
+/// offer the compressed member of a run another record repeats. Returns
+/// the encoded record and its reusable members.
+pub fn encode_release_runs(
+    rel: &Release,
+    level: u32,
+    reuse: impl Fn(RecordRun) -> Option<Arc<[u8]>>,
+) -> Result<(String, ReusableRuns), StoreError> {
+    use base64::Engine;
+    let mut gz = Vec::new();
+    let mut reusable = Vec::with_capacity(2);
+    for run in RecordRun::ALL {
+        let mark = run_mark(run);
+        let member = match mark.and_then(|_| reuse(run)) {
+            Some(member) => member,
+            None => {
+                let json = run_json(rel, run)?;
+                let mut builder = GzBuilder::new();
+                if let Some(mark) = mark {
+                    builder = builder.comment(mark);
+                }
+                let mut enc = builder.write(Vec::with_capacity(json.len() / 4 + 64), Compression::new(level.min(9)));
+                let bytes = enc
+                    .write_all(&json)
+                    .and_then(|_| enc.finish())
+                    .map_err(|e| StoreError::Codec(format!("compressing release: {e}")))?;
+                Arc::from(bytes)
+            }
+        };
+        gz.extend_from_slice(&member);
+        if mark.is_some() {
+            reusable.push(member);
+        }
+    }
+    let values_and_manifest = reusable.pop().expect("two reusable runs");
+    let chart = reusable.pop().expect("two reusable runs");
+    Ok((base64::engine::general_purpose::STANDARD.encode(gz), ReusableRuns { chart, values_and_manifest }))
+}
+
+/// [`decode_release`], also giving the reusable members when the record was
+/// written by [`encode_release_runs`] and its runs check out.
+pub fn decode_release_runs(data: &str) -> Result<(Release, Option<ReusableRuns>), StoreError> {
+    let (json, bytes, members) = decode_members(data)?;
+    let rel = release_from_json(&json)?;
+    let runs = (members.len() == RecordRun::ALL.len()
+        && RecordRun::ALL.iter().zip(&members).all(|(&run, m)| m.comment.as_deref() == run_mark(run)))
+    .then(|| {
+        // The head and tail must be this record's own, so that the two runs
+        // between them are exactly its chart, values and manifest.
+        let text = |i: usize| &json[members[i].text..members.get(i + 1).map_or(json.len(), |m| m.text)];
+        let ours = |i: usize| run_json(&rel, RecordRun::ALL[i]).is_ok_and(|j| j == text(i));
+        let chart_run = text(1).starts_with(b",\"chart\":");
+        let values_run = text(2).is_empty() || text(2).starts_with(b",\"config\":") || text(2).starts_with(b",\"manifest\":");
+        (chart_run && values_run && ours(0) && ours(3))
+            .then(|| ReusableRuns {
+                chart: Arc::from(&bytes[members[1].bytes.clone()]),
+                values_and_manifest: Arc::from(&bytes[members[2].bytes.clone()]),
+            })
+    })
+    .flatten();
+    Ok((rel, runs))
+}
+
 /// Go: decodeRelease. `data` is Helm's encoded string (what a Secret's
 /// `data.release` holds after the API's own base64 is removed).
 pub fn decode_release(data: &str) -> Result<Release, StoreError> {
@@ -57,19 +158,43 @@ pub fn decode_release(data: &str) -> Result<Release, StoreError> {
 
 /// The JSON bytes inside an encoded record, without parsing them.
 pub fn decode_release_json(data: &str) -> Result<Vec<u8>, StoreError> {
+    Ok(decode_members(data)?.0)
+}
+
+/// A gzip member of an encoded record.
+struct Member {
+    /// Its compressed bytes, in the decoded base64.
+    bytes: std::ops::Range<usize>,
+    /// Its header's comment.
+    comment: Option<Vec<u8>>,
+    /// Where its text starts in the JSON.
+    text: usize,
+}
+
+/// An encoded record's JSON, its base64-decoded bytes and their gzip
+/// members (none when the record is not compressed).
+fn decode_members(data: &str) -> Result<(Vec<u8>, Vec<u8>, Vec<Member>), StoreError> {
     let text = data.trim();
     // Not base64 (`{` is outside its alphabet): a record stored as bare JSON.
     if text.starts_with('{') {
-        return Ok(text.as_bytes().to_vec());
+        return Ok((text.as_bytes().to_vec(), Vec::new(), Vec::new()));
     }
     let bytes = decode_go_base64(text).map_err(|e| StoreError::Codec(format!("decoding release base64: {e}")))?;
     // Go: `len(b) > 3 && bytes.Equal(b[0:3], magicGzip)`.
-    if bytes.len() > 3 && bytes[..3] == MAGIC_GZIP {
-        let mut json = Vec::with_capacity(bytes.len() * 4);
-        // A hostile record must not decompress into all of memory.
-        let max = crate::limits::current().max_release_size;
-        MultiGzDecoder::new(bytes.as_slice())
-            .take(max.saturating_add(1))
+    if bytes.len() <= 3 || bytes[..3] != MAGIC_GZIP {
+        return Ok((bytes, Vec::new(), Vec::new()));
+    }
+    // A hostile record must not decompress into all of memory.
+    let max = crate::limits::current().max_release_size;
+    let mut json = Vec::with_capacity(bytes.len() * 4);
+    let mut members = Vec::new();
+    let mut at = 0;
+    // Go's gzip reader reads concatenated members as one stream.
+    while at < bytes.len() {
+        let start = json.len();
+        let mut member = flate2::bufread::GzDecoder::new(&bytes[at..]);
+        (&mut member)
+            .take((max + 1).saturating_sub(start as u64))
             .read_to_end(&mut json)
             .map_err(|e| StoreError::Codec(format!("decompressing release: {e}")))?;
         if json.len() as u64 > max {
@@ -77,8 +202,10 @@ pub fn decode_release_json(data: &str) -> Result<Vec<u8>, StoreError> {
                 "decompressing release: the record is larger than {max} bytes (CAPSTAN_MAX_RELEASE_SIZE)"
             )));
         }
-        Ok(json)
-    } else {
-        Ok(bytes)
+        let comment = member.header().and_then(|h| h.comment()).map(<[u8]>::to_vec);
+        let end = bytes.len() - member.into_inner().len();
+        members.push(Member { bytes: at..end, comment, text: start });
+        at = end;
     }
+    Ok((json, bytes, members))
 }

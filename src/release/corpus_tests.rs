@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::codec::{decode_release, decode_release_json, encode_release, release_from_json, release_to_json};
+use super::codec::{
+    decode_release, decode_release_json, decode_release_runs, encode_release, encode_release_runs, release_from_json,
+    release_to_json,
+};
 use super::record::{HookEvent, HookPhase, Release, Status};
 
 fn corpus_dir() -> PathBuf {
@@ -37,12 +40,14 @@ fn secrets() -> Vec<(String, Value, String)> {
     out
 }
 
-/// Helm's JSON bytes, read independently of our codec (base64, then gunzip).
+/// Helm's JSON bytes, read independently of our codec (base64, then gunzip
+/// as Go's gzip.Reader does: in multistream mode, its default, concatenated
+/// members read as one stream).
 fn helm_json(encoded: &str) -> Vec<u8> {
     let gz = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
     assert_eq!(&gz[..3], &[0x1f, 0x8b, 0x08], "Helm gzips records");
     let mut json = Vec::new();
-    flate2::read::GzDecoder::new(gz.as_slice()).read_to_end(&mut json).unwrap();
+    flate2::read::MultiGzDecoder::new(gz.as_slice()).read_to_end(&mut json).unwrap();
     json
 }
 
@@ -176,6 +181,81 @@ fn encode_then_decode_round_trips() {
         assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), helm_value, "{file}");
         assert_eq!(decode_release(&ours).unwrap(), rel, "{file}");
     }
+}
+
+/// The local store writes a record as one gzip member per run: a plain
+/// gunzip (Go's gzip reader reads members as one stream) gives Helm's JSON
+/// bytes, and the runs come back reusable.
+#[test]
+fn records_written_run_by_run_read_as_helms_json() {
+    for (file, _, encoded) in secrets() {
+        let rel = decode_release(&encoded).unwrap();
+        assert!(decode_release_runs(&encoded).unwrap().1.is_none(), "{file}: Helm writes one member");
+        let (ours, runs) = encode_release_runs(&rel, 1, |_| None).unwrap();
+        assert_eq!(helm_json(&ours), helm_json(&encoded), "{file}");
+        let (back, read_runs) = decode_release_runs(&ours).unwrap();
+        assert_eq!(back, rel, "{file}");
+        let read_runs = read_runs.unwrap_or_else(|| panic!("{file}: runs not recognised"));
+        assert_eq!(read_runs.chart, runs.chart, "{file}");
+        assert_eq!(read_runs.values_and_manifest, runs.values_and_manifest, "{file}");
+
+        // Another revision that repeats the chart, values and manifest reuses
+        // their members and still reads as its own JSON.
+        let mut next = rel.clone();
+        next.version += 1;
+        next.set_status(Status::Superseded, "superseded by new release");
+        let offered = std::cell::Cell::new(0);
+        let reuse = |run| {
+            offered.set(offered.get() + 1);
+            Some(if run == super::record::RecordRun::Chart { runs.chart.clone() } else { runs.values_and_manifest.clone() })
+        };
+        let (again, _) = encode_release_runs(&next, 1, reuse).unwrap();
+        assert_eq!(offered.get(), 2, "{file}: only the chart and the values-and-manifest runs are reused");
+        assert_eq!(helm_json(&again), release_to_json(&next).unwrap(), "{file}");
+        assert_eq!(decode_release_runs(&again).unwrap().0, next, "{file}");
+    }
+}
+
+/// Runs are reused only from a record whose head and tail are its own: a
+/// record whose members were cut elsewhere is read, but offers nothing.
+#[test]
+fn members_cut_elsewhere_are_not_reused() {
+    let (_, _, encoded) = secrets().into_iter().next().unwrap();
+    let rel = decode_release(&encoded).unwrap();
+    let (ours, _) = encode_release_runs(&rel, 1, |_| None).unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&ours).unwrap();
+    // Recompress the same four comments around a different cut: the first
+    // member takes one byte more of the JSON.
+    let json = release_to_json(&rel).unwrap();
+    let mut members = Vec::new();
+    let mut rest: &[u8] = &bytes;
+    while !rest.is_empty() {
+        let mut d = flate2::bufread::GzDecoder::new(rest);
+        let mut text = Vec::new();
+        d.read_to_end(&mut text).unwrap();
+        members.push((d.header().unwrap().comment().map(<[u8]>::to_vec), text.len()));
+        rest = d.into_inner();
+    }
+    assert_eq!(members.len(), 4);
+    let mut cuts = vec![0];
+    for (_, len) in &members {
+        cuts.push(cuts.last().unwrap() + len);
+    }
+    cuts[1] += 1;
+    let mut gz = Vec::new();
+    for (i, (comment, _)) in members.iter().enumerate() {
+        let mut b = flate2::GzBuilder::new();
+        if let Some(c) = comment {
+            b = b.comment(c.clone());
+        }
+        let mut w = b.write(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut w, &json[cuts[i]..cuts[i + 1]]).unwrap();
+        gz.extend(w.finish().unwrap());
+    }
+    let recut = base64::engine::general_purpose::STANDARD.encode(gz);
+    let (back, runs) = decode_release_runs(&recut).unwrap();
+    assert_eq!(back, rel);
+    assert!(runs.is_none());
 }
 
 #[test]

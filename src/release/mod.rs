@@ -21,7 +21,8 @@ mod corpus_tests;
 mod store_tests;
 
 pub use codec::{
-    decode_release, encode_release, encode_release_level, release_from_json, release_to_json, HELM_GZIP_LEVEL,
+    decode_release, decode_release_runs, encode_release, encode_release_level, encode_release_runs, release_from_json,
+    release_to_json, ReusableRuns, HELM_GZIP_LEVEL,
 };
 pub use error::StoreError;
 pub use lease::{LeaseHolder, LockGuard};

@@ -170,7 +170,9 @@ string_enum! {
 pub const HELM_STORAGE_TYPE: &str = "sh.helm.release.v1";
 
 /// A deployment of a chart. Go: pkg/release/v1/release.go Release.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Serialized by hand, run by run (see [`RecordRun`]), in Go's field order
+/// with its omitempty rules; the attributes below are for reading.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Release {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
@@ -200,6 +202,120 @@ pub struct Release {
     pub apply_method: String,
     #[serde(flatten, serialize_with = "sorted_map")]
     pub extra: Extra,
+}
+
+/// The runs a release's JSON is written in, in order. The local store
+/// compresses each as its own gzip member, so that a run a later record
+/// repeats (the chart; the values and manifest) is compressed once: an
+/// install's pending and deployed records, an upgrade's superseded record
+/// and a rollback's new one repeat them. Concatenated, the runs are the
+/// record's JSON; a single-member gzip of it is what Helm writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordRun {
+    /// `{"name":…,"info":{…}` (the status changes from record to record).
+    Head,
+    /// `,"chart":{…}`.
+    Chart,
+    /// `,"config":{…},"manifest":"…"` (either may be omitted).
+    ValuesAndManifest,
+    /// `,"hooks":[…],"version":N,"namespace":…,"apply_method":…}` and any
+    /// unknown fields (hooks change as they run).
+    Tail,
+}
+
+impl RecordRun {
+    pub const ALL: [RecordRun; 4] = [RecordRun::Head, RecordRun::Chart, RecordRun::ValuesAndManifest, RecordRun::Tail];
+}
+
+impl Release {
+    /// Write this run's fields as entries of the record's JSON object.
+    fn serialize_run<M: serde::ser::SerializeMap>(&self, run: RecordRun, m: &mut M) -> Result<(), M::Error> {
+        use super::gojson::SortedValue;
+        /// A map serialized with sorted keys, as Go writes `map[string]any`.
+        struct Sorted<'a>(&'a Map<String, Value>);
+        impl Serialize for Sorted<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                sorted_map(self.0, s)
+            }
+        }
+        match run {
+            RecordRun::Head => {
+                if !self.name.is_empty() {
+                    m.serialize_entry("name", &self.name)?;
+                }
+                m.serialize_entry("info", &self.info)
+            }
+            RecordRun::Chart => m.serialize_entry("chart", &self.chart),
+            RecordRun::ValuesAndManifest => {
+                if !self.config.is_empty() {
+                    m.serialize_entry("config", &Sorted(&self.config))?;
+                }
+                if !self.manifest.is_empty() {
+                    m.serialize_entry("manifest", &self.manifest)?;
+                }
+                Ok(())
+            }
+            RecordRun::Tail => {
+                if !self.hooks.is_empty() {
+                    m.serialize_entry("hooks", &self.hooks)?;
+                }
+                if self.version != 0 {
+                    m.serialize_entry("version", &self.version)?;
+                }
+                if !self.namespace.is_empty() {
+                    m.serialize_entry("namespace", &self.namespace)?;
+                }
+                if !self.apply_method.is_empty() {
+                    m.serialize_entry("apply_method", &self.apply_method)?;
+                }
+                let mut extra: Vec<(&String, &Value)> = self.extra.iter().collect();
+                extra.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                for (k, v) in extra {
+                    m.serialize_entry(k, &SortedValue(v))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether `other` has this release's fields of `run`.
+    pub fn same_run(&self, other: &Release, run: RecordRun) -> bool {
+        match run {
+            RecordRun::Head => self.name == other.name && self.info == other.info,
+            RecordRun::Chart => self.chart == other.chart,
+            RecordRun::ValuesAndManifest => self.config == other.config && self.manifest == other.manifest,
+            RecordRun::Tail => {
+                self.hooks == other.hooks
+                    && self.version == other.version
+                    && self.namespace == other.namespace
+                    && self.apply_method == other.apply_method
+                    && self.extra == other.extra
+            }
+        }
+    }
+}
+
+impl Serialize for Release {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        for run in RecordRun::ALL {
+            self.serialize_run(run, &mut m)?;
+        }
+        m.end()
+    }
+}
+
+/// One run of a release's fields, serialized as a JSON object of its own.
+pub struct RunFields<'a>(pub &'a Release, pub RecordRun);
+
+impl Serialize for RunFields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.0.serialize_run(self.1, &mut m)?;
+        m.end()
+    }
 }
 
 impl Release {

@@ -210,6 +210,11 @@ pub trait Store: Send + Sync {
     /// on this host that is gone, is taken over ([`LockGuard::taken_over`]).
     fn acquire_lock(&self, namespace: &str, name: &str, ttl: Duration) -> Result<LockGuard, StoreError>;
 
+    /// Do ahead what storing `rel` will take (for the local store: compress
+    /// its large runs), so that a caller with other work first can run this
+    /// on another thread. Storing it is still [`Store::create`]'s job.
+    fn prepare_to_store(&self, _rel: &Release) {}
+
     /// Store a new revision (Go: Storage.Create without MaxHistory).
     fn create(&self, rel: &Release) -> Result<(), StoreError> {
         self.commit(&[Change::Create(rel)])
