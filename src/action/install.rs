@@ -175,7 +175,7 @@ pub(crate) fn install_locked(
     test_pause("after-pending");
     lock.renew()?;
 
-    match perform_install(cfg, &mut rel, &resources, req) {
+    match perform_install(cfg, &mut rel, resources, req) {
         Ok(()) => {
             cfg.target.flush()?;
             cfg.store.update(&rel)?;
@@ -300,7 +300,7 @@ fn install_crds(
             return Err(ActionError::msg(format!("failed to install CRD {path}: resources are empty")));
         }
         if upgrade {
-            cfg.target.apply(&scope, &objects)?;
+            cfg.target.apply_taking(&scope, objects)?;
             continue;
         }
         let ids: Vec<_> = objects.iter().map(|o| o.id.clone()).collect();
@@ -308,7 +308,7 @@ fn install_crds(
         let missing: Vec<Resource> =
             objects.into_iter().filter(|o| !existing.iter().any(|e| e.id.same_object(&o.id))).collect();
         if !missing.is_empty() {
-            cfg.target.apply(&scope, &missing)?;
+            cfg.target.apply_taking(&scope, missing)?;
         }
     }
     Ok(())
@@ -318,18 +318,18 @@ fn install_crds(
 fn perform_install(
     cfg: &Configuration,
     rel: &mut Release,
-    resources: &[Resource],
+    resources: Vec<Resource>,
     req: &InstallRequest,
 ) -> Result<(), String> {
     if !req.no_hooks {
         exec_hooks(cfg, rel, &HookEvent::PreInstall, req.timeout).map_err(|e| format!("failed pre-install: {e}"))?;
     }
     let scope = scope_of(rel);
+    let ids: Vec<_> = resources.iter().map(|r| r.id.clone()).collect();
     if !resources.is_empty() {
-        cfg.target.apply(&scope, resources).map_err(|e| e.to_string())?;
+        cfg.target.apply_taking(&scope, resources).map_err(|e| e.to_string())?;
     }
     if req.wait {
-        let ids: Vec<_> = resources.iter().map(|r| r.id.clone()).collect();
         cfg.target.wait(&scope, &ids, req.timeout).map_err(|e| e.to_string())?;
     }
     if !req.no_hooks {

@@ -18,6 +18,7 @@
 //! (CRDs from `crds/`, namespaces from `--create-namespace`) are kept
 //! under the empty release name, shared by all releases.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -85,6 +86,24 @@ impl LocalTarget {
             write_set(self.store.as_ref(), &key.0, &key.1, set)?;
         }
         f(set)
+    }
+
+    fn apply_all<'a>(
+        &self,
+        scope: &ReleaseScope,
+        objects: impl Iterator<Item = Cow<'a, Resource>>,
+    ) -> Result<Applied, TargetError> {
+        self.with_live(scope, |set| {
+            let mut applied = Applied::default();
+            for object in objects {
+                upsert(set, object, &mut applied);
+            }
+            if !applied.created.is_empty() || !applied.updated.is_empty() {
+                set.dirty = true;
+                set.revision = scope.revision;
+            }
+            Ok(applied)
+        })
     }
 
     /// The live objects of a release (for tests and `status`).
@@ -187,7 +206,8 @@ fn metadata_int(body: &Value, field: &str) -> i64 {
 }
 
 /// Create or update one object in a live set, stamping server metadata.
-fn upsert(set: &mut LiveSet, object: &Resource, applied: &mut Applied) {
+/// Record `object` in the set (copied only if it is borrowed and changed).
+fn upsert(set: &mut LiveSet, object: Cow<'_, Resource>, applied: &mut Applied) {
     let found = set.objects.iter().position(|o| same(o, &object.id));
     if let Some(existing) = found.map(|i| &set.objects[i]) {
         if same_user_fields(&existing.body, &object.body) && existing.api_version == object.id.api_version {
@@ -195,7 +215,7 @@ fn upsert(set: &mut LiveSet, object: &Resource, applied: &mut Applied) {
             return;
         }
     }
-    let mut body = object.body.clone();
+    let Resource { id, mut body } = object.into_owned();
     match found.map(|i| &mut set.objects[i]) {
         Some(existing) => {
             let spec_changed = existing.body.get("spec") != body.get("spec");
@@ -213,9 +233,9 @@ fn upsert(set: &mut LiveSet, object: &Resource, applied: &mut Applied) {
                 md.insert("resourceVersion".into(), Value::String(version.to_string()));
                 md.insert("generation".into(), Value::from(generation));
             }
-            existing.api_version = object.id.api_version.clone();
+            existing.api_version = id.api_version.clone();
             existing.body = body;
-            applied.updated.push(object.id.clone());
+            applied.updated.push(id.clone());
         }
         None => {
             if let Some(md) = metadata_mut(&mut body) {
@@ -225,13 +245,13 @@ fn upsert(set: &mut LiveSet, object: &Resource, applied: &mut Applied) {
                 md.insert("generation".into(), Value::from(1));
             }
             set.objects.push(StoredObject {
-                api_version: object.id.api_version.clone(),
-                kind: object.id.kind.clone(),
-                namespace: object.id.namespace.clone(),
-                name: object.id.name.clone(),
+                api_version: id.api_version.clone(),
+                kind: id.kind.clone(),
+                namespace: id.namespace.clone(),
+                name: id.name.clone(),
                 body,
             });
-            applied.created.push(object.id.clone());
+            applied.created.push(id.clone());
         }
     }
 }
@@ -242,17 +262,11 @@ impl Target for LocalTarget {
     }
 
     fn apply(&self, scope: &ReleaseScope, objects: &[Resource]) -> Result<Applied, TargetError> {
-        self.with_live(scope, |set| {
-            let mut applied = Applied::default();
-            for object in objects {
-                upsert(set, object, &mut applied);
-            }
-            if !applied.created.is_empty() || !applied.updated.is_empty() {
-                set.dirty = true;
-                set.revision = scope.revision;
-            }
-            Ok(applied)
-        })
+        self.apply_all(scope, objects.iter().map(Cow::Borrowed))
+    }
+
+    fn apply_taking(&self, scope: &ReleaseScope, objects: Vec<Resource>) -> Result<Applied, TargetError> {
+        self.apply_all(scope, objects.into_iter().map(Cow::Owned))
     }
 
     fn delete(

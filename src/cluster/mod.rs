@@ -198,6 +198,12 @@ pub trait Target: Send + Sync {
     /// Create what does not exist, update what does.
     fn apply(&self, scope: &ReleaseScope, objects: &[Resource]) -> Result<Applied, TargetError>;
 
+    /// [`Target::apply`] of objects the caller is done with (the local
+    /// target keeps them rather than copies: CRDs are megabytes).
+    fn apply_taking(&self, scope: &ReleaseScope, objects: Vec<Resource>) -> Result<Applied, TargetError> {
+        self.apply(scope, &objects)
+    }
+
     /// [`Target::apply`] when the release applied `owned` before (the
     /// previous revision's objects of an upgrade or rollback): a cluster
     /// need not fetch them to check who owns them.
