@@ -81,6 +81,35 @@ impl Serialize for SortedValue<'_> {
     }
 }
 
+/// Whether two values are written as the same JSON: as `==`, except that
+/// a number read from JSON (an integer) and the float64 a chart's YAML
+/// gave (Helm's values are float64) are the same when they print the same.
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
+            (true, false) => float_is_int(x.as_f64().unwrap_or(f64::NAN), integer(y)),
+            (false, true) => float_is_int(y.as_f64().unwrap_or(f64::NAN), integer(x)),
+            _ => x == y,
+        },
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether float64 `f` prints as the integer `i` (Go writes integral
+/// floats below 1e21 without a fraction or exponent; `-0` keeps its sign).
+fn float_is_int(f: f64, i: i128) -> bool {
+    f.fract() == 0.0 && f.abs() < 1e21 && !(f == 0.0 && f.is_sign_negative()) && f as i128 == i
+}
+
+/// An integer JSON number's value.
+fn integer(n: &serde_json::Number) -> i128 {
+    n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)).unwrap_or_default()
+}
+
 /// `serialize_with` helper for a `serde_json::Map` field.
 pub fn sorted_map<S: Serializer>(map: &serde_json::Map<String, Value>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
@@ -181,6 +210,20 @@ mod tests {
             out,
             r#"{"a":[1.5,1e+21,1e-7,100000000000000000000,-3],"b":"\u003ca href=\"x\"\u003e\u0026amp;\u003c/a\u003e\u2028","c":"tab\tnl\n\u0001"}"#
         );
+    }
+
+    #[test]
+    fn same_json_treats_integral_floats_as_the_integers_they_print() {
+        assert!(same_json(&json!({"a": [1.0, 2]}), &json!({"a": [1, 2.0]})));
+        assert!(same_json(&json!(1e15), &json!(1_000_000_000_000_000_u64)));
+        assert!(!same_json(&json!(1.5), &json!(1)));
+        assert!(!same_json(&json!(-0.0), &json!(0)), "Go writes -0");
+        assert!(!same_json(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!same_json(&json!("1"), &json!(1)));
+        // What they print agrees.
+        for (f, i) in [(1.0, 1_i64), (1e15, 1_000_000_000_000_000)] {
+            assert_eq!(to_go_json(&json!(f)).unwrap(), to_go_json(&json!(i)).unwrap());
+        }
     }
 
     #[test]

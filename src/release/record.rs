@@ -14,7 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::gojson::{bytes_base64, opt_bytes_base64, sorted_map, sorted_opt_map, sorted_values};
+use super::gojson::{bytes_base64, opt_bytes_base64, same_json, sorted_map, sorted_opt_map, sorted_values};
 use super::time::GoTime;
 
 /// Fields a newer Helm wrote that this version does not model.
@@ -282,7 +282,27 @@ impl Release {
     pub fn same_run(&self, other: &Release, run: RecordRun) -> bool {
         match run {
             RecordRun::Head => self.name == other.name && self.info == other.info,
-            RecordRun::Chart => self.chart == other.chart,
+            RecordRun::Chart => {
+                // Listed in full, so that a new field is not left out.
+                let ChartRecord { metadata, lock, templates, values, schema, schemamodtime, files, modtime, extra } =
+                    &self.chart;
+                let o = &other.chart;
+                let same_values = match (values, &o.values) {
+                    (Some(a), Some(b)) => {
+                        a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same_json(v, w)))
+                    }
+                    (a, b) => a == b,
+                };
+                same_values
+                    && *metadata == o.metadata
+                    && *lock == o.lock
+                    && *templates == o.templates
+                    && *schema == o.schema
+                    && *schemamodtime == o.schemamodtime
+                    && *files == o.files
+                    && *modtime == o.modtime
+                    && *extra == o.extra
+            }
             RecordRun::ValuesAndManifest => self.config == other.config && self.manifest == other.manifest,
             RecordRun::Tail => {
                 self.hooks == other.hooks
@@ -567,4 +587,30 @@ pub struct Lock {
     pub dependencies: Option<Vec<Dependency>>,
     #[serde(flatten, serialize_with = "sorted_map")]
     pub extra: Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A chart built from YAML holds float64 values; the same chart read
+    /// back from a stored record holds integers where the JSON has them.
+    /// Its run is the same (so an upgrade reuses the stored member), and
+    /// only a change in what is written makes it differ.
+    #[test]
+    fn chart_runs_compare_as_written() {
+        let values = |v: Value| Some(v.as_object().unwrap().clone());
+        let mut built = Release::default();
+        built.chart.values = values(json!({"replicas": 1.0, "ratio": 0.5, "list": [2.0]}));
+        let read: Release = serde_json::from_slice(&crate::release::release_to_json(&built).unwrap()).unwrap();
+        assert_ne!(read.chart, built.chart, "the number types differ");
+        assert!(built.same_run(&read, RecordRun::Chart));
+        let mut changed = read.clone();
+        changed.chart.values = values(json!({"replicas": 2, "ratio": 0.5, "list": [2]}));
+        assert!(!built.same_run(&changed, RecordRun::Chart));
+        changed.chart.values = read.chart.values.clone();
+        changed.chart.templates = Some(vec![ChartFile::default()]);
+        assert!(!built.same_run(&changed, RecordRun::Chart));
+    }
 }
