@@ -88,6 +88,7 @@ impl LocalTarget {
         f(set)
     }
 
+    /// [`Target::apply`], copying only the borrowed objects it keeps.
     fn apply_all<'a>(
         &self,
         scope: &ReleaseScope,
@@ -205,8 +206,8 @@ fn metadata_int(body: &Value, field: &str) -> i64 {
     }
 }
 
-/// Create or update one object in a live set, stamping server metadata.
-/// Record `object` in the set (copied only if it is borrowed and changed).
+/// Create or update one object in a live set, stamping server metadata
+/// (a borrowed object is copied only if it changed).
 fn upsert(set: &mut LiveSet, object: Cow<'_, Resource>, applied: &mut Applied) {
     let found = set.objects.iter().position(|o| same(o, &object.id));
     if let Some(existing) = found.map(|i| &set.objects[i]) {
@@ -235,7 +236,7 @@ fn upsert(set: &mut LiveSet, object: Cow<'_, Resource>, applied: &mut Applied) {
             }
             existing.api_version = id.api_version.clone();
             existing.body = body;
-            applied.updated.push(id.clone());
+            applied.updated.push(id);
         }
         None => {
             if let Some(md) = metadata_mut(&mut body) {
@@ -251,7 +252,7 @@ fn upsert(set: &mut LiveSet, object: Cow<'_, Resource>, applied: &mut Applied) {
                 name: id.name.clone(),
                 body,
             });
-            applied.created.push(id.clone());
+            applied.created.push(id);
         }
     }
 }

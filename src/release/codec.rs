@@ -96,34 +96,28 @@ pub fn encode_release_runs(
     reuse: impl Fn(RecordRun) -> Option<Arc<[u8]>>,
 ) -> Result<(String, ReusableRuns), StoreError> {
     use base64::Engine;
-    let mut gz = Vec::new();
-    let mut reusable = Vec::with_capacity(2);
-    for run in RecordRun::ALL {
-        let mark = run_mark(run);
-        let member = match mark.and_then(|_| reuse(run)) {
-            Some(member) => member,
-            None => {
-                let json = run_json(rel, run)?;
-                let mut builder = GzBuilder::new();
-                if let Some(mark) = mark {
-                    builder = builder.comment(mark);
-                }
-                let mut enc = builder.write(Vec::with_capacity(json.len() / 4 + 64), Compression::new(level.min(9)));
-                let bytes = enc
-                    .write_all(&json)
-                    .and_then(|_| enc.finish())
-                    .map_err(|e| StoreError::Codec(format!("compressing release: {e}")))?;
-                Arc::from(bytes)
+    let members = RecordRun::ALL
+        .into_iter()
+        .map(|run| {
+            let mark = run_mark(run);
+            if let Some(member) = mark.and_then(|_| reuse(run)) {
+                return Ok(member);
             }
-        };
-        gz.extend_from_slice(&member);
-        if mark.is_some() {
-            reusable.push(member);
-        }
-    }
-    let values_and_manifest = reusable.pop().expect("two reusable runs");
-    let chart = reusable.pop().expect("two reusable runs");
-    Ok((base64::engine::general_purpose::STANDARD.encode(gz), ReusableRuns { chart, values_and_manifest }))
+            let json = run_json(rel, run)?;
+            let mut builder = GzBuilder::new();
+            if let Some(mark) = mark {
+                builder = builder.comment(mark);
+            }
+            let mut enc = builder.write(Vec::with_capacity(json.len() / 4 + 64), Compression::new(level.min(9)));
+            enc.write_all(&json)
+                .and_then(|_| enc.finish())
+                .map(Arc::from)
+                .map_err(|e| StoreError::Codec(format!("compressing release: {e}")))
+        })
+        .collect::<Result<Vec<Arc<[u8]>>, StoreError>>()?;
+    let body = base64::engine::general_purpose::STANDARD.encode(members.concat());
+    // Members are in RecordRun::ALL order.
+    Ok((body, ReusableRuns { chart: members[1].clone(), values_and_manifest: members[2].clone() }))
 }
 
 /// [`decode_release`], also giving the reusable members when the record was

@@ -92,11 +92,14 @@ pub fn same_json(a: &Value, b: &Value) -> bool {
             _ => x == y,
         },
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
+        (Value::Object(x), Value::Object(y)) => same_json_maps(x, y),
         _ => a == b,
     }
+}
+
+/// [`same_json`] of two maps.
+pub fn same_json_maps(a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, Value>) -> bool {
+    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same_json(v, w)))
 }
 
 /// Whether float64 `f` prints as the integer `i` (Go writes integral
@@ -110,11 +113,17 @@ fn integer(n: &serde_json::Number) -> i128 {
     n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)).unwrap_or_default()
 }
 
+/// A map's entries with keys in bytewise order, as Go writes a map.
+pub fn sorted_entries(map: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries
+}
+
 /// `serialize_with` helper for a `serde_json::Map` field.
 pub fn sorted_map<S: Serializer>(map: &serde_json::Map<String, Value>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let entries = sorted_entries(map);
     let mut out = s.serialize_map(Some(entries.len()))?;
     for (k, v) in entries {
         out.serialize_entry(k, &SortedValue(v))?;

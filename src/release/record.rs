@@ -14,7 +14,9 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::gojson::{bytes_base64, opt_bytes_base64, same_json, sorted_map, sorted_opt_map, sorted_values};
+use super::gojson::{
+    bytes_base64, opt_bytes_base64, same_json_maps, sorted_entries, sorted_map, sorted_opt_map, sorted_values,
+};
 use super::time::GoTime;
 
 /// Fields a newer Helm wrote that this version does not model.
@@ -170,37 +172,37 @@ string_enum! {
 pub const HELM_STORAGE_TYPE: &str = "sh.helm.release.v1";
 
 /// A deployment of a chart. Go: pkg/release/v1/release.go Release.
-/// Serialized by hand, run by run (see [`RecordRun`]), in Go's field order
-/// with its omitempty rules; the attributes below are for reading.
+/// Written by hand, run by run (see [`RecordRun`]), in Go's field order
+/// with its omitempty rules; the attributes below are for reading only.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Release {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub info: Info,
     #[serde(default)]
     pub chart: ChartRecord,
     /// User-supplied values (overrides of the chart's defaults).
-    #[serde(default, skip_serializing_if = "Map::is_empty", serialize_with = "sorted_map")]
+    #[serde(default)]
     pub config: Map<String, Value>,
     /// The rendered manifests (hooks excluded).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub manifest: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub hooks: Vec<Hook>,
     /// The revision, from 1.
-    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    #[serde(default)]
     pub version: u32,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub namespace: String,
     /// Custom labels (`--labels`): not in the JSON; stores keep them beside
     /// the record, as Helm keeps them in the Secret's labels.
     #[serde(skip)]
     pub labels: BTreeMap<String, String>,
     /// `"ssa"` or `"csa"`; empty means client-side apply.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub apply_method: String,
-    #[serde(flatten, serialize_with = "sorted_map")]
+    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -268,9 +270,7 @@ impl Release {
                 if !self.apply_method.is_empty() {
                     m.serialize_entry("apply_method", &self.apply_method)?;
                 }
-                let mut extra: Vec<(&String, &Value)> = self.extra.iter().collect();
-                extra.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-                for (k, v) in extra {
+                for (k, v) in sorted_entries(&self.extra) {
                     m.serialize_entry(k, &SortedValue(v))?;
                 }
                 Ok(())
@@ -288,9 +288,7 @@ impl Release {
                     &self.chart;
                 let o = &other.chart;
                 let same_values = match (values, &o.values) {
-                    (Some(a), Some(b)) => {
-                        a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same_json(v, w)))
-                    }
+                    (Some(a), Some(b)) => same_json_maps(a, b),
                     (a, b) => a == b,
                 };
                 same_values

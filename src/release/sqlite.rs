@@ -175,9 +175,19 @@ impl Db {
     /// `rel`'s fields of that run.
     fn known_run(&self, rel: &Release, run: RecordRun) -> Option<Arc<[u8]>> {
         let cache = self.cache();
-        let known = cache.values().find(|k| k.runs.is_some() && k.release.same_run(rel, run))?;
-        let runs = known.runs.as_ref()?;
+        let runs = cache.values().find_map(|k| k.runs.as_ref().filter(|_| k.release.same_run(rel, run)))?;
         Some(if run == RecordRun::Chart { runs.chart.clone() } else { runs.values_and_manifest.clone() })
+    }
+
+    /// A record's stored body, reusing the runs of known records.
+    fn encode(&self, rel: &Release) -> Result<(Arc<str>, ReusableRuns), StoreError> {
+        let (body, runs) = encode_release_runs(rel, LOCAL_GZIP_LEVEL, |run| self.known_run(rel, run))?;
+        Ok((Arc::from(body), runs))
+    }
+
+    /// Keep a record this process encoded, for the records after it.
+    fn remember_encoded(&self, rel: &Release, body: Arc<str>, runs: ReusableRuns) {
+        self.remember(body_key(&body), Known { body, release: rel.clone(), runs: Some(runs) });
     }
 }
 
@@ -310,8 +320,8 @@ enum Encoded {
 fn encode_changes(db: &Db, changes: &[Change<'_>]) -> Result<Vec<Encoded>, StoreError> {
     let encode_record = |rel: &Release| -> Result<Encoded, StoreError> {
         check_key(rel)?;
-        let (body, runs) = encode_release_runs(rel, LOCAL_GZIP_LEVEL, |run| db.known_run(rel, run))?;
-        Ok(Encoded::Record(Arc::from(body), runs))
+        let (body, runs) = db.encode(rel)?;
+        Ok(Encoded::Record(body, runs))
     };
     let records = changes.iter().filter(|c| matches!(c, Change::Create(_) | Change::Update(_))).count();
     let mut out: Vec<Encoded> = if records > 1 {
@@ -469,9 +479,8 @@ impl Store for SqliteStore {
     fn prepare_to_store(&self, rel: &Release) {
         // Remembered as known, its runs serve the record's commit. A failure
         // is left to the commit to report.
-        if let Ok((body, runs)) = encode_release_runs(rel, LOCAL_GZIP_LEVEL, |run| self.db.known_run(rel, run)) {
-            let body: Arc<str> = Arc::from(body);
-            self.db.remember(body_key(&body), Known { body, release: rel.clone(), runs: Some(runs) });
+        if let Ok((body, runs)) = self.db.encode(rel) {
+            self.db.remember_encoded(rel, body, runs);
         }
     }
 
@@ -486,7 +495,7 @@ impl Store for SqliteStore {
         drop(conn);
         for (change, encoded) in changes.iter().zip(encoded) {
             if let (Change::Create(rel) | Change::Update(rel), Encoded::Record(body, runs)) = (change, encoded) {
-                self.db.remember(body_key(&body), Known { body, release: (*rel).clone(), runs: Some(runs) });
+                self.db.remember_encoded(rel, body, runs);
             }
         }
         Ok(())
