@@ -196,26 +196,33 @@ fn render_chart_logged(
             .map_err(|e| anyhow!("invalid kube version '{}': {e}", kube_version.unwrap_or_default()))?,
     };
     let mut log = Vec::new();
-    let prepared = values::prepare_with_log(
-        &mut chart,
-        &config,
-        values::PrepareOptions { skip_schema_validation: settings.skip_schema_validation },
-        &mut log,
-    );
-    warnings.extend(log.iter().map(|w| w.to_slog_line()));
-    let coalesced_values = prepared?;
-    if !chart.metadata.kube_version.is_empty()
-        && !chart::version::is_compatible_range(&chart.metadata.kube_version, &capabilities.kube_version_normalized)
-    {
-        anyhow::bail!(
-            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
-            chart.metadata.kube_version,
-            capabilities.kube_version
-        );
+    let prepared = values::prepare_dependencies(&mut chart, &config, &mut log);
+    if let Err(e) = prepared {
+        warnings.extend(log.iter().map(|w| w.to_slog_line()));
+        return Err(e.into());
     }
     let opts = RenderOptions { release, capabilities };
-    let mut files = render::render(&chart, &coalesced_values, &opts)
-        .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
+    let rendered = render::render_computing_values(&chart, &opts, || -> anyhow::Result<serde_json::Value> {
+        let prepare = values::PrepareOptions { skip_schema_validation: settings.skip_schema_validation };
+        let values = values::coalesce_and_validate(&chart, &config, prepare, &mut log)?;
+        let kube = &opts.capabilities;
+        if !chart.metadata.kube_version.is_empty()
+            && !chart::version::is_compatible_range(&chart.metadata.kube_version, &kube.kube_version_normalized)
+        {
+            anyhow::bail!(
+                "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+                chart.metadata.kube_version,
+                kube.kube_version
+            );
+        }
+        Ok(values)
+    });
+    warnings.extend(log.iter().map(|w| w.to_slog_line()));
+    let mut files = match rendered {
+        Ok(files) => files,
+        Err(render::RenderFailure::Values(e)) => return Err(e),
+        Err(render::RenderFailure::Render(e)) => anyhow::bail!("{e}\n\nUse --debug flag to render out invalid YAML"),
+    };
 
     // NOTES.txt files are not manifests: keep the root chart's (and the
     // subcharts' when asked), in path order.

@@ -47,29 +47,93 @@ pub fn render(
     values: &serde_json::Value,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, RenderError> {
+    render_computing_values(chart, opts, || Ok::<_, std::convert::Infallible>(values)).map_err(|e| match e {
+        RenderFailure::Values(never) => match never {},
+        RenderFailure::Render(e) => e,
+    })
+}
+
+/// Why [`render_computing_values`] failed.
+#[derive(Debug)]
+pub enum RenderFailure<E> {
+    /// Computing the values failed (the templates' errors do not count
+    /// then, as Helm renders only once the values are ready).
+    Values(E),
+    Render(RenderError),
+}
+
+/// [`render`], with the values computed by `values` on this thread while
+/// other cores parse the templates, which do not depend on them (Helm
+/// coalesces and validates the values, then parses, then executes).
+pub fn render_computing_values<V: std::borrow::Borrow<serde_json::Value>, E>(
+    chart: &Chart,
+    opts: &RenderOptions,
+    values: impl FnOnce() -> Result<V, E>,
+) -> Result<BTreeMap<String, String>, RenderFailure<E>> {
     let engine = chart
         .metadata
         .annotations
         .get(ENGINE_ANNOTATION)
         .map(String::as_str)
         .unwrap_or("gotmpl");
+    let go = matches!(engine, "gotmpl" | "go");
+    let mut set = gotmpl::Templates::new();
+    let files = if go { template_files(chart) } else { Vec::new() };
+    let named: Vec<(&str, gotmpl::source::Source)> = files.iter().map(|(name, text)| (name.as_str(), text.clone())).collect();
+    let (values, parsed) = set.parse_files_while(&named, values);
+    let values = values.map_err(RenderFailure::Values)?;
+    parsed.map_err(|(i, e)| RenderFailure::Render(RenderError(cleanup_parse_error(&files[i].0, &e.to_string()))))?;
     let top = TopValues {
         release: opts.release.to_value(),
         capabilities: opts.capabilities.to_value(),
-        values: Value::from_json(values),
+        values: Value::from_json(values.borrow()),
     };
     // Everything the templates build counts against one budget.
     let _budget = super::budget::Scope::begin(crate::limits::current());
     let mut templates = BTreeMap::new();
     collect_templates(chart, None, &top, &top.values, &mut templates);
     match engine {
-        "gotmpl" | "go" => render_go_templates(templates),
+        "gotmpl" | "go" => execute_go_templates(&set, files.iter().map(|(name, _)| name), &templates),
         "jinja" => super::jinja::render_templates(&templates),
         other => Err(RenderError(format!(
             "chart {} asks for template engine {other:?} ({ENGINE_ANNOTATION}); capstan provides \"gotmpl\" (the default) and \"jinja\"",
             chart.name()
         ))),
     }
+    .map_err(RenderFailure::Render)
+}
+
+/// Every template file a render parses, by full path, in Helm's parse
+/// order (see [`parse_order`]).
+pub fn template_files(chart: &Chart) -> Vec<(String, gotmpl::source::Source)> {
+    fn collect(chart: &Chart, full_path: &str, out: &mut Vec<(String, gotmpl::source::Source)>) {
+        for dep in &chart.dependencies {
+            collect(dep, &subchart_path(full_path, dep), out);
+        }
+        out.extend(rendered_files(chart).map(|t| (format!("{full_path}/{}", t.name), template_source(t))));
+    }
+    let mut files = Vec::new();
+    collect(chart, chart.name(), &mut files);
+    let mut texts: std::collections::HashMap<String, gotmpl::source::Source> = files.into_iter().collect();
+    parse_order(texts.keys().cloned())
+        .into_iter()
+        .map(|name| {
+            let text = texts.remove(&name).unwrap_or_default();
+            (name, text)
+        })
+        .collect()
+}
+
+/// A subchart's full path under its parent's (Helm: `parent/charts/sub`).
+fn subchart_path(parent: &str, sub: &Chart) -> String {
+    format!("{parent}/charts/{}", sub.name())
+}
+
+/// The files of a chart that take part in a render: its templates; a
+/// library chart contributes only its partials.
+fn rendered_files(chart: &Chart) -> impl Iterator<Item = &crate::chart::File> {
+    let library = chart.is_library();
+    chart.templates.iter().filter(move |t| !library || t.name.rsplit('/').next().unwrap_or(&t.name).starts_with('_'))
 }
 
 struct TopValues {
@@ -91,7 +155,7 @@ fn collect_templates(
     let is_root = parent_path.is_none();
     let full_path = match parent_path {
         None => chart.name().to_string(),
-        Some(p) => format!("{p}/charts/{}", chart.name()),
+        Some(p) => subchart_path(p, chart),
     };
     // The root sees all values; a subchart the table under its name (or an
     // empty map when there is none or it is not a table).
@@ -123,13 +187,7 @@ fn collect_templates(
         }
     }
 
-    let library = chart.is_library();
-    for t in &chart.templates {
-        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
-        // A library chart contributes only its partials.
-        if library && !base.starts_with('_') {
-            continue;
-        }
+    for t in rendered_files(chart) {
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
@@ -160,17 +218,14 @@ pub fn parse_order(names: impl Iterator<Item = String>) -> Vec<String> {
     keys
 }
 
-fn render_go_templates(
-    templates: BTreeMap<String, Renderable>,
+/// Execute each parsed template (partials excepted) in `order`.
+fn execute_go_templates<'a>(
+    set: &gotmpl::Templates,
+    order: impl Iterator<Item = &'a String>,
+    templates: &BTreeMap<String, Renderable>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    let order = parse_order(templates.keys().cloned());
-    let mut set = gotmpl::Templates::new();
-    for name in &order {
-        set.parse_shared(name, templates[name].text.clone())
-            .map_err(|e| RenderError(cleanup_parse_error(name, &e.to_string())))?;
-    }
     let mut rendered = BTreeMap::new();
-    for name in &order {
+    for name in order {
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') {
             continue;
@@ -301,8 +356,8 @@ mod tests {
         c
     }
 
-    fn render_one(template: &str) -> String {
-        let opts = RenderOptions {
+    fn options() -> RenderOptions {
+        RenderOptions {
             release: ReleaseInfo {
                 name: "r".into(),
                 namespace: "ns".into(),
@@ -311,9 +366,26 @@ mod tests {
                 is_upgrade: false,
             },
             capabilities: Capabilities::default(),
-        };
-        let out = render(&chart_with(template), &serde_json::json!({}), &opts).unwrap();
+        }
+    }
+
+    fn render_one(template: &str) -> String {
+        let out = render(&chart_with(template), &serde_json::json!({}), &options()).unwrap();
         out["c/templates/t.yaml"].clone()
+    }
+
+    #[test]
+    fn values_fail_before_templates_as_helm_renders_only_with_values() {
+        // Big enough for the parse to run on other cores meanwhile.
+        let chart = chart_with(&format!("{{{{ if }}}}{}", " ".repeat(100_000)));
+        let r = render_computing_values(&chart, &options(), || Err::<serde_json::Value, _>("bad values"));
+        assert!(matches!(r, Err(RenderFailure::Values("bad values"))), "{r:?}");
+        match render_computing_values(&chart, &options(), || Ok::<_, ()>(serde_json::json!({}))) {
+            Err(RenderFailure::Render(e)) => {
+                assert_eq!(e.0, "parse error at (c/templates/t.yaml:1): missing value for if")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -154,13 +154,18 @@ pub fn sort_manifests(
     order: &[&str],
 ) -> Result<Sorted, ManifestError> {
     let mut sorted = Sorted::default();
+    let mut docs: Vec<(&String, &str)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_documents(content) {
-            let head = read_head(doc).map_err(|message| ManifestError {
+        docs.extend(split_documents(content).into_iter().map(|doc| (path, doc)));
+    }
+    let heads = read_heads(&docs);
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        {
+            let head = head.map_err(|message| ManifestError {
                 source_path: path.clone(),
                 message,
             })?;
@@ -216,6 +221,35 @@ pub fn sort_manifests(
         .hooks
         .sort_by(|a, b| order::compare_kinds(&a.kind, &b.kind, order));
     Ok(sorted)
+}
+
+/// [`read_head`] of each document, on every core when there is enough
+/// YAML to read (charts whose CRDs are templates render megabytes).
+fn read_heads(docs: &[(&String, &str)]) -> Vec<Result<Head, String>> {
+    /// Below this much YAML a helper thread costs more than it saves.
+    const PARALLEL_FROM: usize = 256 * 1024;
+    if docs.iter().map(|(_, doc)| doc.len()).sum::<usize>() < PARALLEL_FROM || crate::limits::cores() < 2 {
+        return docs.iter().map(|(_, doc)| read_head(doc)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((_, doc)) = docs.get(i) else { break };
+            done.push((i, read_head(doc)));
+        }
+        done
+    };
+    let mut heads: Vec<Option<Result<Head, String>>> = (0..docs.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..crate::limits::cores()).map(|_| s.spawn(work)).collect();
+        let mine = work();
+        for (i, head) in helpers.into_iter().flat_map(|h| h.join().expect("reading a document head panicked")).chain(mine) {
+            heads[i] = Some(head);
+        }
+    });
+    heads.into_iter().map(|h| h.expect("every document was read")).collect()
 }
 
 /// Go's strconv.Atoi: optional sign, decimal digits, nothing else.
@@ -285,6 +319,28 @@ mod tests {
         assert_eq!(split_documents("a: 1\n--- # c\nb: 2"), vec!["a: 1", "# c\nb: 2"]);
         // Only at the start of a line.
         assert_eq!(split_documents("a: x---y\n"), vec!["a: x---y"]);
+    }
+
+    #[test]
+    fn heads_of_large_renders_are_read_in_order_and_the_first_error_wins() {
+        let padding = format!("  padding: \"{}\"\n", "p".repeat(4000));
+        let mut files = BTreeMap::new();
+        for k in 0..100 {
+            let kind = if k % 2 == 0 { "Service" } else { "Namespace" };
+            let text = format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: n{k:03}\ndata:\n{padding}---\nkind: ConfigMap\nmetadata:\n  name: c{k:03}\n");
+            files.insert(format!("c/templates/f{k:03}.yaml"), text);
+        }
+        let sorted = sort_manifests(&files, crate::manifest::order::INSTALL_ORDER).unwrap();
+        let names: Vec<&str> = sorted.manifests.iter().map(|m| m.head.name.as_str()).collect();
+        assert_eq!(names.len(), 200);
+        // Namespaces, then ConfigMaps, then Services, each in file order.
+        assert_eq!(&names[..3], ["n001", "n003", "n005"]);
+        assert_eq!(&names[50..53], ["c000", "c001", "c002"]);
+        assert_eq!(&names[150..153], ["n000", "n002", "n004"]);
+        files.insert("c/templates/f090.yaml".into(), "- a list\n".into());
+        files.insert("c/templates/f020.yaml".into(), "kind: [".into());
+        let err = sort_manifests(&files, crate::manifest::order::INSTALL_ORDER).unwrap_err();
+        assert_eq!(err.source_path, "c/templates/f020.yaml");
     }
 
     #[test]

@@ -249,6 +249,14 @@ pub fn prepare_with_log(
     opts: PrepareOptions,
     log: &mut Vec<Warning>,
 ) -> Result<Value, ValuesError> {
+    prepare_dependencies(chart, user, log)?;
+    coalesce_and_validate(chart, user, opts, log)
+}
+
+/// The first half of [`prepare_with_log`]: check that the chart can be
+/// installed and its dependencies are present, and drop the subcharts the
+/// values switch off. After this the chart's set of templates is final.
+pub fn prepare_dependencies(chart: &mut Chart, user: &Map<String, Value>, log: &mut Vec<Warning>) -> Result<(), ValuesError> {
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
         other => return Err(ChartError::NotInstallable(other.to_string()).into()),
@@ -267,6 +275,17 @@ pub fn prepare_with_log(
         log.push(Warning::error("chart dependencies processing failed").with("error", e.to_string()));
         return Err(ChartError::Other(format!("chart dependencies processing failed: {e}")).into());
     }
+    Ok(())
+}
+
+/// The second half of [`prepare_with_log`]: the coalesced values, checked
+/// against the charts' schemas.
+pub fn coalesce_and_validate(
+    chart: &Chart,
+    user: &Map<String, Value>,
+    opts: PrepareOptions,
+    log: &mut Vec<Warning>,
+) -> Result<Value, ValuesError> {
     let mut coalesced = coalesce(chart, user)?;
     log.append(&mut coalesced.warnings);
     if !opts.skip_schema_validation {

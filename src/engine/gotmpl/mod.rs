@@ -188,6 +188,74 @@ impl Templates {
         Ok(parsed)
     }
 
+    /// [`Templates::parse_shared`] of each file in turn, with the files
+    /// parsed on every core (parsing is most of a large chart's render).
+    /// The set is the same as after parsing them one by one; on failure,
+    /// the error is the first file's in order that fails, with its index.
+    pub fn parse_files(&mut self, files: &[(&str, Source)]) -> Result<(), (usize, Error)> {
+        self.parse_files_while(files, || ()).1
+    }
+
+    /// [`Templates::parse_files`], running `meanwhile` on this thread while
+    /// other cores parse (then this one joins them): a render computes its
+    /// values as its templates parse.
+    pub fn parse_files_while<R>(
+        &mut self,
+        files: &[(&str, Source)],
+        meanwhile: impl FnOnce() -> R,
+    ) -> (R, Result<(), (usize, Error)>) {
+        /// Below this much text a helper thread costs more than it saves.
+        const PARALLEL_FROM: usize = 64 * 1024;
+        let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+        // Custom functions are the set's own `Rc`s: files that may refer to
+        // them are parsed on this thread.
+        let helpers = if total < PARALLEL_FROM || !self.custom.is_empty() {
+            0
+        } else {
+            crate::limits::cores().saturating_sub(1).min(files.len())
+        };
+        if helpers == 0 {
+            let result = meanwhile();
+            for (i, (name, text)) in files.iter().enumerate() {
+                if let Err(e) = self.parse_shared(name, text.clone()) {
+                    return (result, Err((i, e)));
+                }
+            }
+            return (result, Ok(()));
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((name, text)) = files.get(i) else { break };
+                done.push((i, parser::parse_to_send(name, text.clone(), resolve_without_custom)));
+            }
+            done
+        };
+        let mut parses: Vec<Option<parser::SentParse>> = (0..files.len()).map(|_| None).collect();
+        let result = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..helpers).map(|_| s.spawn(work)).collect();
+            let result = meanwhile();
+            for (i, parse) in work() {
+                parses[i] = Some(parse);
+            }
+            for h in handles {
+                for (i, parse) in h.join().expect("a template parse panicked") {
+                    parses[i] = Some(parse);
+                }
+            }
+            result
+        });
+        for (i, parse) in parses.into_iter().enumerate() {
+            match parse.expect("every file was parsed").into_result() {
+                Ok(trees) => self.add_parsed(&Parsed(trees.into_iter().map(Rc::new).collect())),
+                Err(e) => return (result, Err((i, Error::from_parse(e)))),
+            }
+        }
+        (result, Ok(()))
+    }
+
     /// Add a file's templates as its parse added them to another set.
     pub fn add_parsed(&mut self, parsed: &Parsed) {
         for tree in parsed.0.iter() {
@@ -223,15 +291,7 @@ impl Templates {
         if let Some(f) = self.custom.get(name) {
             return Some(FuncRef::Custom(f.clone()));
         }
-        match name {
-            "include" => return Some(FuncRef::Include),
-            "tpl" => return Some(FuncRef::Tpl),
-            _ => {}
-        }
-        if let Some(f) = funcs::lookup(name) {
-            return Some(FuncRef::Library(f));
-        }
-        builtins::Builtin::from_name(name).map(FuncRef::Builtin)
+        resolve_without_custom(name)
     }
 
     /// Parse a `tpl` text as the root template, once per text.
@@ -249,6 +309,20 @@ impl Templates {
         cache.insert(text.to_string(), parsed.clone());
         parsed
     }
+}
+
+/// Resolve a function name a set without custom functions knows:
+/// include/tpl, then the shared library, then Go's builtins.
+fn resolve_without_custom(name: &str) -> Option<FuncRef> {
+    match name {
+        "include" => return Some(FuncRef::Include),
+        "tpl" => return Some(FuncRef::Tpl),
+        _ => {}
+    }
+    if let Some(f) = funcs::lookup(name) {
+        return Some(FuncRef::Library(f));
+    }
+    builtins::Builtin::from_name(name).map(FuncRef::Builtin)
 }
 
 /// Which stage failed.

@@ -143,6 +143,31 @@ pub fn parse_shared(name: &str, text: Source, funcs: FuncResolver<'_>) -> PResul
     Ok(p.trees)
 }
 
+/// One file's parse, made on a helper thread for another to use (see
+/// [`parse_to_send`]).
+pub struct SentParse(PResult<Vec<Tree>>);
+
+// SAFETY: a tree's `Rc`s (names, constants, functions) are not thread-safe
+// only while clones of them live on two threads. [`parse_to_send`] builds
+// every one of them during its own parse, from a resolver that is a plain
+// `fn` (it cannot hand out clones of anything it keeps), and drops the
+// parser, with its table of interned names, before returning: the result
+// owns the only clones, so moving it moves them all. The text is `Bytes`,
+// which is thread-safe.
+unsafe impl Send for SentParse {}
+
+impl SentParse {
+    pub fn into_result(self) -> PResult<Vec<Tree>> {
+        self.0
+    }
+}
+
+/// [`parse_shared`] on one thread for use on another: parsing a chart's
+/// files on every core.
+pub fn parse_to_send(name: &str, text: Source, funcs: fn(&str) -> Option<FuncRef>) -> SentParse {
+    SentParse(parse_shared(name, text, &funcs))
+}
+
 impl<'a, 'f> Parser<'a, 'f> {
     fn intern(&mut self, name: &str) -> Rc<str> {
         if let Some(rc) = self.names.get(name) {

@@ -1919,3 +1919,55 @@ fn printf_from_go() {
         assert_eq!(go(text, &t).as_deref(), Ok(*want), "{text}");
     }
 }
+
+/// Files enough to be parsed on every core: each defines a template used by
+/// the next, and the later of two same-named defines wins, as when parsed
+/// one by one.
+fn many_files(n: usize) -> Vec<(String, Source)> {
+    let padding = "x".repeat(2048);
+    (0..n)
+        .map(|k| {
+            let text = format!(
+                "{{{{- define \"t{k}\" }}}}{k}{{{{ if gt {k} 0 }}}}<{{{{ template \"t{prev}\" }}}}>{{{{ end }}}}{{{{ end -}}}}\
+                 {{{{- define \"shared\" }}}}from {k}{{{{ end -}}}}{padding}{{{{ template \"t{k}\" }}}} {{{{ template \"shared\" }}}}",
+                prev = k.saturating_sub(1)
+            );
+            (format!("c/templates/f{k:03}.yaml"), Source::from(text))
+        })
+        .collect()
+}
+
+#[test]
+fn parsing_files_on_every_core_builds_the_set_parsing_one_by_one_builds() {
+    let files = many_files(80);
+    let named: Vec<(&str, Source)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let mut parallel = Templates::new();
+    parallel.parse_files(&named).unwrap();
+    let mut serial = Templates::new();
+    for (name, text) in &files {
+        serial.parse_shared(name, text.clone()).unwrap();
+    }
+    let mut names: Vec<&str> = parallel.names().collect();
+    names.sort();
+    let mut serial_names: Vec<&str> = serial.names().collect();
+    serial_names.sort();
+    assert_eq!(names, serial_names);
+    for (name, _) in &files {
+        assert_eq!(parallel.execute(name, &Value::Nil).unwrap(), serial.execute(name, &Value::Nil).unwrap());
+    }
+    let out = parallel.execute("c/templates/f002.yaml", &Value::Nil).unwrap();
+    assert!(out.ends_with("2<1<0>> from 79"), "{}", &out[out.len() - 20..]);
+}
+
+#[test]
+fn parsing_files_reports_the_first_failing_file_in_order() {
+    let mut files = many_files(60);
+    files[41].1 = Source::from("{{ if }}".to_string() + &"y".repeat(2048));
+    files[17].1 = Source::from("{{ nosuchfunc }}".to_string() + &"y".repeat(2048));
+    let named: Vec<(&str, Source)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let (ran, result) = Templates::new().parse_files_while(&named, || "values");
+    assert_eq!(ran, "values");
+    let (index, err) = result.unwrap_err();
+    assert_eq!(index, 17);
+    assert_eq!(err.to_string(), "template: c/templates/f017.yaml:1: function \"nosuchfunc\" not defined");
+}
