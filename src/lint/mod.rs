@@ -200,6 +200,16 @@ fn yaml_error_line(message: &str) -> Option<usize> {
 #[derive(Default)]
 pub struct CheckCache {
     problems: HashMap<(u64, u64, bool), Vec<objects::Problem>>,
+    /// Content hashes by document: a chart's renders share one parsed
+    /// document (`Arc`) per distinct text, so each is serialized for its
+    /// hash once. The `Arc` kept here keeps its address from being reused.
+    hashes: HashMap<*const serde_json::Value, (std::sync::Arc<serde_json::Value>, u64)>,
+}
+
+impl CheckCache {
+    fn content_hash(&mut self, value: &std::sync::Arc<serde_json::Value>) -> u64 {
+        self.hashes.entry(std::sync::Arc::as_ptr(value)).or_insert_with(|| (value.clone(), content_hash(value))).1
+    }
 }
 
 /// A hash of a JSON value's content (its serialization; maps are sorted).
@@ -236,7 +246,7 @@ pub fn check_objects_cached(
 ) -> Vec<Finding> {
     // Each object is hashed once: the hashes key the cache, and those of
     // the CRDs together say which CRDs are in view.
-    let hashes: Vec<u64> = objects.iter().map(|o| content_hash(&o.value)).collect();
+    let hashes: Vec<u64> = objects.iter().map(|o| cache.content_hash(&o.value)).collect();
     let mut crds = CrdIndex::default();
     let mut crd_hash = std::collections::hash_map::DefaultHasher::new();
     for (o, hash) in objects.iter().zip(&hashes).filter(|(o, _)| o.kind() == "CustomResourceDefinition") {

@@ -86,11 +86,17 @@ pub(super) fn read_keeping(text: &str, keep: Keep) -> Option<Json> {
         lines.0.pop();
     }
     let mut r = Reader { text, lines, at: 0, depth: 0, keep };
-    if (0..r.lines.0.len())
-        .map(|i| r.raw(i))
-        .any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
-    {
-        return None;
+    let is_marker = |l: &str| l.starts_with("---") || l.starts_with("...") || l.starts_with('%');
+    // One `---` line with only comments and blank lines before it starts
+    // the document (files of one object under a header comment, as CRDs
+    // are published). Any other marker or directive is the full reader's.
+    if let Some(m) = (0..r.len()).find(|&i| is_marker(r.raw(i))) {
+        let line = r.raw(m);
+        let opens = line.starts_with("---") && line[3..].trim_end_matches(' ').is_empty();
+        if !opens || r.peek_content().is_some_and(|c| c < m) || (m + 1..r.len()).any(|i| is_marker(r.raw(i))) {
+            return None;
+        }
+        r.at = m + 1;
     }
     let Some(first) = r.next_content() else {
         return Some(Json::Null);
@@ -883,6 +889,10 @@ mod tests {
             "",
             "  indented: root\n  second: 2\n",
             "a: b # c\n# comment\n  # indented comment\nd: e\n",
+            "---\na: 1\n",
+            "# header\n\n# more\n---  \nkind: CustomResourceDefinition\nspec:\n  x: 1\n",
+            "---\n",
+            "---\n# only a comment\n",
         ];
         for doc in taken {
             assert!(agrees(doc), "fast reader gave up on:\n{doc}");
@@ -927,7 +937,14 @@ mod tests {
             "a: 'open\nquote'\n",
             "a:\tb\n",
             "a: b\r\n",
-            "---\na: 1\n",
+            "a: 1\n---\nb: 2\n",
+            "---\na: 1\n---\n",
+            "---\na: 1\n...\n",
+            "x: 1\n---\na: 1\n",
+            "--- a\n",
+            "--- # c\na: 1\n",
+            "---\t\na: 1\n",
+            "%YAML 1.1\n---\na: 1\n",
             "a: 1\n- b\n",
             "a:\n    b: 1\n  c: 2\n",
             "a: b: c\n",
@@ -981,6 +998,8 @@ mod tests {
                         taken += 1;
                     }
                 }
+                // Whole files too: a leading `---` after a header comment.
+                agrees(&text);
             }
         }
         eprintln!("fast YAML reader: {taken} of {docs} corpus documents read, all as libyaml reads them");
