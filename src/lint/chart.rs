@@ -28,8 +28,10 @@ struct ParseCache {
     /// Document text (its length and hash) → its JSON, or go-yaml's
     /// error text.
     docs: Mutex<HashMap<(usize, u64), Result<Arc<Value>, String>>>,
-    /// CRD file path (subchart prefix included) → its objects.
-    crds: Mutex<HashMap<String, Vec<Object>>>,
+    /// CRD file path (subchart prefix included) → its objects, read once
+    /// (a render that needs a file another is reading waits for it).
+    /// (`Object`s are not `Sync`, hence a lock per file, not a `OnceLock`).
+    crds: Mutex<HashMap<String, Arc<Mutex<Option<Vec<Object>>>>>>,
 }
 
 impl ParseCache {
@@ -401,28 +403,28 @@ fn crd_objects(chart: &Chart, prefix: &str, cache: &ParseCache, out: &mut Vec<Ob
             continue;
         }
         let file = format!("{prefix}{}", f.name);
-        if let Some(hit) = cache.crds.lock().unwrap().get(&file) {
-            out.extend(hit.iter().cloned());
-            continue;
-        }
-        let text = f.text();
-        let mut parsed = Vec::new();
-        for doc in split_file(&text) {
-            if let Ok(value) = yaml_read::from_str(doc.text) {
-                if !value.is_null() {
-                    parsed.push(Object {
-                        value: Arc::new(value),
-                        file: file.clone(),
-                        template: None,
-                        line: Some(doc.line),
-                        positions: Positions::of(doc.text),
-                        hook: false,
-                    });
+        let slot = cache.crds.lock().unwrap().entry(file.clone()).or_default().clone();
+        let mut slot = slot.lock().unwrap();
+        let objects = slot.get_or_insert_with(|| {
+            let text = f.text();
+            let mut parsed = Vec::new();
+            for doc in split_file(&text) {
+                if let Ok(value) = yaml_read::from_str(doc.text) {
+                    if !value.is_null() {
+                        parsed.push(Object {
+                            value: Arc::new(value),
+                            file: file.clone(),
+                            template: None,
+                            line: Some(doc.line),
+                            positions: Positions::of(doc.text),
+                            hook: false,
+                        });
+                    }
                 }
             }
-        }
-        out.extend(parsed.iter().cloned());
-        cache.crds.lock().unwrap().insert(file, parsed);
+            parsed
+        });
+        out.extend(objects.iter().cloned());
     }
     for dep in &chart.dependencies {
         crd_objects(dep, &format!("{prefix}charts/{}/", dep.name()), cache, out);
