@@ -205,6 +205,10 @@ impl PrivateKey {
 }
 
 fn generate_rsa(bits: usize) -> Result<rsa::PrivateKey, String> {
+    if bits == 2048 {
+        // Variable-time prime search, faster (see primes.rs).
+        return super::primes::generate_rsa_2048(&mut rand::rng()).map_err(|e| e.to_string());
+    }
     rsa::PrivateKey::new(&mut rand::rng(), bits).map_err(|e| e.to_string())
 }
 
@@ -457,7 +461,7 @@ pub mod rsa_pool {
             return;
         }
         let spawned = std::thread::Builder::new().name("rsa-keygen".into()).spawn(|| {
-            if let Ok(key) = rsa::PrivateKey::new(&mut rand::rng(), 2048) {
+            if let Ok(key) = super::generate_rsa(2048) {
                 *READY.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
             }
             MAKING.store(false, Ordering::Release);

@@ -30,6 +30,7 @@ pub mod helm;
 mod lists;
 mod math;
 mod paths;
+mod primes;
 mod reflect;
 mod regex;
 mod semver;
