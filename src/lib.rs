@@ -13,6 +13,7 @@ pub mod engine;
 pub mod fuzzing;
 pub mod kustomize;
 pub mod limits;
+pub mod parallel;
 pub mod lint;
 pub mod manifest;
 pub mod release;

@@ -425,27 +425,12 @@ fn build_resources_from(
 }
 
 /// Each document's JSON, in order. A large manifest (a chart's CRDs, say)
-/// is read on two threads, each taking a run of documents.
+/// is read on every core.
 fn parse_documents(docs: &[&str]) -> Vec<Result<Value, crate::codec::yaml_read::YamlError>> {
     const PARALLEL_MIN_BYTES: usize = 256 * 1024;
-    let read = |docs: &[&str]| docs.iter().map(|d| crate::codec::yaml_read::from_str(d)).collect::<Vec<_>>();
-    let total: usize = docs.iter().map(|d| d.len()).sum();
-    if docs.len() < 2 || total < PARALLEL_MIN_BYTES || crate::limits::cores() < 2 {
-        return read(docs);
-    }
-    // Split where half the bytes are behind.
-    let mut behind = 0;
-    let split = docs.iter().position(|d| {
-        behind += d.len();
-        behind * 2 >= total
-    });
-    // Both runs hold a document (the last one may be the large one).
-    let (first, second) = docs.split_at(split.map_or(docs.len(), |i| i + 1).clamp(1, docs.len() - 1));
-    std::thread::scope(|s| {
-        let later = s.spawn(|| read(second));
-        let mut out = read(first);
-        out.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        out
+    let total = docs.iter().map(|d| d.len()).sum();
+    crate::parallel::map(docs, crate::parallel::threads_for(total, PARALLEL_MIN_BYTES), |d| {
+        crate::codec::yaml_read::from_str(d)
     })
 }
 

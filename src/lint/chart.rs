@@ -4,7 +4,6 @@
 //! `ci/*.yaml` values file and Kubernetes checks of what renders.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::path::{Path, PathBuf};
 
@@ -555,32 +554,11 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
     } else {
         let loaded = chart::load(dir).map_err(|e| e.to_string());
         let cache = ParseCache::default();
-        let next = AtomicUsize::new(0);
-        let workers = crate::limits::cores().min(sets.len()).max(1);
-        let mut outcomes: Vec<Option<(Option<Render>, Vec<Finding>)>> = (0..sets.len()).map(|_| None).collect();
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((label, vals)) = sets.get(i) else { break };
-                            let mut local = Vec::new();
-                            let r = templates(&loaded, vals, label, opts, &cache, &mut local);
-                            done.push((i, r, local));
-                        }
-                        done
-                    })
-                })
-                .collect();
-            for h in handles {
-                for (i, r, local) in h.join().expect("a lint render panicked") {
-                    outcomes[i] = Some((r, local));
-                }
-            }
-        });
-        outcomes.into_iter().map(|o| o.unwrap_or((None, Vec::new()))).collect()
+        crate::parallel::map(&sets, crate::limits::cores(), |(label, vals)| {
+            let mut local = Vec::new();
+            let r = templates(&loaded, vals, label, opts, &cache, &mut local);
+            (r, local)
+        })
     };
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     for ((label, _), (render, local)) in sets.iter().zip(outcomes) {

@@ -228,28 +228,8 @@ pub fn sort_manifests(
 fn read_heads(docs: &[(&String, &str)]) -> Vec<Result<Head, String>> {
     /// Below this much YAML a helper thread costs more than it saves.
     const PARALLEL_FROM: usize = 256 * 1024;
-    if docs.iter().map(|(_, doc)| doc.len()).sum::<usize>() < PARALLEL_FROM || crate::limits::cores() < 2 {
-        return docs.iter().map(|(_, doc)| read_head(doc)).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((_, doc)) = docs.get(i) else { break };
-            done.push((i, read_head(doc)));
-        }
-        done
-    };
-    let mut heads: Vec<Option<Result<Head, String>>> = (0..docs.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..crate::limits::cores()).map(|_| s.spawn(work)).collect();
-        let mine = work();
-        for (i, head) in helpers.into_iter().flat_map(|h| h.join().expect("reading a document head panicked")).chain(mine) {
-            heads[i] = Some(head);
-        }
-    });
-    heads.into_iter().map(|h| h.expect("every document was read")).collect()
+    let total = docs.iter().map(|(_, doc)| doc.len()).sum();
+    crate::parallel::map(docs, crate::parallel::threads_for(total, PARALLEL_FROM), |(_, doc)| read_head(doc))
 }
 
 /// Go's strconv.Atoi: optional sign, decimal digits, nothing else.

@@ -206,15 +206,9 @@ impl Templates {
     ) -> (R, Result<(), (usize, Error)>) {
         /// Below this much text a helper thread costs more than it saves.
         const PARALLEL_FROM: usize = 64 * 1024;
-        let total: usize = files.iter().map(|(_, text)| text.len()).sum();
         // Custom functions are the set's own `Rc`s: files that may refer to
         // them are parsed on this thread.
-        let helpers = if total < PARALLEL_FROM || !self.custom.is_empty() {
-            0
-        } else {
-            crate::limits::cores().saturating_sub(1).min(files.len())
-        };
-        if helpers == 0 {
+        if !self.custom.is_empty() {
             let result = meanwhile();
             for (i, (name, text)) in files.iter().enumerate() {
                 if let Err(e) = self.parse_shared(name, text.clone()) {
@@ -223,32 +217,15 @@ impl Templates {
             }
             return (result, Ok(()));
         }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((name, text)) = files.get(i) else { break };
-                done.push((i, parser::parse_to_send(name, text.clone(), resolve_without_custom)));
-            }
-            done
-        };
-        let mut parses: Vec<Option<parser::SentParse>> = (0..files.len()).map(|_| None).collect();
-        let result = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..helpers).map(|_| s.spawn(work)).collect();
-            let result = meanwhile();
-            for (i, parse) in work() {
-                parses[i] = Some(parse);
-            }
-            for h in handles {
-                for (i, parse) in h.join().expect("a template parse panicked") {
-                    parses[i] = Some(parse);
-                }
-            }
-            result
-        });
+        let total = files.iter().map(|(_, text)| text.len()).sum();
+        let (result, parses) = crate::parallel::map_while(
+            files,
+            crate::parallel::threads_for(total, PARALLEL_FROM),
+            meanwhile,
+            |(name, text)| parser::parse_to_send(name, text.clone(), resolve_without_custom),
+        );
         for (i, parse) in parses.into_iter().enumerate() {
-            match parse.expect("every file was parsed").into_result() {
+            match parse.into_result() {
                 Ok(trees) => self.add_parsed(&Parsed(trees.into_iter().map(Rc::new).collect())),
                 Err(e) => return (result, Err((i, Error::from_parse(e)))),
             }
