@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use capstan::chart;
-use capstan::engine::gotmpl::{source::Source, Templates};
+use capstan::engine::gotmpl::Templates;
 use capstan::engine::render::{self, RenderOptions};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -29,7 +29,6 @@ fn parse(c: &mut Criterion) {
     let Some(dir) = chart_dir() else { return };
     let chart = chart::load(&dir).unwrap();
     let files = render::template_files(&chart);
-    let files: Vec<(&str, Source)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
     c.bench_function("parse kube-prometheus-stack templates, one core", |b| {
         b.iter(|| {
             let mut set = Templates::new();

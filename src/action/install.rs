@@ -325,7 +325,8 @@ fn perform_install(
         exec_hooks(cfg, rel, &HookEvent::PreInstall, req.timeout).map_err(|e| format!("failed pre-install: {e}"))?;
     }
     let scope = scope_of(rel);
-    let ids: Vec<_> = resources.iter().map(|r| r.id.clone()).collect();
+    // The objects go to the target; what --wait waits for is kept first.
+    let ids: Vec<_> = if req.wait { resources.iter().map(|r| r.id.clone()).collect() } else { Vec::new() };
     if !resources.is_empty() {
         cfg.target.apply_taking(&scope, resources).map_err(|e| e.to_string())?;
     }

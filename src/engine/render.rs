@@ -79,8 +79,7 @@ pub fn render_computing_values<V: std::borrow::Borrow<serde_json::Value>, E>(
     let go = matches!(engine, "gotmpl" | "go");
     let mut set = gotmpl::Templates::new();
     let files = if go { template_files(chart) } else { Vec::new() };
-    let named: Vec<(&str, gotmpl::source::Source)> = files.iter().map(|(name, text)| (name.as_str(), text.clone())).collect();
-    let (values, parsed) = set.parse_files_while(&named, values);
+    let (values, parsed) = set.parse_files_while(&files, values);
     let values = values.map_err(RenderFailure::Values)?;
     parsed.map_err(|(i, e)| RenderFailure::Render(RenderError(cleanup_parse_error(&files[i].0, &e.to_string()))))?;
     let top = TopValues {

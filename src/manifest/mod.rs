@@ -164,55 +164,53 @@ pub fn sort_manifests(
     }
     let heads = read_heads(&docs);
     for ((path, doc), head) in docs.into_iter().zip(heads) {
-        {
-            let head = head.map_err(|message| ManifestError {
-                source_path: path.clone(),
-                message,
-            })?;
-            let Some(hook_types) = head.annotations.get(HOOK_ANNOTATION) else {
-                sorted.manifests.push(Manifest {
-                    source: path.clone(),
-                    content: doc.to_string(),
-                    head,
-                });
-                continue;
-            };
-            let mut events = vec![];
-            let mut unknown = false;
-            for t in hook_types.split(',') {
-                match HookEvent::parse(&t.trim().to_lowercase()) {
-                    Some(e) => events.push(e),
-                    None => {
-                        unknown = true;
-                        break;
-                    }
+        let head = head.map_err(|message| ManifestError {
+            source_path: path.clone(),
+            message,
+        })?;
+        let Some(hook_types) = head.annotations.get(HOOK_ANNOTATION) else {
+            sorted.manifests.push(Manifest {
+                source: path.clone(),
+                content: doc.to_string(),
+                head,
+            });
+            continue;
+        };
+        let mut events = vec![];
+        let mut unknown = false;
+        for t in hook_types.split(',') {
+            match HookEvent::parse(&t.trim().to_lowercase()) {
+                Some(e) => events.push(e),
+                None => {
+                    unknown = true;
+                    break;
                 }
             }
-            if unknown {
-                // Helm logs "skipping unknown hooks" and drops the document.
-                continue;
-            }
-            let list = |key: &str| -> Vec<String> {
-                head.annotations
-                    .get(key)
-                    .map(|v| v.split(',').map(|p| p.trim().to_lowercase()).collect())
-                    .unwrap_or_default()
-            };
-            sorted.hooks.push(Hook {
-                name: head.name.clone(),
-                kind: head.kind.clone(),
-                source: path.clone(),
-                manifest: doc.to_string(),
-                events,
-                weight: head
-                    .annotations
-                    .get(HOOK_WEIGHT_ANNOTATION)
-                    .and_then(|w| go_atoi(w))
-                    .unwrap_or(0),
-                delete_policies: list(HOOK_DELETE_ANNOTATION),
-                output_log_policies: list(HOOK_OUTPUT_LOG_ANNOTATION),
-            });
         }
+        if unknown {
+            // Helm logs "skipping unknown hooks" and drops the document.
+            continue;
+        }
+        let list = |key: &str| -> Vec<String> {
+            head.annotations
+                .get(key)
+                .map(|v| v.split(',').map(|p| p.trim().to_lowercase()).collect())
+                .unwrap_or_default()
+        };
+        sorted.hooks.push(Hook {
+            name: head.name.clone(),
+            kind: head.kind.clone(),
+            source: path.clone(),
+            manifest: doc.to_string(),
+            events,
+            weight: head
+                .annotations
+                .get(HOOK_WEIGHT_ANNOTATION)
+                .and_then(|w| go_atoi(w))
+                .unwrap_or(0),
+            delete_policies: list(HOOK_DELETE_ANNOTATION),
+            output_log_policies: list(HOOK_OUTPUT_LOG_ANNOTATION),
+        });
     }
     sorted
         .manifests

@@ -192,7 +192,7 @@ impl Templates {
     /// parsed on every core (parsing is most of a large chart's render).
     /// The set is the same as after parsing them one by one; on failure,
     /// the error is the first file's in order that fails, with its index.
-    pub fn parse_files(&mut self, files: &[(&str, Source)]) -> Result<(), (usize, Error)> {
+    pub fn parse_files(&mut self, files: &[(String, Source)]) -> Result<(), (usize, Error)> {
         self.parse_files_while(files, || ()).1
     }
 
@@ -201,7 +201,7 @@ impl Templates {
     /// values as its templates parse.
     pub fn parse_files_while<R>(
         &mut self,
-        files: &[(&str, Source)],
+        files: &[(String, Source)],
         meanwhile: impl FnOnce() -> R,
     ) -> (R, Result<(), (usize, Error)>) {
         /// Below this much text a helper thread costs more than it saves.

@@ -1940,9 +1940,8 @@ fn many_files(n: usize) -> Vec<(String, Source)> {
 #[test]
 fn parsing_files_on_every_core_builds_the_set_parsing_one_by_one_builds() {
     let files = many_files(80);
-    let named: Vec<(&str, Source)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
     let mut parallel = Templates::new();
-    parallel.parse_files(&named).unwrap();
+    parallel.parse_files(&files).unwrap();
     let mut serial = Templates::new();
     for (name, text) in &files {
         serial.parse_shared(name, text.clone()).unwrap();
@@ -1964,8 +1963,7 @@ fn parsing_files_reports_the_first_failing_file_in_order() {
     let mut files = many_files(60);
     files[41].1 = Source::from("{{ if }}".to_string() + &"y".repeat(2048));
     files[17].1 = Source::from("{{ nosuchfunc }}".to_string() + &"y".repeat(2048));
-    let named: Vec<(&str, Source)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
-    let (ran, result) = Templates::new().parse_files_while(&named, || "values");
+    let (ran, result) = Templates::new().parse_files_while(&files, || "values");
     assert_eq!(ran, "values");
     let (index, err) = result.unwrap_err();
     assert_eq!(index, 17);
