@@ -161,6 +161,9 @@ pub(crate) fn install_locked(
             .map_err(|e| ActionError::msg(format!("unable to build kubernetes objects from release manifest: {e}")))?;
         set_owner_metadata(&mut resources, &rel.name, &rel.namespace);
         install_crds(cfg, &rendered, crds, req.upgrade_crds)?;
+        // The CRDs are stored now, while the record compresses: like Helm,
+        // they exist before the release does and outlive a failed install.
+        cfg.target.flush()?;
         Ok::<_, ActionError>(resources)
     })?;
 
