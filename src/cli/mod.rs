@@ -289,6 +289,7 @@ pub(crate) fn exit_soon<T>(value: T) {
 /// count then (`--debug`).
 pub(crate) fn exit_soon_with<T>(cfg: crate::action::Configuration, rest: T) {
     exit_soon(rest);
+    cfg.store.settle();
     if cfg.target.name() == "local" {
         exit_soon(cfg);
     }

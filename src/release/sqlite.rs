@@ -33,6 +33,15 @@ const PAGE_SIZE: i64 = 16 * 1024;
 /// How long a statement waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A write-ahead log longer than this is copied back into the database by
+/// a background thread after a process's first write ([`spawn_checkpoint`]);
+/// it is also the size the log is cut back to once copied.
+const CHECKPOINT_AT: u64 = 4 << 20;
+
+/// SQLite's own checkpoint after a commit, for a process that writes more
+/// than this without opening the store again.
+const AUTOCHECKPOINT_AT: i64 = 64 << 20;
+
 /// The state directory: `$CAPSTAN_HOME`, else `$XDG_DATA_HOME/capstan`, else
 /// `~/.local/share/capstan` (empty variables count as unset, as the XDG
 /// spec says).
@@ -125,6 +134,41 @@ struct Db {
     /// (latest, the deployed ones, the one to roll back to), and writes
     /// records that repeat their runs.
     decoded: Mutex<HashMap<u64, Known>>,
+    checkpoint: Mutex<Checkpoint>,
+}
+
+/// The background checkpoint of a log found long on open: started after
+/// this process's first write, joined by [`Store::settle`] or on drop.
+enum Checkpoint {
+    Due,
+    Running(std::thread::JoinHandle<()>),
+    Done,
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        self.settle();
+    }
+}
+
+/// Copy a long write-ahead log back into the database on another thread,
+/// with its own connection.
+///
+/// SQLite would do it inside the commit that passes its threshold, so an
+/// install that writes a large chart's CRDs and objects paid for copying
+/// them all again (and a second sync) before it could exit. Done by the
+/// next operation once it holds its lease, the copy is mostly I/O that
+/// overlaps the render. A passive checkpoint never blocks this process's
+/// writer, and stopping it part way (a crash) leaves the database as it was.
+fn spawn_checkpoint(path: &Path) -> Option<std::thread::JoinHandle<()>> {
+    let path = path.to_path_buf();
+    let checkpoint = move || -> rusqlite::Result<()> {
+        let conn = Connection::open(&path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+    };
+    std::thread::Builder::new().name("checkpoint".into()).spawn(move || drop(checkpoint())).ok()
 }
 
 /// A record this process decoded or encoded.
@@ -139,6 +183,26 @@ struct Known {
 const DECODED_CACHE: usize = 16;
 
 impl Db {
+    fn checkpoint(&self) -> MutexGuard<'_, Checkpoint> {
+        self.checkpoint.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Once written to, copy a log found long back in the background.
+    fn wrote(&self) {
+        let mut checkpoint = self.checkpoint();
+        if matches!(*checkpoint, Checkpoint::Due) {
+            *checkpoint = spawn_checkpoint(&self.path).map_or(Checkpoint::Done, Checkpoint::Running);
+        }
+    }
+
+    /// Wait for the background checkpoint, if any.
+    fn settle(&self) {
+        let running = std::mem::replace(&mut *self.checkpoint(), Checkpoint::Done);
+        if let Checkpoint::Running(handle) = running {
+            let _ = handle.join(); // a failed checkpoint is redone by the next writer
+        }
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -242,12 +306,23 @@ impl SqliteStore {
             ))));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        // SQLite copies the log back into the database once it passes 1000
-        // pages; keep that at the 4 MB it is with 4 KiB pages.
+        // The log is copied back by the next process that writes
+        // (spawn_checkpoint); SQLite's own copy after a commit is left for
+        // a process that writes much more.
         let page_size: i64 = conn.query_row("PRAGMA page_size", [], |row| row.get(0))?;
-        conn.pragma_update(None, "wal_autocheckpoint", (4 << 20) / page_size.max(512))?;
+        conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_AT / page_size.max(512))?;
+        conn.pragma_update(None, "journal_size_limit", CHECKPOINT_AT as i64)?;
         migrate(&mut conn, path, target)?;
-        Ok(SqliteStore { db: Arc::new(Db { path: path.to_path_buf(), conn: Mutex::new(conn), decoded: Mutex::default() }) })
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let long_log = std::fs::metadata(&wal).is_ok_and(|m| m.len() > CHECKPOINT_AT);
+        let db = Db {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+            decoded: Mutex::default(),
+            checkpoint: Mutex::new(if long_log { Checkpoint::Due } else { Checkpoint::Done }),
+        };
+        Ok(SqliteStore { db: Arc::new(db) })
     }
 
     /// The database file.
@@ -476,6 +551,10 @@ impl Store for SqliteStore {
         "local"
     }
 
+    fn settle(&self) {
+        self.db.settle();
+    }
+
     fn prepare_to_store(&self, rel: &Release) {
         // Remembered as known, its runs serve the record's commit. A failure
         // is left to the commit to report.
@@ -493,6 +572,7 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         drop(conn);
+        self.db.wrote();
         for (change, encoded) in changes.iter().zip(encoded) {
             if let (Change::Create(rel) | Change::Update(rel), Encoded::Record(body, runs)) = (change, encoded) {
                 self.db.remember_encoded(rel, body, runs);
@@ -652,6 +732,7 @@ impl Store for SqliteStore {
             tx.commit()?;
             existing
         };
+        self.db.wrote();
         let backend: Arc<dyn LeaseBackend> = self.db.clone();
         Ok(LockGuard::new(namespace, name, holder, ttl, taken_over, backend))
     }
@@ -713,5 +794,45 @@ mod tests {
         let rel = Release { name: "r".into(), namespace: "ns".into(), version: 1, ..Release::default() };
         old.commit(&[Change::Create(&rel)]).unwrap();
         assert_eq!(old.get("ns", "r", 1).unwrap().version, 1);
+    }
+
+    /// A commit leaves a long log for later; the next process to write
+    /// copies it back into the database in the background, and settling
+    /// waits for that copy.
+    #[test]
+    fn the_next_writer_checkpoints_a_long_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        let wal = dir.path().join("state.db-wal");
+        // 6 MB of objects: past CHECKPOINT_AT, short of SQLite's own threshold.
+        let objects: Vec<StoredObject> = (0..6)
+            .map(|i| StoredObject {
+                api_version: "v1".into(),
+                kind: "ConfigMap".into(),
+                namespace: "ns".into(),
+                name: format!("cm{i}"),
+                body: serde_json::json!({"data": {"blob": format!("{i}").repeat(1 << 20)}}),
+            })
+            .collect();
+        let store = SqliteStore::open(&path).unwrap();
+        store.record_objects("ns", "r", 1, &objects).unwrap();
+        assert!(matches!(*store.db.checkpoint(), Checkpoint::Done), "nothing to copy when it opened");
+        // As the CLI exits: closing the last connection would copy the log.
+        std::mem::forget(store);
+        assert!(size(&wal) > CHECKPOINT_AT, "the commit left the log long");
+        assert!(size(&path) < 1 << 20, "and the database short: {}", size(&path));
+
+        // A reader leaves it alone; a writer starts the copy.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.objects("ns", "r", 1).unwrap().len(), 6);
+        assert!(matches!(*store.db.checkpoint(), Checkpoint::Due));
+        let lock = store.acquire_lock("ns", "r", Duration::from_secs(60)).unwrap();
+        store.settle();
+        assert!(size(&path) > 6 << 20, "the log was copied back: {}", size(&path));
+        lock.release().unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.objects("ns", "r", 1).unwrap(), objects);
     }
 }

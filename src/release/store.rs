@@ -215,6 +215,11 @@ pub trait Store: Send + Sync {
     /// on another thread. Storing it is still [`Store::create`]'s job.
     fn prepare_to_store(&self, _rel: &Release) {}
 
+    /// Wait for what the store does in the background (the local store
+    /// copies its log back into the database), before the process exits
+    /// without dropping it.
+    fn settle(&self) {}
+
     /// Store a new revision (Go: Storage.Create without MaxHistory).
     fn create(&self, rel: &Release) -> Result<(), StoreError> {
         self.commit(&[Change::Create(rel)])
