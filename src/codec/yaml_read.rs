@@ -127,6 +127,11 @@ fn read_first_document(text: &str) -> Result<Json, YamlError> {
 /// reads one (go-yaml v2 Decoder.Decode in a loop). An empty stream gives
 /// no documents; an empty document (`---` alone) gives `null`.
 pub fn from_str_all(text: &str) -> Result<Vec<Json>, YamlError> {
+    // A stream of one document (a CRD file, say) the fast reader can read.
+    // It reads an empty stream as null, where the stream has no document.
+    if let Some(doc) = fast::read(text).filter(|doc| !doc.is_null()) {
+        return Ok(vec![doc]);
+    }
     let text = with_final_newline(text);
     let mut reader = DocReader::new(&text);
     let mut out = Vec::new();

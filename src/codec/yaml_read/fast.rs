@@ -10,7 +10,6 @@
 //! collections, folded or multi-line scalars, tabs, document markers,
 //! unusual characters, odd indentation, and every error.
 
-use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
@@ -73,27 +72,38 @@ pub(super) fn read_keeping(text: &str, keep: Keep) -> Option<Json> {
     if text.as_bytes().first() == Some(&0xEF) {
         return None;
     }
-    if !text.chars().all(plain_char) {
+    if !plain_text(text) {
         return None;
     }
     let mut lines = LineBuffer::take();
+    let is_marker = |l: &[u8]| l.starts_with(b"---") || l.starts_with(b"...") || l.starts_with(b"%");
+    let (mut first_marker, mut markers) = (0, 0);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
-        lines.0.push((start, end));
+        let bytes = &text.as_bytes()[start..end];
+        let indent = leading_spaces(bytes);
+        if indent == 0 && is_marker(bytes) {
+            if markers == 0 {
+                first_marker = lines.0.len();
+            }
+            markers += 1;
+        }
+        let content = bytes.get(indent).is_some_and(|&b| b != b'#');
+        lines.0.push(LineSpan { start, end, indent, content });
         start = end + 1;
     }
-    if lines.0.last().is_some_and(|&(s, e)| s == e) {
+    if lines.0.last().is_some_and(|l| l.start == l.end) {
         lines.0.pop();
     }
     let mut r = Reader { text, lines, at: 0, depth: 0, keep };
-    let is_marker = |l: &str| l.starts_with("---") || l.starts_with("...") || l.starts_with('%');
     // One `---` line with only comments and blank lines before it starts
     // the document (files of one object under a header comment, as CRDs
     // are published). Any other marker or directive is the full reader's.
-    if let Some(m) = (0..r.len()).find(|&i| is_marker(r.raw(i))) {
+    if markers > 0 {
+        let m = first_marker;
         let line = r.raw(m);
         let opens = line.starts_with("---") && line[3..].trim_end_matches(' ').is_empty();
-        if !opens || r.peek_content().is_some_and(|c| c < m) || (m + 1..r.len()).any(|i| is_marker(r.raw(i))) {
+        if !opens || markers > 1 || r.peek_content().is_some_and(|c| c < m) {
             return None;
         }
         r.at = m + 1;
@@ -114,6 +124,48 @@ pub(super) fn read_keeping(text: &str, keep: Keep) -> Option<Json> {
         None => Some(value),
         Some(_) => None,
     }
+}
+
+/// Whether every character of `text` is [`plain_char`]: a block of ASCII
+/// bytes at a time, and character by character through a block with
+/// anything else in it.
+fn plain_text(text: &str) -> bool {
+    const BLOCK: usize = 64;
+    let bytes = text.as_bytes();
+    let plain_ascii = |b: u8| b == b'\n' || (b' '..=b'~').contains(&b);
+    // `at` is always at a character's start.
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = (at + BLOCK).min(bytes.len());
+        if bytes[at..end].iter().fold(true, |all, &b| all & plain_ascii(b)) {
+            at = end;
+            continue;
+        }
+        for c in text[at..].chars() {
+            if !plain_char(c) {
+                return false;
+            }
+            at += c.len_utf8();
+            if at >= end {
+                break;
+            }
+        }
+    }
+    true
+}
+
+/// The number of spaces `bytes` starts with (eight at a time: manifests
+/// nest deep).
+fn leading_spaces(bytes: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut n = 0;
+    while let Some(word) = bytes.get(n..n + 8) {
+        if u64::from_ne_bytes(word.try_into().expect("eight bytes")) != SPACES {
+            break;
+        }
+        n += 8;
+    }
+    n + bytes[n..].iter().take_while(|&&b| b == b' ').count()
 }
 
 /// Characters the fast reader takes as they are: printable ASCII, line
@@ -137,13 +189,25 @@ struct Line<'a> {
     text: &'a str,
 }
 
-/// The byte ranges of a document's lines, in a buffer each thread reuses:
-/// a fresh large Vec per document made glibc consolidate its free lists
-/// every time (most of the cost of reading many small manifests).
-struct LineBuffer(Vec<(usize, usize)>);
+/// A line of the document, measured once as the text is split.
+#[derive(Clone, Copy)]
+struct LineSpan {
+    /// Byte range, without the line break.
+    start: usize,
+    end: usize,
+    /// Leading spaces.
+    indent: usize,
+    /// Not blank and not only a comment.
+    content: bool,
+}
+
+/// A document's lines, in a buffer each thread reuses: a fresh large Vec
+/// per document made glibc consolidate its free lists every time (most of
+/// the cost of reading many small manifests).
+struct LineBuffer(Vec<LineSpan>);
 
 thread_local! {
-    static LINE_BUFFER: std::cell::Cell<Vec<(usize, usize)>> = const { std::cell::Cell::new(Vec::new()) };
+    static LINE_BUFFER: std::cell::Cell<Vec<LineSpan>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 impl LineBuffer {
@@ -182,8 +246,14 @@ fn is_entry(text: &str) -> bool {
 impl<'a> Reader<'a> {
     /// Line `i` without its line break.
     fn raw(&self, i: usize) -> &'a str {
-        let (start, end) = self.lines.0[i];
-        &self.text[start..end]
+        let l = self.lines.0[i];
+        &self.text[l.start..l.end]
+    }
+
+    /// Whether line `i` has only spaces.
+    fn is_blank(&self, i: usize) -> bool {
+        let l = self.lines.0[i];
+        l.start + l.indent == l.end
     }
 
     fn len(&self) -> usize {
@@ -191,21 +261,17 @@ impl<'a> Reader<'a> {
     }
 
     fn line(&self, i: usize) -> Line<'a> {
-        let raw = self.raw(i);
-        let text = raw.trim_start_matches(' ');
+        let l = self.lines.0[i];
         Line {
-            indent: raw.len() - text.len(),
-            text,
+            indent: l.indent,
+            text: &self.text[l.start + l.indent..l.end],
         }
     }
 
     /// The index of the next line with content (not blank, not only a
     /// comment), without consuming it.
     fn peek_content(&self) -> Option<usize> {
-        (self.at..self.len()).find(|&i| {
-            let t = self.raw(i).trim_start_matches(' ');
-            !t.is_empty() && !t.starts_with('#')
-        })
+        self.lines.0[self.at.min(self.len())..].iter().position(|l| l.content).map(|p| p + self.at)
     }
 
     fn next_content(&mut self) -> Option<usize> {
@@ -233,7 +299,7 @@ impl<'a> Reader<'a> {
     /// `first.indent`); later entries are lines at the same indentation.
     fn mapping(&mut self, first: Line<'a>) -> Option<Json> {
         let indent = first.indent;
-        let mut map = BTreeMap::new();
+        let mut map = serde_json::Map::new();
         let mut line = first;
         let keep = self.keep;
         loop {
@@ -261,7 +327,7 @@ impl<'a> Reader<'a> {
                 None => break,
             }
         }
-        Some(Json::Object(map.into_iter().collect()))
+        Some(Json::Object(map))
     }
 
     /// A block sequence whose first entry is `first` (`-` at column
@@ -403,7 +469,7 @@ impl<'a> Reader<'a> {
     /// line feeds.
     fn plain_lines(&mut self, content: &'a str, indent: usize) -> Option<std::borrow::Cow<'a, str>> {
         let first = plain_scalar(content)?;
-        if first.contains(": ") || first.ends_with(':') {
+        if has_key_indicator(first) {
             return None;
         }
         if first.len() < content.trim_end_matches(' ').len() {
@@ -429,7 +495,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let piece = without_comment(line.text);
-            if piece.contains(": ") || piece.ends_with(':') {
+            if has_key_indicator(piece) {
                 return None; // a key inside a multi-line scalar
             }
             let commented = piece.len() < line.text.trim_end_matches(' ').len();
@@ -515,7 +581,7 @@ impl<'a> Reader<'a> {
         };
         end_of_line(after)?;
         // The content's indentation is its first non-blank line's.
-        let first = (self.at..self.len()).find(|&i| !self.raw(i).trim_start_matches(' ').is_empty());
+        let first = (self.at..self.len()).find(|&i| !self.is_blank(i));
         let block_indent = first.map_or(0, |i| self.line(i).indent);
         if first.is_none() || block_indent <= indent {
             // No content: an empty string, unless line breaks are kept.
@@ -587,14 +653,14 @@ fn flow_node(text: &str, depth: usize) -> Option<(Json, &str)> {
             Some((Json::Array(items), after))
         }
         b'{' => {
-            let mut map = BTreeMap::new();
+            let mut map = serde_json::Map::new();
             let after = flow_entries(&text[1..], '}', |rest| {
                 let (key, after) = flow_key(rest)?;
                 let (value, after) = flow_node(after, depth + 1)?;
                 map.insert(key, value);
                 Some(after)
             })?;
-            Some((Json::Object(map.into_iter().collect()), after))
+            Some((Json::Object(map), after))
         }
         b'"' => double_quoted(text).map(|(s, after)| (Json::String(s), after)),
         b'\'' => single_quoted(text).map(|(s, after)| (Json::String(s), after)),
@@ -680,10 +746,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
             (Resolved::Str(k), after.strip_prefix(':')?)
         }
         _ => {
-            let colon = text.match_indices(':').map(|(i, _)| i).find(|&i| {
-                let after = &text[i + 1..];
-                after.is_empty() || after.starts_with(' ')
-            })?;
+            let colon = key_colon(text)?;
             let key = &text[..colon];
             if key.is_empty() || key.ends_with(' ') || plain_scalar(key)? != key {
                 return None;
@@ -728,11 +791,21 @@ fn plain_scalar(content: &str) -> Option<&str> {
 
 /// A plain scalar line up to a comment, without trailing spaces.
 fn without_comment(content: &str) -> &str {
-    let text = match content.find(" #") {
-        Some(i) => &content[..i],
-        None => content,
-    };
-    text.trim_end_matches(' ')
+    let bytes = content.as_bytes();
+    let comment = memchr::memchr_iter(b'#', bytes).find(|&i| i > 0 && bytes[i - 1] == b' ');
+    content[..comment.map_or(content.len(), |i| i - 1)].trim_end_matches(' ')
+}
+
+/// The first colon of `text` followed by a space or the end: where a
+/// plain key ends.
+fn key_colon(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|&b| b == b' '))
+}
+
+/// Whether a plain scalar's line has a `key: ` in it (or ends with a colon).
+fn has_key_indicator(text: &str) -> bool {
+    key_colon(text).is_some()
 }
 
 /// Nothing but spaces and a comment may follow a scalar on its line.

@@ -153,6 +153,16 @@ fn documents() {
     assert_eq!(read("a: 1\n---\nb: 2\n"), json!({"a": 1.0}));
     assert_eq!(from_str_all("a: 1\n---\nb: 2\n---\n").unwrap(), vec![json!({"a": 1.0}), json!({"b": 2.0}), Json::Null]);
     assert_eq!(from_str_all("").unwrap(), Vec::<Json>::new());
+    assert_eq!(from_str_all("# only a comment\n").unwrap(), Vec::<Json>::new());
+    assert_eq!(from_str_all("---\n").unwrap(), vec![Json::Null]);
+    // One document under a header comment (as CRD files are published):
+    // the fast reader's stream, the same as libyaml's.
+    let crd = "# from upstream\n---\nkind: CustomResourceDefinition\nspec:\n  names: [a, b]\n";
+    let mut libyaml = DocReader::new(crd);
+    let expected = libyaml.next_document().unwrap().unwrap().to_json().unwrap();
+    assert!(libyaml.next_document().unwrap().is_none());
+    assert!(fast::read(crd).is_some());
+    assert_eq!(from_str_all(crd).unwrap(), vec![expected]);
     assert_eq!(read("- 1\n- two"), json!([1.0, "two"]));
     assert_eq!(read("plain"), json!("plain"));
 }
