@@ -430,9 +430,9 @@ fn crd_objects(chart: &Chart, prefix: &str, cache: &ParseCache, out: &mut Vec<Ob
     }
 }
 
-/// Helm's rules.Dependencies.
-pub fn dependencies(dir: &Path, out: &mut Vec<Finding>) {
-    let c = match chart::load(dir) {
+/// Helm's rules.Dependencies, given the chart `dir` loaded.
+pub fn dependencies(loaded: &Result<Chart, String>, dir: &Path, out: &mut Vec<Finding>) {
+    let c = match loaded {
         Ok(c) => c,
         Err(e) => {
             out.push(msg(Severity::Error, "chart-load", "", format!("unable to load chart\n\t{e}")));
@@ -465,8 +465,8 @@ pub fn dependencies(dir: &Path, out: &mut Vec<Finding>) {
     }
 }
 
-/// Helm's rules.Crds.
-pub fn crds(dir: &Path, out: &mut Vec<Finding>) {
+/// Helm's rules.Crds, given the chart `dir` loaded.
+pub fn crds(loaded: &Result<Chart, String>, dir: &Path, out: &mut Vec<Finding>) {
     let cdir = dir.join("crds");
     if !cdir.exists() {
         return;
@@ -475,10 +475,10 @@ pub fn crds(dir: &Path, out: &mut Vec<Finding>) {
         out.push(msg(Severity::Error, "crds", "crds/", "not a directory"));
         return;
     }
-    let c = match chart::load(dir) {
+    let c = match loaded {
         Ok(c) => c,
         Err(e) => {
-            out.push(msg(Severity::Error, "crds", "crds/", e.to_string()));
+            out.push(msg(Severity::Error, "crds", "crds/", e.clone()));
             return;
         }
     };
@@ -545,6 +545,8 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
     }
     // Helm's rules.Templates: the templates directory, then one render per
     // values set. The chart is loaded once; the renders run on every core.
+    // The chart is loaded once for every rule that needs it.
+    let loaded = chart::load(dir).map_err(|e| e.to_string());
     let tdir = "templates/";
     let tpath = dir.join("templates");
     let outcomes: Vec<(Option<Render>, Vec<Finding>)> = if !tpath.exists() {
@@ -552,7 +554,6 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
     } else if !tpath.is_dir() {
         sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect()
     } else {
-        let loaded = chart::load(dir).map_err(|e| e.to_string());
         let cache = ParseCache::default();
         crate::parallel::map(&sets, crate::limits::cores(), |(label, vals)| {
             let mut local = Vec::new();
@@ -577,8 +578,8 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
             }
         }
     }
-    dependencies(dir, &mut findings);
-    crds(dir, &mut findings);
+    dependencies(&loaded, dir, &mut findings);
+    crds(&loaded, dir, &mut findings);
     ChartLint { findings, renders }
 }
 
