@@ -10,7 +10,6 @@
 //! collections, folded or multi-line scalars, tabs, document markers,
 //! unusual characters, odd indentation, and every error.
 
-
 use serde_json::Value as Json;
 
 use super::{format_float32_key, json_f64, resolve, Resolved};
