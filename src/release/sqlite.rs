@@ -33,6 +33,10 @@ const PAGE_SIZE: i64 = 16 * 1024;
 /// How long a statement waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How every connection syncs what it commits (a committed state change
+/// survives power loss); lease writes alone skip the sync ([`LeaseConn`]).
+const SYNCHRONOUS: &str = "FULL";
+
 /// A write-ahead log longer than this is copied back into the database by
 /// a background thread after a process's first write ([`spawn_checkpoint`]);
 /// it is also the size the log is cut back to once copied.
@@ -165,7 +169,7 @@ fn spawn_checkpoint(path: &Path) -> Option<std::thread::JoinHandle<()>> {
     let checkpoint = move || -> rusqlite::Result<()> {
         let conn = Connection::open(&path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", SYNCHRONOUS)?;
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
     };
     std::thread::Builder::new().name("checkpoint".into()).spawn(move || drop(checkpoint())).ok()
@@ -182,7 +186,7 @@ struct LeaseConn<'a>(MutexGuard<'a, Connection>);
 impl Drop for LeaseConn<'_> {
     fn drop(&mut self) {
         // Cannot fail: setting this does no I/O.
-        let _ = self.0.pragma_update(None, "synchronous", "FULL");
+        let _ = self.0.pragma_update(None, "synchronous", SYNCHRONOUS);
     }
 }
 
@@ -331,15 +335,14 @@ impl SqliteStore {
         // megabytes; writing 4 MB of objects took 40% less time than with
         // 4 KiB pages.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-        // WAL: readers never block the writer; FULL: a committed state
-        // change survives power loss.
+        // WAL: readers never block the writer.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
             return Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(format!(
                 "cannot use WAL journal (got {mode})"
             ))));
         }
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", SYNCHRONOUS)?;
         // The log is copied back by the next process that writes
         // (spawn_checkpoint); SQLite's own copy after a commit is left for
         // a process that writes much more.
