@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Generate src/lint/k8s/schemas.json.gz: the Kubernetes API types capstan lint
-validates objects against, in a compact form embedded in the binary.
+"""Generate src/lint/k8s/schemas-index.jsonl and schemas-bodies.jsonl: the
+Kubernetes API types capstan lint validates objects against, in a compact form
+embedded in the binary.
 
 Sources (both fetched with the registries' ordinary clients):
   * PyPI  kubernetes-validate==1.37.0 (Apache-2.0): JSON schemas generated from
@@ -14,7 +15,6 @@ Sources (both fetched with the registries' ordinary clients):
 Usage: python3 src/lint/k8s/gen_schemas.py [WORKDIR]
 """
 import glob
-import gzip
 import json
 import os
 import re
@@ -24,7 +24,9 @@ import zipfile
 
 KV_VERSION = "1.37.0"
 KM_VERSION = "5.1.0"
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas.json.gz")
+HERE = os.path.dirname(os.path.abspath(__file__))
+INDEX = os.path.join(HERE, "schemas-index.jsonl")
+BODIES = os.path.join(HERE, "schemas-bodies.jsonl")
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -170,13 +172,38 @@ def main():
         "versions": out_versions,
         "bodies": defs_list,
     }
-    raw = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-    with open(OUT, "wb") as f:
-        f.write(gzip.compress(raw, 9, mtime=0))
-    print(f"{len(versions)} versions, {len(defs_list)} unique definitions, "
-          f"{len(raw)} bytes JSON, {os.path.getsize(OUT)} bytes gzip -> {OUT}")
+    write(data)
+    print(f"{len(versions)} versions, {len(defs_list)} unique definitions -> {INDEX}, {BODIES}")
     n_enum = sum(len(p) for p in enums.values())
     print(f"{n_enum} enum properties from kubernetes-models")
+
+
+def compact_json(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def write(data):
+    """Write the catalogue in the layout `schema.rs` reads without parsing
+    what it does not use: the index's first line names every release, type
+    and kind; each following line holds one release's tables (body index per
+    definition, definition index per kind, -1 where the release lacks it);
+    the bodies file holds one definition body per line."""
+    versions = sorted(data["versions"], key=lambda m: tuple(int(x) for x in m.split(".")))
+    definitions = sorted({n for v in data["versions"].values() for n in v["defs"]})
+    kinds = sorted({k for v in data["versions"].values() for k in v["gvk"]})
+    position = {n: i for i, n in enumerate(definitions)}
+    lines = [compact_json({"source": data["source"], "versions": versions,
+                           "definitions": definitions, "kinds": kinds})]
+    for m in versions:
+        v = data["versions"][m]
+        lines.append(compact_json({
+            "defs": [v["defs"].get(n, -1) for n in definitions],
+            "kinds": [position[v["gvk"][k]] if k in v["gvk"] else -1 for k in kinds],
+        }))
+    with open(INDEX, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(BODIES, "w") as f:
+        f.write("".join(compact_json(b) + "\n" for b in data["bodies"]))
 
 
 if __name__ == "__main__":
