@@ -52,7 +52,9 @@ impl ParseCache {
 /// each render (by the values they were rendered with).
 pub struct ChartLint {
     pub findings: Vec<Finding>,
-    pub renders: Vec<(String, Vec<Object>)>,
+    /// Per render: its values label, how many objects it made, and what
+    /// the object checks found in them.
+    pub renders: Vec<(String, usize, Vec<Finding>)>,
 }
 
 fn msg(severity: Severity, rule: &'static str, path: &str, text: impl Into<String>) -> Finding {
@@ -518,7 +520,7 @@ pub fn ci_values_files(dir: &Path) -> Vec<PathBuf> {
 /// Lint one unpacked chart directory: Helm's rules in Helm's order
 /// (lint.go RunAll), the template rules once with the user's values and
 /// once more for each `ci/*.yaml`.
-pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
+pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object]) -> Vec<Finding> + Sync)) -> ChartLint {
     let mut findings = Vec::new();
     let mut renders = Vec::new();
     chartfile(dir, &mut findings);
@@ -547,25 +549,27 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
     // values set. The chart is loaded once; the renders run on every core.
     // The chart is loaded once for every rule that needs it.
     let loaded = chart::load(dir).map_err(|e| e.to_string());
+    let cache = ParseCache::default();
     let tdir = "templates/";
     let tpath = dir.join("templates");
-    let outcomes: Vec<(Option<Render>, Vec<Finding>)> = if !tpath.exists() {
+    let outcomes: Vec<(Option<(String, usize, Vec<Finding>)>, Vec<Finding>)> = if !tpath.exists() {
         sets.iter().map(|_| (None, vec![msg(Severity::Warning, "templates", tdir, "directory does not exist")])).collect()
     } else if !tpath.is_dir() {
         sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect()
     } else {
-        let cache = ParseCache::default();
         crate::parallel::map(&sets, crate::limits::cores(), |(label, vals)| {
             let mut local = Vec::new();
             let r = templates(&loaded, vals, label, opts, &cache, &mut local);
-            (r, local)
+            let checked = r.map(|r| {
+                let found = check(&r.objects);
+                (r.label, r.objects.len(), found)
+            });
+            (checked, local)
         })
     };
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     for ((label, _), (render, local)) in sets.iter().zip(outcomes) {
-        if let Some(r) = render {
-            renders.push((r.label, r.objects));
-        }
+        renders.extend(render);
         for mut f in local {
             f.values.push(label.clone());
             let key = format!("{:?}", f.key());
@@ -580,6 +584,7 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions) -> ChartLint {
     }
     dependencies(&loaded, dir, &mut findings);
     crds(&loaded, dir, &mut findings);
+    super::drop_or_leave((cache, loaded));
     ChartLint { findings, renders }
 }
 

@@ -18,8 +18,10 @@ pub mod practices;
 pub mod render;
 pub mod rules;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -42,6 +44,9 @@ pub struct LintOptions {
     pub skip_schema_validation: bool,
     /// Rule IDs turned off for this run.
     pub disabled: Vec<String>,
+    /// The process exits once [`lint`] returns (the command line): the last
+    /// input's memory is left to the kernel.
+    pub exits_after: bool,
 }
 
 impl Default for LintOptions {
@@ -53,6 +58,7 @@ impl Default for LintOptions {
             with_subcharts: false,
             skip_schema_validation: false,
             disabled: Vec::new(),
+            exits_after: false,
         }
     }
 }
@@ -196,19 +202,39 @@ fn yaml_error_line(message: &str) -> Option<usize> {
 /// The per-object problems of objects already checked, by content: the
 /// renders of one chart with different values files mostly produce the
 /// same objects, and checking one is a pure function of the object and
-/// the CRDs in view.
+/// the CRDs in view. The renders' threads share it; each looks up under
+/// the lock and checks or hashes outside it.
 #[derive(Default)]
-pub struct CheckCache {
+pub struct CheckCache(Mutex<Checked>);
+
+#[derive(Default)]
+struct Checked {
     problems: HashMap<(u64, u64, bool), Vec<objects::Problem>>,
-    /// Content hashes by document: a chart's renders share one parsed
-    /// document (`Arc`) per distinct text, so each is serialized for its
-    /// hash once. The `Arc` kept here keeps its address from being reused.
-    hashes: HashMap<*const serde_json::Value, (std::sync::Arc<serde_json::Value>, u64)>,
+    /// Content hashes by document address: a chart's renders share one
+    /// parsed document (`Arc`) per distinct text, so each is serialized for
+    /// its hash once. The `Arc` kept here keeps its address from being
+    /// reused.
+    hashes: HashMap<usize, (Arc<serde_json::Value>, u64)>,
 }
 
 impl CheckCache {
-    fn content_hash(&mut self, value: &std::sync::Arc<serde_json::Value>) -> u64 {
-        self.hashes.entry(std::sync::Arc::as_ptr(value)).or_insert_with(|| (value.clone(), content_hash(value))).1
+    fn lock(&self) -> std::sync::MutexGuard<'_, Checked> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn content_hashes(&self, objects: &[Object]) -> Vec<u64> {
+        let address = |o: &Object| Arc::as_ptr(&o.value) as usize;
+        let known: Vec<Option<u64>> = {
+            let checked = self.lock();
+            objects.iter().map(|o| checked.hashes.get(&address(o)).map(|(_, h)| *h)).collect()
+        };
+        let hashes: Vec<u64> =
+            objects.iter().zip(known).map(|(o, known)| known.unwrap_or_else(|| content_hash(&o.value))).collect();
+        let mut checked = self.lock();
+        for (o, hash) in objects.iter().zip(&hashes) {
+            checked.hashes.entry(address(o)).or_insert_with(|| (o.value.clone(), *hash));
+        }
+        hashes
     }
 }
 
@@ -233,7 +259,7 @@ fn content_hash(value: &serde_json::Value) -> u64 {
 /// Run the object checks on one input's objects (one render of a chart,
 /// or one set of manifests).
 pub fn check_objects(objects: &[Object], release: &Release, namespace: &str, disabled: &[String]) -> Vec<Finding> {
-    check_objects_cached(objects, release, namespace, disabled, &mut CheckCache::default())
+    check_objects_cached(objects, release, namespace, disabled, &CheckCache::default())
 }
 
 /// [`check_objects`], reusing the per-object problems in `cache`.
@@ -242,11 +268,11 @@ pub fn check_objects_cached(
     release: &Release,
     namespace: &str,
     disabled: &[String],
-    cache: &mut CheckCache,
+    cache: &CheckCache,
 ) -> Vec<Finding> {
     // Each object is hashed once: the hashes key the cache, and those of
     // the CRDs together say which CRDs are in view.
-    let hashes: Vec<u64> = objects.iter().map(|o| cache.content_hash(&o.value)).collect();
+    let hashes = cache.content_hashes(objects);
     let mut crds = CrdIndex::default();
     let mut crd_hash = std::collections::hash_map::DefaultHasher::new();
     for (o, hash) in objects.iter().zip(&hashes).filter(|(o, _)| o.kind() == "CustomResourceDefinition") {
@@ -254,16 +280,23 @@ pub fn check_objects_cached(
         std::hash::Hasher::write_u64(&mut crd_hash, *hash);
     }
     let crd_key = std::hash::Hasher::finish(&crd_hash);
+    let key = |i: usize| (hashes[i], crd_key, objects[i].hook);
+    let known: Vec<Option<Vec<objects::Problem>>> = {
+        let checked = cache.lock();
+        (0..objects.len()).map(|i| checked.problems.get(&key(i)).cloned()).collect()
+    };
     let mut problems: Vec<(usize, objects::Problem)> = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        let key = (hashes[i], crd_key, o.hook);
-        let found = cache.problems.entry(key).or_insert_with(|| {
+    let mut found_now = Vec::new();
+    for (i, (o, known)) in objects.iter().zip(known).enumerate() {
+        let found = known.unwrap_or_else(|| {
             let mut found = objects::check(o, release, &crds);
             found.extend(practices::check(o));
+            found_now.push((key(i), found.clone()));
             found
         });
-        problems.extend(found.iter().cloned().map(|p| (i, p)));
+        problems.extend(found.into_iter().map(|p| (i, p)));
     }
+    cache.lock().problems.extend(found_now);
     problems.extend(crosscheck::check(objects, namespace));
     // Duplicates: same group, kind, namespace and name (hooks apart).
     let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
@@ -314,6 +347,23 @@ pub fn release_for(kube_version: &str) -> Result<Release, String> {
 }
 
 /// Lint every input.
+/// Whether lint is on the last input of its run, after which the process
+/// exits: what it built for that input is then left to the kernel, not
+/// freed piece by piece.
+static FINAL_INPUT: AtomicBool = AtomicBool::new(false);
+
+fn in_final_input() -> bool {
+    FINAL_INPUT.load(Ordering::Relaxed)
+}
+
+/// Drop `value`, or leave it to the kernel during the last input.
+fn drop_or_leave<T>(value: T) {
+    if in_final_input() {
+        std::mem::forget(value);
+    }
+}
+
+/// Lint `inputs`.
 pub fn lint(inputs: &[Input], opts: &LintOptions) -> Result<Report, String> {
     let release = release_for(&opts.kube_version)?;
     let mut targets = Vec::new();
@@ -329,10 +379,12 @@ pub fn lint(inputs: &[Input], opts: &LintOptions) -> Result<Report, String> {
     if !explicit.is_empty() {
         targets.push(lint_manifests(&explicit, &release, opts));
     }
-    for input in inputs {
+    let last_chart = inputs.iter().rposition(|i| matches!(i, Input::Auto(_)));
+    for (at, input) in inputs.iter().enumerate() {
         match input {
             Input::Manifests(_) => {}
             Input::Auto(p) => {
+                FINAL_INPUT.store(opts.exits_after && Some(at) == last_chart, Ordering::Relaxed);
                 if !p.exists() {
                     return Err(format!("stat {}: no such file or directory", p.display()));
                 }
@@ -452,16 +504,16 @@ fn lint_chart(path: &Path, release: &Release, opts: &LintOptions) -> Vec<TargetR
     } else {
         (None, path.to_path_buf())
     };
-    let lint = chart::lint_chart_dir(&dir, opts);
+    // Each render's objects are checked on its thread, as it ends.
+    let cache = CheckCache::default();
+    let check = |objs: &[Object]| check_objects_cached(objs, release, &opts.namespace, &opts.disabled, &cache);
+    let lint = chart::lint_chart_dir(&dir, opts, &check);
     let mut findings = lint.findings;
     let mut objects = 0;
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut seen_files: BTreeSet<String> = BTreeSet::new();
-    let mut cache = CheckCache::default();
-    for (label, objs) in &lint.renders {
-        objects = objects.max(objs.len());
-        for mut f in check_objects_cached(objs, release, &opts.namespace, &opts.disabled, &mut cache) {
-            seen_files.insert(f.file.clone());
+    for (label, count, checked) in lint.renders {
+        objects = objects.max(count);
+        for mut f in checked {
             let key = format!("{:?}", f.key());
             match by_key.get(&key) {
                 Some(&i) => findings[i].values.push(label.clone()),
@@ -473,6 +525,7 @@ fn lint_chart(path: &Path, release: &Release, opts: &LintOptions) -> Vec<TargetR
             }
         }
     }
+    drop_or_leave(cache);
     drop(guard);
     reports.push(TargetReport { path: shown, kind: TargetKind::Chart, objects, findings: filter_disabled(findings, &opts.disabled) });
     if opts.with_subcharts {
