@@ -1,13 +1,13 @@
 //! A fast reader for the plain block YAML that Kubernetes manifests, CRDs
 //! and `toYaml` output are written in: block mappings and sequences,
-//! one-line plain and quoted scalars, literal block scalars (`|`, `|-`,
-//! `|+`) and the empty flow collections `{}` and `[]`.
+//! one-line plain and quoted scalars, literal and folded block scalars
+//! (`|`, `>`, with `-` or `+`) and the empty flow collections `{}` and `[]`.
 //!
 //! It never decides anything the full reader would decide differently: it
 //! builds the same JSON (scalars go through the same go-yaml resolution)
 //! or gives up, and then the libyaml-based reader reads the document.
 //! Giving up is the answer to anything else: anchors, aliases, tags, flow
-//! collections, folded or multi-line scalars, tabs, document markers,
+//! collections, multi-line scalars, tabs, document markers,
 //! unusual characters, odd indentation, and every error.
 
 use serde_json::Value as Json;
@@ -441,7 +441,7 @@ impl<'a> Reader<'a> {
     /// A scalar written after `key: ` or `- ` in a node at `indent`.
     fn scalar_value(&mut self, content: &'a str, indent: usize) -> Option<Json> {
         let value = match content.as_bytes()[0] {
-            b'|' => return self.literal_block(content, indent),
+            b'|' | b'>' => return self.block_scalar(content, indent),
             b'"' | b'\'' => Json::String(self.quoted_lines(content, indent)?),
             b'{' | b'[' => {
                 let (value, after) = flow_node(content, self.depth)?;
@@ -569,9 +569,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A literal block scalar (`|`, `|-`, `|+`) of an entry in a node at
-    /// `indent`; `header` starts with `|`.
-    fn literal_block(&mut self, header: &str, indent: usize) -> Option<Json> {
+    /// A literal (`|`, `|-`, `|+`) or folded (`>`, `>-`, `>+`) block
+    /// scalar of an entry in a node at `indent`; `header` starts with `|`
+    /// or `>`.
+    fn block_scalar(&mut self, header: &str, indent: usize) -> Option<Json> {
+        let folded = header.starts_with('>');
         let after = &header[1..];
         let (chomp, after) = match after.as_bytes().first() {
             Some(b'-') => (Chomp::Strip, &after[1..]),
@@ -595,7 +597,14 @@ impl<'a> Reader<'a> {
         if (self.at..first).any(|i| self.raw(i).len() > block_indent) {
             return None;
         }
+        // libyaml's scan_block_scalar: each content line is preceded by the
+        // break that ended the line before it and by the breaks of the
+        // blank lines between them. A folded scalar turns that one break
+        // into a space, or drops it before blank lines, unless either line
+        // is more indented than the block (starts with a space).
         let mut out = String::new();
+        let mut blank_lines = 0;
+        let mut previous_more_indented = None; // None before the first line
         let mut end = self.at;
         for i in self.at..self.len() {
             let raw = self.raw(i);
@@ -604,23 +613,33 @@ impl<'a> Reader<'a> {
                 if raw.len() > block_indent {
                     return None; // spaces beyond the indentation: content
                 }
-                out.push('\n');
+                blank_lines += 1;
             } else if line.indent < block_indent {
                 break;
             } else {
-                out.push_str(&raw[block_indent..]);
-                out.push('\n');
+                let text = &raw[block_indent..];
+                let more_indented = text.starts_with(' ');
+                match previous_more_indented {
+                    None => {}
+                    Some(false) if folded && !more_indented => {
+                        if blank_lines == 0 {
+                            out.push(' ');
+                        }
+                    }
+                    Some(_) => out.push('\n'),
+                }
+                out.extend(std::iter::repeat_n('\n', blank_lines));
+                blank_lines = 0;
+                out.push_str(text);
+                previous_more_indented = Some(more_indented);
             }
             end = i + 1;
         }
         self.at = end;
         match chomp {
-            Chomp::Keep => {}
-            Chomp::Strip => out.truncate(out.trim_end_matches('\n').len()),
-            Chomp::Clip => {
-                out.truncate(out.trim_end_matches('\n').len());
-                out.push('\n');
-            }
+            Chomp::Strip => {}
+            Chomp::Clip => out.push('\n'),
+            Chomp::Keep => out.extend(std::iter::repeat_n('\n', 1 + blank_lines)),
         }
         Some(Json::String(out))
     }
@@ -965,6 +984,13 @@ mod tests {
             "# header\n\n# more\n---  \nkind: CustomResourceDefinition\nspec:\n  x: 1\n",
             "---\n",
             "---\n# only a comment\n",
+            // Folded block scalars: lines fold into spaces, blank lines
+            // into breaks, more-indented lines keep theirs.
+            "f: >-\n  one\n  two\n\n  three\n\n\n  four\nnext: 1\n",
+            "f: >\n  a\n    more\n    indented\n  b\n  c\n\n    d\n  e\nnext: 1\n",
+            "f: >+\n\n  lead\n  x\n\n\nnext: 1\n",
+            "- >\n  in a list\n  folded\n- >-\n  x\n",
+            "f: >\n  location / {\n    return 200;\n  }\ng: >-\n\n",
         ];
         for doc in taken {
             assert!(agrees(doc), "fast reader gave up on:\n{doc}");
@@ -1000,7 +1026,7 @@ mod tests {
             "a: [?x, b]\n",
             "\u{f69a}: x\n",
             "a: {:x: 1}\n",
-            "a: >\n  folded\n",
+            "a: >2\n  folded\n",
             "a: |2\n  x\n",
             "a: multi\n  - line\n",
             "a: multi # c\n  line\n",
