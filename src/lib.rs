@@ -16,6 +16,7 @@ pub mod limits;
 pub mod parallel;
 pub mod lint;
 pub mod manifest;
+pub mod one_shot;
 pub mod release;
 pub mod repo;
 pub mod values;

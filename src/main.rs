@@ -4,6 +4,7 @@ use clap::Parser;
 
 fn main() {
     tune_allocator();
+    capstan::one_shot::begin();
     // clap exits with 2 on usage errors and 0 for --help/--version.
     let cli = capstan::cli::Cli::parse();
     // Resource limits come from CAPSTAN_MAX_* variables: refuse bad ones up front.

@@ -77,7 +77,6 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<()> {
         with_subcharts: args.with_subcharts,
         skip_schema_validation: args.skip_schema_validation,
         disabled: args.disable.clone(),
-        exits_after: true,
     };
     let report = lint::lint(&inputs, &opts).map_err(anyhow::Error::msg)?;
     let text = match args.output {

@@ -281,7 +281,7 @@ fn error_text(err: &anyhow::Error) -> String {
 /// caches and objects one by one cost an install 10-20 ms. Only for state
 /// with nothing left to flush (stores and targets commit as they go).
 pub(crate) fn exit_soon<T>(value: T) {
-    std::mem::forget(value);
+    crate::one_shot::drop_or_leave(value);
 }
 
 /// [`exit_soon`] for an action's configuration and what it returned. A

@@ -44,9 +44,6 @@ pub struct LintOptions {
     pub skip_schema_validation: bool,
     /// Rule IDs turned off for this run.
     pub disabled: Vec<String>,
-    /// The process exits once [`lint`] returns (the command line): the last
-    /// input's memory is left to the kernel.
-    pub exits_after: bool,
 }
 
 impl Default for LintOptions {
@@ -58,7 +55,6 @@ impl Default for LintOptions {
             with_subcharts: false,
             skip_schema_validation: false,
             disabled: Vec::new(),
-            exits_after: false,
         }
     }
 }
@@ -347,9 +343,9 @@ pub fn release_for(kube_version: &str) -> Result<Release, String> {
 }
 
 /// Lint every input.
-/// Whether lint is on the last input of its run, after which the process
-/// exits: what it built for that input is then left to the kernel, not
-/// freed piece by piece.
+/// Whether a one-shot process ([`crate::one_shot`]) is on the last input of
+/// its lint, after which it exits: what it built for that input is then
+/// left to the kernel, not freed piece by piece.
 static FINAL_INPUT: AtomicBool = AtomicBool::new(false);
 
 fn in_final_input() -> bool {
@@ -384,7 +380,7 @@ pub fn lint(inputs: &[Input], opts: &LintOptions) -> Result<Report, String> {
         match input {
             Input::Manifests(_) => {}
             Input::Auto(p) => {
-                FINAL_INPUT.store(opts.exits_after && Some(at) == last_chart, Ordering::Relaxed);
+                FINAL_INPUT.store(crate::one_shot::active() && Some(at) == last_chart, Ordering::Relaxed);
                 if !p.exists() {
                     return Err(format!("stat {}: no such file or directory", p.display()));
                 }
