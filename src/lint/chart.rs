@@ -584,7 +584,7 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
     }
     dependencies(&loaded, dir, &mut findings);
     crds(&loaded, dir, &mut findings);
-    super::drop_or_leave((cache, loaded));
+    super::drop_unless_final((cache, loaded));
     ChartLint { findings, renders }
 }
 

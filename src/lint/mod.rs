@@ -342,7 +342,6 @@ pub fn release_for(kube_version: &str) -> Result<Release, String> {
     Ok(schema::catalog().release(v))
 }
 
-/// Lint every input.
 /// Whether a one-shot process ([`crate::one_shot`]) is on the last input of
 /// its lint, after which it exits: what it built for that input is then
 /// left to the kernel, not freed piece by piece.
@@ -353,13 +352,13 @@ fn in_final_input() -> bool {
 }
 
 /// Drop `value`, or leave it to the kernel during the last input.
-fn drop_or_leave<T>(value: T) {
+fn drop_unless_final<T>(value: T) {
     if in_final_input() {
         std::mem::forget(value);
     }
 }
 
-/// Lint `inputs`.
+/// Lint every input.
 pub fn lint(inputs: &[Input], opts: &LintOptions) -> Result<Report, String> {
     let release = release_for(&opts.kube_version)?;
     let mut targets = Vec::new();
@@ -521,7 +520,7 @@ fn lint_chart(path: &Path, release: &Release, opts: &LintOptions) -> Vec<TargetR
             }
         }
     }
-    drop_or_leave(cache);
+    drop_unless_final(cache);
     drop(guard);
     reports.push(TargetReport { path: shown, kind: TargetKind::Chart, objects, findings: filter_disabled(findings, &opts.disabled) });
     if opts.with_subcharts {
