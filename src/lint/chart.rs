@@ -546,8 +546,8 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
         }
     }
     // Helm's rules.Templates: the templates directory, then one render per
-    // values set. The chart is loaded once; the renders run on every core.
-    // The chart is loaded once for every rule that needs it.
+    // values set, on every core. The chart is loaded once for every rule
+    // that needs it.
     let loaded = chart::load(dir).map_err(|e| e.to_string());
     let cache = ParseCache::default();
     let tdir = "templates/";

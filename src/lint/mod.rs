@@ -347,13 +347,9 @@ pub fn release_for(kube_version: &str) -> Result<Release, String> {
 /// left to the kernel, not freed piece by piece.
 static FINAL_INPUT: AtomicBool = AtomicBool::new(false);
 
-fn in_final_input() -> bool {
-    FINAL_INPUT.load(Ordering::Relaxed)
-}
-
 /// Drop `value`, or leave it to the kernel during the last input.
 fn drop_unless_final<T>(value: T) {
-    if in_final_input() {
+    if FINAL_INPUT.load(Ordering::Relaxed) {
         std::mem::forget(value);
     }
 }

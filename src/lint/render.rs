@@ -38,9 +38,7 @@ impl Drop for Parses {
     /// kube-prometheus-stack's lint 8 ms; during the last input the process
     /// exits soon after and leaves that to the kernel.
     fn drop(&mut self) {
-        if super::in_final_input() {
-            std::mem::forget(std::mem::take(&mut self.0));
-        }
+        super::drop_unless_final(std::mem::take(&mut self.0));
     }
 }
 

@@ -13,7 +13,7 @@
 //! property name.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
@@ -66,8 +66,7 @@ fn validate_chart(chart: &Chart, values: &Value) -> String {
 /// Helm's `ValidateAgainstSingleSchema`: the report for one schema (each
 /// violation on a line, ending with a newline), or a schema error text.
 pub fn validate_single(values: &Value, schema_json: &[u8]) -> Result<(), String> {
-    let compiled = compiled(schema_json);
-    let (schema, validator) = compiled.as_ref().as_ref().map_err(Clone::clone)?;
+    let (schema, validator) = compiled(schema_json).as_ref().map_err(Clone::clone)?;
     let errors: Vec<Flat> = validator.iter_errors(values).map(|e| Flat::from(&e)).collect();
     if errors.is_empty() {
         return Ok(());
@@ -86,26 +85,25 @@ type Compiled = Result<(Value, jsonschema::Validator), String>;
 
 /// The compiled form of a schema, compiled once per process: lint validates
 /// each values set of a chart against the same schemas, and compiling
-/// loki's took a seventh of its render.
-fn compiled(schema_json: &[u8]) -> Arc<Compiled> {
-    type Cache = Mutex<HashMap<Vec<u8>, Arc<OnceLock<Arc<Compiled>>>>>;
+/// loki's took a seventh of its render. Entries live as long as the
+/// process.
+fn compiled(schema_json: &[u8]) -> &'static Compiled {
+    type Cache = Mutex<HashMap<Vec<u8>, &'static OnceLock<Compiled>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    let slot = {
+    let slot: &'static OnceLock<Compiled> = {
         let mut cache = CACHE.get_or_init(Cache::default).lock().unwrap_or_else(|p| p.into_inner());
         match cache.get(schema_json) {
-            Some(slot) => Arc::clone(slot),
-            None => Arc::clone(cache.entry(schema_json.to_vec()).or_default()),
+            Some(slot) => slot,
+            None => cache.entry(schema_json.to_vec()).or_insert_with(|| Box::leak(Box::default())),
         }
     };
     // Compiled outside the cache's lock; a second caller of the same
     // schema waits for the first.
-    Arc::clone(slot.get_or_init(|| {
-        Arc::new(serde_json::from_slice::<Value>(schema_json).map_err(|e| e.to_string()).and_then(|schema| {
-            let validator =
-                jsonschema::validator_for(&schema).map_err(|e| format!("jsonschema: invalid schema: {e}"))?;
-            Ok((schema, validator))
-        }))
-    }))
+    slot.get_or_init(|| {
+        let schema: Value = serde_json::from_slice(schema_json).map_err(|e| e.to_string())?;
+        let validator = jsonschema::validator_for(&schema).map_err(|e| format!("jsonschema: invalid schema: {e}"))?;
+        Ok((schema, validator))
+    })
 }
 
 /// One error from the validator, flattened to what the report needs.
