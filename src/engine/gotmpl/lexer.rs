@@ -180,17 +180,21 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let rest = self.rest();
-        match rest.chars().next() {
+        // ASCII, nearly all of a template, without decoding a rune.
+        if let Some(&b) = self.rest().as_bytes().first().filter(|b| b.is_ascii()) {
+            self.pos += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            return Some(b as char);
+        }
+        match self.rest().chars().next() {
             None => {
                 self.at_eof = true;
                 None
             }
             Some(c) => {
                 self.pos += c.len_utf8();
-                if c == '\n' {
-                    self.line += 1;
-                }
                 Some(c)
             }
         }
@@ -205,7 +209,13 @@ impl<'a> Lexer<'a> {
     /// Go: backup steps back one rune, but never after EOF was seen.
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 && !self.done {
-            if let Some(c) = self.input[..self.pos].chars().next_back() {
+            let before = self.input.as_bytes()[self.pos - 1];
+            if before.is_ascii() {
+                self.pos -= 1;
+                if before == b'\n' {
+                    self.line -= 1;
+                }
+            } else if let Some(c) = self.input[..self.pos].chars().next_back() {
                 self.pos -= c.len_utf8();
                 if c == '\n' {
                     self.line -= 1;
@@ -321,7 +331,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = memchr::memmem::find(self.rest().as_bytes(), self.left_delim.as_bytes()) {
+        if let Some(x) = find_left_delim(self.rest(), self.left_delim) {
             if x > 0 {
                 self.pos += x;
                 let mut trim_length = 0;
@@ -710,6 +720,18 @@ fn is_non_decimal_numeric(r: char) -> bool {
         | 0x2460..=0x24FF | 0x2776..=0x2793 | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303A
         | 0x3192..=0x3195 | 0x3220..=0x3229 | 0x3248..=0x324F | 0x3251..=0x325F
         | 0x3280..=0x3289 | 0x32B1..=0x32BF)
+}
+
+/// Where `delim` starts in `text`: for the usual `{{`, with a searcher
+/// built once rather than per text section.
+fn find_left_delim(text: &str, delim: &str) -> Option<usize> {
+    static USUAL: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(LEFT_DELIM));
+    if delim == LEFT_DELIM {
+        USUAL.find(text.as_bytes())
+    } else {
+        memchr::memmem::find(text.as_bytes(), delim.as_bytes())
+    }
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
