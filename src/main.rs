@@ -1,12 +1,11 @@
 //! The `capstan` binary: parse the command line and run it.
 
-use clap::Parser;
 
 fn main() {
     tune_allocator();
     capstan::one_shot::begin();
     // clap exits with 2 on usage errors and 0 for --help/--version.
-    let cli = capstan::cli::Cli::parse();
+    let cli = capstan::cli::Cli::parse_args();
     // Resource limits come from CAPSTAN_MAX_* variables: refuse bad ones up front.
     if let Err(e) = capstan::limits::init() {
         eprintln!("Error: {e}");
