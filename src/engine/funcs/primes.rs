@@ -21,17 +21,29 @@
 //!   confirmed by crypto-primes' strong Lucas test, so every prime returned
 //!   has passed Baillie-PSW (`crypto_primes::is_prime`: the strong test to
 //!   base 2, here with our arithmetic, then the library's Lucas test);
+//! - on x86-64 CPUs with AVX-512 IFMA, survivors take the test to base 2
+//!   eight at a time ([`BATCH`]), one per 64-bit lane, in lockstep: digits
+//!   of 52 bits, IFMA's multiplier width, with carries deferred, as in
+//!   Gueron and Krasnov's Montgomery multiplication with IFMA; R = 2^1040,
+//!   whose headroom above the moduli makes final subtractions unnecessary
+//!   (as Walter showed for Montgomery exponentiation); and one ladder of
+//!   squarings over the bits of n - 1 for all lanes, doubling where a
+//!   lane's bit is set. The survivors that pass then go on in search order,
+//!   so the prime found is the one that testing one by one finds (with the
+//!   same random numbers, even). Elsewhere they go one at a time;
 //! - p and q are distinct and neither is 1 mod 65537 (so e = 65537 is
 //!   invertible), and the key is built by `rsa::PrivateKey::from_primes`,
 //!   which computes d as `PrivateKey::new` does and validates and
 //!   precomputes the key the same way.
 //!
-//! Measured on a 2-core EPYC (CPU time, 100 keys): about 34 ms per key on
-//! average against 60 ms for `PrivateKey::new`. Per prime, about 34 strong
-//! tests to base 2 at 0.39 ms each (crypto-primes' takes 0.6 ms, and its
-//! coarser sieve leaves about 41), plus 2.5 ms for the Lucas test on
-//! crypto-bigint's fixed-width `U1024` (`crypto_primes::is_prime` on the
-//! heap-allocated integers it takes, base-2 test included, took 3.2 ms).
+//! Measured on a 2-core EPYC (Zen 4; CPU time, 3×50 keys): about 12 ms per
+//! key with IFMA, 34 ms without, against 60 ms for `PrivateKey::new`. Per
+//! prime, about 34 strong tests to base 2 (and the rest of the last batch
+//! of eight): 0.05 ms each with IFMA, 0.39 ms without (crypto-primes' takes
+//! 0.6 ms, and its coarser sieve leaves about 41); then two with random
+//! bases and 2.5 ms for the Lucas test on crypto-bigint's fixed-width
+//! `U1024` (`crypto_primes::is_prime` on the heap-allocated integers it
+//! takes, base-2 test included, took 3.2 ms).
 
 use std::sync::LazyLock;
 
@@ -54,7 +66,8 @@ type U1024 = [u64; LIMBS];
 /// EPYC, per prime: a strong test 0.39 ms; a window 0.13 ms at 2^16, 0.25
 /// at 2^17, 0.6 at 2^18, 1.0 at 2^19, 2.1 at 2^20; the table, once per
 /// process, 0.15, 0.33, 1.1, 1.4, 3.8 ms. 2^17 to 2^19 cost about the same
-/// per prime; 2^17 keeps the start-up cost small.
+/// per prime; 2^17 keeps the start-up cost small. With IFMA's 0.05 ms per
+/// strong test, 2^16 and 2^17 cost about the same, larger bounds more.
 const SIEVE_LIMIT: u32 = 1 << 17;
 
 /// Candidates per sieve window (base + 2k, k < WINDOW). Primes near 2^1024
@@ -440,6 +453,360 @@ impl<const L: usize> Monty<L> {
     }
 }
 
+// ---- base-2 strong tests, eight at a time ----
+
+/// Sieve survivors given to the base-2 strong test together: one per
+/// 64-bit lane of a 512-bit vector.
+const BATCH: usize = 8;
+
+/// Whether each of `candidates` (1 to [`BATCH`] odd numbers of exactly 1024
+/// bits) is a strong probable prime to base 2, as [`Monty::strong_base2`]
+/// decides it, computed for all of them at once where the CPU has AVX-512
+/// IFMA; `None` elsewhere. Lanes past the candidates repeat the last one.
+fn strong_base2_simd(candidates: &[U1024]) -> Option<[bool; BATCH]> {
+    #[cfg(target_arch = "x86_64")]
+    if ifma::available() {
+        return Some(ifma::strong_base2(candidates));
+    }
+    let _ = candidates;
+    None
+}
+
+/// Eight Montgomery exponentiations in lockstep, one modulus per 64-bit
+/// lane ("vertical" SIMD): vector d holds digit d of eight numbers in radix
+/// 2^52, the width of IFMA's multiplier. vpmadd52luq/huq add the low or the
+/// high 52 bits of a 52×52-bit product to a 64-bit lane, so a column's
+/// products are summed first and carried once, as in Gueron and Krasnov's
+/// Montgomery multiplication with IFMA (where the lanes hold the digits of
+/// one number instead).
+#[cfg(target_arch = "x86_64")]
+mod ifma {
+    use std::arch::x86_64::*;
+
+    use super::{bit, ge, sub_assign, Monty, BATCH as LANES, LIMBS, U1024};
+
+    /// 52-bit digits per number: 1040 bits, 16 above the moduli, so that
+    /// Montgomery products need no final subtraction (see [`Squaring`]).
+    const DIGITS: usize = 20;
+    const DIGIT_BITS: usize = 52;
+    const DIGIT_MASK: u64 = (1 << DIGIT_BITS) - 1;
+    /// Bits of the moduli.
+    const BITS: usize = 64 * LIMBS;
+    /// Leading exponent bits done at once by scalar doublings, as
+    /// [`Monty::pow2`] does.
+    const TOP_BITS: usize = 4;
+
+    /// Eight numbers below 2^1040, digit d of each in vector d.
+    type Digits = [__m512i; DIGITS];
+
+    pub(super) fn available() -> bool {
+        is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512ifma")
+    }
+
+    /// See [`super::strong_base2_simd`]; the CPU must have AVX-512 IFMA.
+    pub(super) fn strong_base2(candidates: &[U1024]) -> [bool; LANES] {
+        assert!(available(), "AVX-512 IFMA");
+        assert!((1..=LANES).contains(&candidates.len()));
+        assert!(candidates.iter().all(|n| n[0] & 1 == 1 && n[LIMBS - 1] >> 63 == 1));
+        let moduli = std::array::from_fn(|i| candidates[i.min(candidates.len() - 1)]);
+        // SAFETY: available() found AVX-512F and AVX-512 IFMA on this CPU.
+        unsafe { strong_base2_lanes(&moduli) }
+    }
+
+    /// One lane's modulus and the constants of its test.
+    struct Lane {
+        m: U1024,
+        /// m - 1 = d·2^s with d odd.
+        s: usize,
+        /// 1 and -1 in Montgomery form for R = 2^1040.
+        one: U1024,
+        minus_one: U1024,
+        /// -m⁻¹ mod 2^52.
+        m_neg_inv: u64,
+        /// 2^(the top TOP_BITS bits of m - 1), in Montgomery form.
+        start: U1024,
+    }
+
+    impl Lane {
+        fn new(m: &U1024) -> Self {
+            let mt = Monty::new(*m);
+            // mt.one is 2^1024 mod m; 16 doublings make it 2^1040 mod m.
+            let mut one = mt.one;
+            for _ in BITS..DIGITS * DIGIT_BITS {
+                one = mt.dbl(&one);
+            }
+            let mut minus_one = *m;
+            sub_assign(&mut minus_one, &one);
+            // m - 1 differs from the odd m in bit 0 only.
+            let s = (1..BITS).find(|&i| bit(m, i)).unwrap_or(BITS);
+            let top = (BITS - TOP_BITS..BITS).rev().fold(0, |t, i| 2 * t + bit(m, i) as u32);
+            let mut start = one;
+            for _ in 0..top {
+                start = mt.dbl(&start);
+            }
+            Lane { m: *m, s, one, minus_one, m_neg_inv: mt.m_neg_inv & DIGIT_MASK, start }
+        }
+
+        /// The strong test's verdict, if this step decides it, given
+        /// y = 2^((m - 1) >> j) in Montgomery form (below 3m), for j ≤ s:
+        /// j = s is `Monty::strong_test_tail`'s start, each j below one of
+        /// its squarings.
+        fn verdict(&self, j: usize, y: &[u64; LIMBS + 1]) -> Option<bool> {
+            let y = reduce(y, &self.m);
+            if y == self.minus_one || (j == self.s && y == self.one) {
+                Some(true)
+            } else if y == self.one || j == 1 {
+                Some(false)
+            } else {
+                None
+            }
+        }
+    }
+
+    /// y mod m, for y a few times m at most.
+    fn reduce(y: &[u64; LIMBS + 1], m: &U1024) -> U1024 {
+        let mut y = *y;
+        let mut wide_m = [0u64; LIMBS + 1];
+        wide_m[..LIMBS].copy_from_slice(m);
+        while ge(&y, &wide_m) {
+            sub_assign(&mut y, &wide_m);
+        }
+        std::array::from_fn(|i| y[i])
+    }
+
+    /// The base-2 strong test of eight moduli (odd, 1024 bits): left to
+    /// right over the bits of m - 1, each step a squaring and, in the lanes
+    /// whose bit is set, a doubling. After the step for bit j a lane holds
+    /// 2^((m - 1) >> j), which for j ≤ s are the values that the strong
+    /// test checks, so each lane is decided at some j ≤ s.
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn strong_base2_lanes(moduli: &[U1024; LANES]) -> [bool; LANES] {
+        let lanes: [Lane; LANES] = std::array::from_fn(|i| Lane::new(&moduli[i]));
+        // A lane whose s reaches into the top bits (m - 1 = 2^1023, say)
+        // has its checks before the ladder starts: the scalar test does it.
+        let mut verdicts: [Option<bool>; LANES] = std::array::from_fn(|i| {
+            (lanes[i].s >= BITS - TOP_BITS).then(|| Monty::new(lanes[i].m).strong_base2())
+        });
+        let m = pack(&lanes.each_ref().map(|l| l.m));
+        let m_neg_inv = load(&lanes.each_ref().map(|l| l.m_neg_inv));
+        let mut x = pack(&lanes.each_ref().map(|l| l.start));
+        let last_check = lanes.iter().map(|l| l.s).max().unwrap_or(0);
+        for j in (1..BITS - TOP_BITS).rev() {
+            let doubled = (0..LANES).fold(0, |mask, i| mask | (bit(&lanes[i].m, j) as u8) << i);
+            x = sqr_dbl(&x, &m, m_neg_inv, doubled);
+            if j > last_check {
+                continue;
+            }
+            let values = unpack(&x);
+            for (i, lane) in lanes.iter().enumerate() {
+                if verdicts[i].is_none() && j <= lane.s {
+                    verdicts[i] = lane.verdict(j, &values[i]);
+                }
+            }
+            if verdicts.iter().all(Option::is_some) {
+                break;
+            }
+        }
+        verdicts.map(|v| v.expect("every lane is decided by j = 1"))
+    }
+
+    /// a²·R⁻¹ mod m, times 2 in the lanes of `doubled`, for R = 2^1040 and
+    /// a below 2^1026 (digits below 2^52); the result is below 2^1026 too,
+    /// as digits below 2^52, not necessarily below m.
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn sqr_dbl(a: &Digits, m: &Digits, m_neg_inv: __m512i, doubled: __mmask8) -> Digits {
+        let zero = _mm512_setzero_si512();
+        let mut sq = Squaring {
+            a,
+            m,
+            m_neg_inv,
+            shift: _mm512_maskz_set1_epi64(doubled, 1),
+            u: [zero; DIGITS],
+            carry: zero,
+            r: [zero; DIGITS],
+        };
+        // Each column a function of its constant index, so that every
+        // column's sums unroll into straight-line code with no branches.
+        macro_rules! columns {
+            ($($k:literal)*) => { $( sq.column::<$k>(); )* };
+        }
+        columns!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
+            20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39);
+        sq.r
+    }
+
+    /// A Montgomery squaring, product scanning: column k sums the digit
+    /// products of a² and of U·m at 2^(52k), where U = Σ u_i·2^(52i) makes
+    /// the low 20 columns vanish (u_k is chosen once column k's other terms
+    /// are in); the high 20 columns are the result, (a² + U·m)/2^1040.
+    ///
+    /// Bounds: the result is below a²/2^1040 + m < 2^1012 + 2^1024, so
+    /// doubled still below 2^1026, with no final subtraction. A column
+    /// adds at most 20 half-products of cross terms (then doubled), one of
+    /// the diagonal and 40 of U·m, each below 2^52, and a carry: below
+    /// 2^59 even when doubled, so 64-bit lanes hold it.
+    struct Squaring<'a> {
+        a: &'a Digits,
+        m: &'a Digits,
+        m_neg_inv: __m512i,
+        /// Per lane 1 to double the result, else 0.
+        shift: __m512i,
+        u: Digits,
+        /// Column k's sum divided by 2^52, for column k + 1.
+        carry: __m512i,
+        r: Digits,
+    }
+
+    impl Squaring<'_> {
+        #[inline]
+        #[target_feature(enable = "avx512f,avx512ifma")]
+        fn column<const K: usize>(&mut self) {
+            let (a, m) = (self.a, self.m);
+            let zero = _mm512_setzero_si512();
+            // Cross products a_i·a_j (i < j) once, doubled: low halves at
+            // column i + j, high halves at i + j + 1.
+            let s = K.saturating_sub(DIGITS - 1);
+            let e = K.div_ceil(2).max(s);
+            let lo = conv_lo(&a[s..e], &a[K + 1 - e..K + 1 - s]);
+            let hi = if K >= 1 {
+                let s = (K - 1).saturating_sub(DIGITS - 1);
+                let e = (K / 2).max(s);
+                conv_hi(&a[s..e], &a[K - e..K - s])
+            } else {
+                zero
+            };
+            let cross = _mm512_slli_epi64::<1>(_mm512_add_epi64(lo, hi));
+            let d = a[K / 2];
+            let square = if K.is_multiple_of(2) {
+                _mm512_madd52lo_epu64(cross, d, d)
+            } else {
+                _mm512_madd52hi_epu64(cross, d, d)
+            };
+            // u_i·m_j for the u_i chosen so far.
+            let s = K.saturating_sub(DIGITS - 1);
+            let e = K.min(DIGITS).max(s);
+            let lo = conv_lo(&self.u[s..e], &m[K + 1 - e..K + 1 - s]);
+            let hi = if K >= 1 {
+                let s = (K - 1).saturating_sub(DIGITS - 1);
+                let e = K.min(DIGITS);
+                conv_hi(&self.u[s..e], &m[K - e..K - s])
+            } else {
+                zero
+            };
+            let sum = _mm512_add_epi64(square, _mm512_add_epi64(lo, hi));
+            if K < DIGITS {
+                let sum = _mm512_add_epi64(sum, self.carry);
+                // u_K·m_0 ≡ -sum (mod 2^52): the column's low digit is 0.
+                let u = _mm512_madd52lo_epu64(zero, sum, self.m_neg_inv);
+                self.u[K] = u;
+                self.carry = _mm512_srli_epi64::<52>(_mm512_madd52lo_epu64(sum, u, m[0]));
+            } else {
+                // Doubling: column 20 with the carry into it, each higher
+                // column without (its carry comes from the doubled column).
+                let v = if K == DIGITS {
+                    _mm512_sllv_epi64(_mm512_add_epi64(sum, self.carry), self.shift)
+                } else {
+                    _mm512_add_epi64(_mm512_sllv_epi64(sum, self.shift), self.carry)
+                };
+                self.r[K - DIGITS] = _mm512_and_si512(v, _mm512_set1_epi64(DIGIT_MASK as i64));
+                self.carry = _mm512_srli_epi64::<52>(v);
+            }
+        }
+    }
+
+    /// Σ lo52(x[i]·y[n-1-i]), n = x.len() = y.len().
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn conv_lo(x: &[__m512i], y: &[__m512i]) -> __m512i {
+        let mut acc = _mm512_setzero_si512();
+        for (a, b) in x.iter().zip(y.iter().rev()) {
+            acc = _mm512_madd52lo_epu64(acc, *a, *b);
+        }
+        acc
+    }
+
+    /// Σ hi52(x[i]·y[n-1-i]), n = x.len() = y.len().
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn conv_hi(x: &[__m512i], y: &[__m512i]) -> __m512i {
+        let mut acc = _mm512_setzero_si512();
+        for (a, b) in x.iter().zip(y.iter().rev()) {
+            acc = _mm512_madd52hi_epu64(acc, *a, *b);
+        }
+        acc
+    }
+
+    // ---- between limbs and lanes of digits ----
+
+    /// Limbs (a number below 2^1040) to digits.
+    fn to_digits(a: &[u64]) -> [u64; DIGITS] {
+        let limb = |w: usize| a.get(w).copied().unwrap_or(0);
+        std::array::from_fn(|d| {
+            let (w, b) = (DIGIT_BITS * d / 64, DIGIT_BITS * d % 64);
+            let mut digit = limb(w) >> b;
+            if b + DIGIT_BITS > 64 {
+                digit |= limb(w + 1) << (64 - b);
+            }
+            digit & DIGIT_MASK
+        })
+    }
+
+    /// Digits below 2^52 to 17 limbs (1040 bits need more than 16).
+    fn from_digits(digits: &[u64; DIGITS]) -> [u64; LIMBS + 1] {
+        let mut r = [0u64; LIMBS + 1];
+        for (d, &digit) in digits.iter().enumerate() {
+            let (w, b) = (DIGIT_BITS * d / 64, DIGIT_BITS * d % 64);
+            r[w] |= digit << b;
+            if b + DIGIT_BITS > 64 {
+                r[w + 1] |= digit >> (64 - b);
+            }
+        }
+        r
+    }
+
+    #[target_feature(enable = "avx512f")]
+    fn load(lanes: &[u64; LANES]) -> __m512i {
+        // SAFETY: an unaligned load of the 64 bytes of `lanes`.
+        unsafe { _mm512_loadu_si512(lanes.as_ptr().cast()) }
+    }
+
+    #[target_feature(enable = "avx512f")]
+    fn store(v: __m512i) -> [u64; LANES] {
+        let mut lanes = [0u64; LANES];
+        // SAFETY: an unaligned store to the 64 bytes of `lanes`.
+        unsafe { _mm512_storeu_si512(lanes.as_mut_ptr().cast(), v) };
+        lanes
+    }
+
+    /// Eight numbers below 2^1040 into lanes.
+    #[target_feature(enable = "avx512f")]
+    fn pack<const L: usize>(numbers: &[[u64; L]; LANES]) -> Digits {
+        let digits = numbers.each_ref().map(|n| to_digits(n));
+        std::array::from_fn(|d| load(&std::array::from_fn(|i| digits[i][d])))
+    }
+
+    /// Lanes back into eight numbers of 17 limbs.
+    #[target_feature(enable = "avx512f")]
+    fn unpack(x: &Digits) -> [[u64; LIMBS + 1]; LANES] {
+        let rows = x.map(|v| store(v));
+        std::array::from_fn(|i| from_digits(&std::array::from_fn(|d| rows[d][i])))
+    }
+
+    /// [`sqr_dbl`] of eight numbers below 2^1026 modulo eight moduli (odd,
+    /// 1024 bits), for tests; the CPU must have AVX-512 IFMA.
+    #[cfg(test)]
+    pub(super) fn sqr_dbl_numbers(
+        a: &[[u64; LIMBS + 1]; LANES],
+        moduli: &[U1024; LANES],
+        doubled: u8,
+    ) -> [[u64; LIMBS + 1]; LANES] {
+        assert!(available(), "AVX-512 IFMA");
+        let m_neg_inv = moduli.each_ref().map(|m| Monty::new(*m).m_neg_inv & DIGIT_MASK);
+        // SAFETY: available() found AVX-512F and AVX-512 IFMA on this CPU.
+        unsafe { unpack(&sqr_dbl(&pack(a), &pack(moduli), load(&m_neg_inv), doubled)) }
+    }
+}
+
 // ---- sieve ----
 
 /// The odd primes below [`SIEVE_LIMIT`], grouped so that each group's
@@ -523,12 +890,15 @@ impl SmallPrimes {
 }
 
 /// Whether a candidate that survived the sieve is prime: strong test to
-/// base 2, then to random bases, then crypto-primes' strong Lucas test.
+/// base 2, then [`confirms_prime`].
 fn passes_primality_tests<R: CryptoRng + ?Sized>(n: &U1024, rng: &mut R) -> bool {
+    Monty::new(*n).strong_base2() && confirms_prime(n, rng)
+}
+
+/// Whether a strong probable prime to base 2 is prime: strong tests to
+/// random bases, then crypto-primes' strong Lucas test.
+fn confirms_prime<R: CryptoRng + ?Sized>(n: &U1024, rng: &mut R) -> bool {
     let mt = Monty::new(*n);
-    if !mt.strong_base2() {
-        return false;
-    }
     let r2 = mt.r2();
     for _ in 0..RANDOM_BASE_ROUNDS {
         if !mt.strong(&mt.random_base(rng), &r2) {
@@ -559,16 +929,29 @@ fn is_probable_prime<R: CryptoRng + ?Sized>(n: &U1024, rng: &mut R) -> bool {
     n[0] & 1 == 1 && !SMALL_PRIMES.divides(n) && passes_primality_tests(n, rng)
 }
 
-/// A random 1024-bit prime with its top two bits set and p mod 65537 ≠ 1.
+/// A random 1024-bit prime with its top two bits set and p mod 65537 ≠ 1:
+/// the first prime at or after a random base.
 fn random_prime_1024<R: CryptoRng + ?Sized>(rng: &mut R) -> U1024 {
+    search_prime(rng, first_prime)
+}
+
+/// [`random_prime_1024`]'s search, which gives the sieve survivors to
+/// `first_prime` [`BATCH`] at a time, in order.
+fn search_prime<R, F>(rng: &mut R, first_prime: F) -> U1024
+where
+    R: CryptoRng + ?Sized,
+    F: Fn(&[U1024], &mut R) -> Option<U1024>,
+{
     let small = &*SMALL_PRIMES;
     let mut residues = Vec::with_capacity(small.primes.len());
     let mut sieved_out = vec![false; WINDOW];
+    let mut batch = Vec::with_capacity(BATCH);
     loop {
         let mut base: U1024 = std::array::from_fn(|_| rng.next_u64());
         base[LIMBS - 1] |= 0b11 << 62;
         base[0] |= 1;
         small.sieve(&base, &mut residues, &mut sieved_out);
+        batch.clear();
         for k in 0..WINDOW {
             if sieved_out[k] {
                 continue;
@@ -577,13 +960,45 @@ fn random_prime_1024<R: CryptoRng + ?Sized>(rng: &mut R) -> U1024 {
             let mut offset = [0u64; LIMBS];
             offset[0] = 2 * k as u64;
             if add_assign(&mut candidate, &offset) {
-                break; // past 2^1024: start over
+                break; // past 2^1024: start over after the batch
             }
-            if rem_small(&candidate, E as u64) != 1 && passes_primality_tests(&candidate, rng) {
-                return candidate;
+            if rem_small(&candidate, E as u64) == 1 {
+                continue;
+            }
+            batch.push(candidate);
+            if batch.len() == BATCH {
+                if let Some(p) = first_prime(&batch, rng) {
+                    return p;
+                }
+                batch.clear();
+            }
+        }
+        if !batch.is_empty() {
+            if let Some(p) = first_prime(&batch, rng) {
+                return p;
             }
         }
     }
+}
+
+/// The first prime among sieve survivors (in search order, at most
+/// [`BATCH`]): base-2 strong tests of all of them at once where the CPU
+/// allows, then [`confirms_prime`] in order on those that pass; elsewhere
+/// one candidate at a time, stopping at the first prime.
+fn first_prime<R: CryptoRng + ?Sized>(candidates: &[U1024], rng: &mut R) -> Option<U1024> {
+    match strong_base2_simd(candidates) {
+        Some(passes) => candidates
+            .iter()
+            .zip(passes)
+            .find(|&(n, pass)| pass && confirms_prime(n, rng))
+            .map(|(n, _)| *n),
+        None => first_prime_scalar(candidates, rng),
+    }
+}
+
+/// [`first_prime`] without SIMD.
+fn first_prime_scalar<R: CryptoRng + ?Sized>(candidates: &[U1024], rng: &mut R) -> Option<U1024> {
+    candidates.iter().copied().find(|n| passes_primality_tests(n, rng))
 }
 
 /// A new RSA-2048 key (e = 65537), equivalent to
@@ -799,6 +1214,237 @@ mod tests {
 
     /// k for the Chernick Carmichael number above.
     const CHERNICK_K: &str = "3840dae5672a0a97a6628ad5266504d11151d6d0f805b04fdfdd4f5044d359b82eb1b210d805d7f6cfdc1";
+
+    /// Whether the SIMD tests can run here; prints why not.
+    fn has_ifma(test: &str) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if ifma::available() {
+            return true;
+        }
+        println!("{test}: no AVX-512 IFMA on this CPU, SIMD comparison skipped");
+        false
+    }
+
+    /// An odd 1024-bit number with the top two bits set.
+    fn random_candidate() -> U1024 {
+        let mut n = random_limbs::<16>(1024);
+        n[15] |= 0b11 << 62;
+        n[0] |= 1;
+        n
+    }
+
+    /// A prime p with p - 1 = d·2^s, d odd: a random one of that form
+    /// searched upwards in steps of 2^(s+1).
+    fn prime_with_s(s: usize) -> U1024 {
+        let mut rng = rand::rng();
+        let mut n = random_candidate();
+        for i in 0..=s {
+            n[i / 64] &= !(1 << (i % 64));
+        }
+        n[s / 64] |= 1 << (s % 64);
+        n[0] |= 1;
+        let mut step = [0u64; 16];
+        step[(s + 1) / 64] = 1 << ((s + 1) % 64);
+        while !is_probable_prime(&n, &mut rng) {
+            assert!(!add_assign(&mut n, &step), "past 2^1024");
+        }
+        n
+    }
+
+    /// The IFMA squaring (and doubling) against num-bigint: random and
+    /// extreme moduli, inputs up to the 2^1026 that the ladder allows.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn ifma_square_matches_biguint() {
+        if !has_ifma("ifma_square_matches_biguint") {
+            return;
+        }
+        let mut rng = rand::rng();
+        let bound = BigUint::from(1u32) << 1026u32;
+        let r = BigUint::from(1u32) << 1040u32;
+        let mut largest = [u64::MAX; 16];
+        largest[0] = u64::MAX - 104; // 2^1024 - 105
+        let mut smallest = [0u64; 16];
+        smallest[15] = 1 << 63;
+        smallest[0] = 1; // 2^1023 + 1
+        let all_ones = limbs::<17>(&(&bound - 1u32));
+        for round in 0..300 {
+            let moduli: [U1024; 8] = std::array::from_fn(|i| match (round + i) % 8 {
+                0 => largest,
+                1 => smallest,
+                _ => random_candidate(),
+            });
+            let a: [[u64; 17]; 8] = std::array::from_fn(|i| match (round + i) % 5 {
+                0 => all_ones,
+                1 => limbs::<17>(&(big(&moduli[i]) - 1u32)),
+                _ => random_limbs::<17>(1026),
+            });
+            let doubled = rng.next_u64() as u8;
+            let got = ifma::sqr_dbl_numbers(&a, &moduli, doubled);
+            for i in 0..8 {
+                let m = big(&moduli[i]);
+                let factor = if doubled >> i & 1 == 1 { 2u32 } else { 1 };
+                let want = big(&a[i]) * big(&a[i]) * factor * r.modinv(&m).expect("odd m") % &m;
+                let g = big(&got[i]);
+                assert!(g < bound, "lane {i}: result {g:x} not below 2^1026");
+                assert_eq!(g % &m, want, "lane {i}: m={m:x} a={:x} doubled={doubled:b}", big(&a[i]));
+            }
+        }
+    }
+
+    /// The batched base-2 test agrees with `Monty::strong_base2` lane by
+    /// lane: random candidates (almost all composite), primes with s from 1
+    /// to 200, composites with large s, a Carmichael number (the strong
+    /// test's tail reaches 1 without -1), moduli whose s is too large for
+    /// the ladder, in every lane position and in short batches.
+    #[test]
+    fn batched_base2_matches_scalar() {
+        let mut rng = rand::rng();
+        let mut primes: Vec<U1024> = [OAKLEY_GROUP_2, RFC5114_P].iter().map(|h| from_hex::<16>(h)).collect();
+        let mut largest = [u64::MAX; 16];
+        largest[0] = u64::MAX - 104;
+        primes.push(largest);
+        primes.extend([1, 2, 3, 5, 8, 13, 64, 65, 200].map(prime_with_s));
+        primes.extend((0..6).map(|_| random_prime_1024(&mut rng)));
+        let mut special = Vec::new();
+        // s = 1019 (the ladder's first step) to 1023 (2^1023 + 1).
+        for s in 1019..1024 {
+            let mut n = [0u64; 16];
+            n[15] |= 1 << 63;
+            n[s / 64] |= 1 << (s % 64);
+            n[0] |= 1;
+            special.push(n);
+        }
+        let k = BigUint::parse_bytes(CHERNICK_K.as_bytes(), 16).expect("hex");
+        special.push(limbs::<16>(&[6u32, 12, 18].iter().map(|&c| &k * c + 1u32).product::<BigUint>()));
+        for s in [10, 100, 500] {
+            let mut n = random_candidate();
+            for i in 0..=s {
+                n[i / 64] &= !(1 << (i % 64));
+            }
+            n[s / 64] |= 1 << (s % 64);
+            n[0] |= 1;
+            special.push(n);
+        }
+        for p in &primes {
+            assert!(Monty::new(*p).strong_base2(), "{:x}", big(p));
+        }
+        if !has_ifma("batched_base2_matches_scalar") {
+            return;
+        }
+        let check = |batch: &[U1024]| {
+            let got = strong_base2_simd(batch).expect("IFMA");
+            for (n, pass) in batch.iter().zip(got) {
+                assert_eq!(pass, Monty::new(*n).strong_base2(), "{:x} in {} lanes", big(n), batch.len());
+            }
+        };
+        for _ in 0..100 {
+            check(&std::array::from_fn::<U1024, 8, _>(|_| random_candidate()));
+        }
+        // Each prime and special modulus in each lane among random ones.
+        for (i, n) in primes.iter().chain(&special).enumerate() {
+            let mut batch: [U1024; 8] = std::array::from_fn(|_| random_candidate());
+            batch[i % 8] = *n;
+            check(&batch);
+        }
+        // Mixed batches of primes and special moduli, all lengths.
+        let pool: Vec<U1024> = primes.iter().chain(&special).copied().collect();
+        for len in 1..=8 {
+            for start in 0..pool.len() {
+                let batch: Vec<U1024> = (0..len).map(|i| pool[(start + 3 * i) % pool.len()]).collect();
+                check(&batch);
+            }
+        }
+    }
+
+    /// `first_prime` returns the first prime of a batch in order, as the
+    /// scalar path does (which runs on every machine), or none.
+    #[test]
+    fn first_prime_takes_the_first_in_order() {
+        let mut rng = rand::rng();
+        let primes: Vec<U1024> = (0..3).map(|_| random_prime_1024(&mut rng)).collect();
+        // Odd composites, rejected by the base-2 test: p + 2, p + 4, ...
+        let composites: Vec<U1024> = (1..=8u64)
+            .flat_map(|k| primes.iter().map(move |p| (p, k)))
+            .filter_map(|(p, k)| {
+                let mut n = *p;
+                add_assign(&mut n, &std::array::from_fn(|i| if i == 0 { 2 * k } else { 0 }));
+                (!Monty::new(n).strong_base2()).then_some(n)
+            })
+            .take(8)
+            .collect();
+        assert_eq!(composites.len(), 8);
+        assert_eq!(first_prime(&composites, &mut rng), None);
+        assert_eq!(first_prime_scalar(&composites, &mut rng), None);
+        for first in 0..8 {
+            for len in first + 1..=8 {
+                let mut batch = composites[..len].to_vec();
+                batch[first] = primes[0];
+                if first + 1 < len {
+                    batch[len - 1] = primes[1]; // a later prime must not win
+                }
+                assert_eq!(first_prime(&batch, &mut rng), Some(primes[0]), "{first} of {len}");
+                assert_eq!(first_prime_scalar(&batch, &mut rng), Some(primes[0]), "{first} of {len}");
+            }
+        }
+    }
+
+    /// With the same random numbers, the search finds the same prime
+    /// whether it tests survivors eight at a time or one by one.
+    #[test]
+    fn batched_search_finds_the_same_prime() {
+        use rand::SeedableRng;
+        has_ifma("batched_search_finds_the_same_prime");
+        for seed in 0..6 {
+            let batched = search_prime(&mut rand::rngs::StdRng::seed_from_u64(seed), first_prime);
+            let single = search_prime(&mut rand::rngs::StdRng::seed_from_u64(seed), first_prime_scalar);
+            assert_eq!(batched, single, "seed {seed}");
+        }
+    }
+
+    /// CPU time of this thread, from the scheduler's statistics where
+    /// Linux has them (the wall clock elsewhere).
+    fn cpu_time() -> std::time::Duration {
+        static START: LazyLock<std::time::Instant> = LazyLock::new(std::time::Instant::now);
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok())
+            .map(std::time::Duration::from_nanos)
+            .unwrap_or_else(|| START.elapsed())
+    }
+
+    /// Prints the CPU time per key and per base-2 strong test:
+    /// `cargo test --release --lib primes::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn timing() {
+        let mut rng = rand::rng();
+        let _ = &*SMALL_PRIMES;
+        let keys = 50;
+        let start = cpu_time();
+        for _ in 0..keys {
+            generate_rsa_2048(&mut rng).expect("key");
+        }
+        let per_key = (cpu_time() - start).as_secs_f64() * 1e3 / keys as f64;
+        println!("generate_rsa_2048: {per_key:.1} ms CPU per key ({keys} keys)");
+        let batches: Vec<[U1024; 8]> = (0..20).map(|_| std::array::from_fn(|_| random_candidate())).collect();
+        let start = cpu_time();
+        for batch in &batches {
+            for n in batch {
+                std::hint::black_box(Monty::new(*n).strong_base2());
+            }
+        }
+        let scalar = (cpu_time() - start).as_secs_f64() * 1e3 / (8 * batches.len()) as f64;
+        println!("scalar strong test to base 2: {scalar:.3} ms");
+        if has_ifma("timing") {
+            let start = cpu_time();
+            for batch in &batches {
+                std::hint::black_box(strong_base2_simd(batch));
+            }
+            let simd = (cpu_time() - start).as_secs_f64() * 1e3 / (8 * batches.len()) as f64;
+            println!("IFMA strong test to base 2: {simd:.3} ms per candidate, 8 at a time");
+        }
+    }
 
     #[test]
     fn generated_key_is_valid() {
