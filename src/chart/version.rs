@@ -485,9 +485,29 @@ impl Constraints {
 /// Helm's `IsCompatibleRange` (pkg/chart/v2/util/compatible.go): false when
 /// either side does not parse.
 pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
-    let Ok(v) = Version::parse(version) else { return false };
-    let Ok(c) = Constraints::parse(constraint) else { return false };
-    c.check(&v)
+    satisfies(constraint, version).unwrap_or(false)
+}
+
+/// Whether `version` meets `constraint` (Sprig's `semverCompare`: the
+/// constraint's error first, then the version's). Answers are kept per
+/// thread by (constraint, version): charts ask the same capability
+/// question in many templates, and a constraint's parse runs regexes
+/// (6% of kube-prometheus-stack's execution).
+pub fn satisfies(constraint: &str, version: &str) -> Result<bool, VersionError> {
+    type Answers = std::collections::HashMap<(Box<str>, Box<str>), Result<bool, VersionError>>;
+    const MAX_ANSWERS: usize = 256;
+    thread_local!(static ANSWERS: std::cell::RefCell<Answers> = Default::default());
+    ANSWERS.with_borrow_mut(|answers| {
+        let key = (Box::from(constraint), Box::from(version));
+        if let Some(answer) = answers.get(&key) {
+            return answer.clone();
+        }
+        let answer = Constraints::parse(constraint).and_then(|c| Ok(c.check(&Version::parse(version)?)));
+        if answers.len() < MAX_ANSWERS {
+            answers.insert(key, answer.clone());
+        }
+        answer
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::{arg_str, call_err, FuncResult};
-use crate::chart::version::{Constraints, Version};
+use crate::chart::version::Version;
 use crate::engine::value::{Object, Value};
 
 /// `*semver.Version` as a template value.
@@ -84,30 +84,8 @@ pub fn semver_fn(a: &[Value]) -> FuncResult {
 }
 
 pub fn semver_compare_fn(a: &[Value]) -> FuncResult {
-    /// Answers by (constraint, version): charts ask the same capability
-    /// question in many templates, and parsing a constraint runs regexes.
-    type Answers = std::collections::HashMap<(Box<str>, Box<str>), Result<bool, String>>;
-    const MAX_ANSWERS: usize = 256;
-    thread_local!(static ANSWERS: std::cell::RefCell<Answers> = Default::default());
-    let (constraint, version) = (arg_str(a, 0), arg_str(a, 1));
-    let answer = ANSWERS.with_borrow_mut(|answers| {
-        let key = (Box::from(constraint), Box::from(version));
-        if let Some(answer) = answers.get(&key) {
-            return answer.clone();
-        }
-        let answer = semver_compare(constraint, version);
-        if answers.len() < MAX_ANSWERS {
-            answers.insert(key, answer.clone());
-        }
-        answer
-    });
-    answer.map(Value::Bool).map_err(call_err)
-}
-
-fn semver_compare(constraint: &str, version: &str) -> Result<bool, String> {
-    let c = Constraints::parse(constraint).map_err(|e| e.to_string())?;
-    let v = Version::parse(version).map_err(|e| e.to_string())?;
-    Ok(c.check(&v))
+    let met = crate::chart::version::satisfies(arg_str(a, 0), arg_str(a, 1)).map_err(|e| call_err(e.to_string()))?;
+    Ok(Value::Bool(met))
 }
 
 #[cfg(test)]
