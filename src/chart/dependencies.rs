@@ -250,9 +250,16 @@ fn process_import_values(c: &mut Chart, warnings: &mut Vec<Warning>) -> Result<(
         }
         r.import_values = outiv;
     }
-    // Imported values rank below the parent's own values.
-    let cvals = tree::deep_copy_map(&cvals);
-    coalesce::merge_tables(&mut Log { warnings: &mut *warnings }, &cvals, &b);
+    // Imported values rank below the parent's own values. (Helm copies
+    // cvals first so that it shares nothing with b: with nothing imported,
+    // as in most charts, there is nothing to share or merge.)
+    let cvals = if b.borrow().is_empty() {
+        cvals
+    } else {
+        let cvals = tree::deep_copy_map(&cvals);
+        coalesce::merge_tables(&mut Log { warnings: &mut *warnings }, &cvals, &b);
+        cvals
+    };
     c.values = tree::map_to_json(&cvals);
     Ok(())
 }
