@@ -139,19 +139,37 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> 
 
     let root_canon = std::fs::canonicalize(&top)
         .map_err(|e| ChartError::other(go_io_error("lstat", &top.display().to_string(), &e)))?;
-    let mut walker = Walker { rules, limits: opts.limits, root_canon: root_canon.clone(), files: Vec::new(), warnings };
+    let mut walker = Walker { rules, root_canon: root_canon.clone(), to_read: Vec::new(), warnings };
     let mut stack = vec![root_canon];
-    walker.walk_dir(&top, "", &mut stack)?;
-    let files = std::mem::take(&mut walker.files);
+    let walked = walker.walk_dir(&top, "", &mut stack);
+    let to_read = std::mem::take(&mut walker.to_read);
+    // The files are read on every core once there are enough of them
+    // (kube-prometheus-stack has 339); errors keep the walk's order.
+    let threads = if to_read.len() >= PARALLEL_READ_MIN_FILES { crate::limits::cores() } else { 1 };
+    let files = crate::parallel::map(&to_read, threads, |f| f.read(opts.limits))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    walked?;
     load_files(files, opts, warnings)
 }
 
+/// From this many files on, a chart directory's files are read in parallel.
+const PARALLEL_READ_MIN_FILES: usize = 64;
+
 struct Walker<'a> {
     rules: Rules,
-    limits: Limits,
     root_canon: PathBuf,
-    files: Vec<BufferedFile>,
+    /// The files to load, in walk order.
+    to_read: Vec<FileToRead>,
     warnings: &'a mut Vec<Warning>,
+}
+
+/// A chart file found by the walk: its path, the path shown in errors and
+/// its name within the chart.
+struct FileToRead {
+    path: PathBuf,
+    shown: String,
+    rel: String,
 }
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -196,7 +214,7 @@ impl Walker<'_> {
             if self.rules.ignore(rel, false) {
                 return Ok(());
             }
-            return self.read_file(path, &shown, rel);
+            return Ok(self.found_file(path, shown, rel));
         }
         if file_type.is_dir() {
             if self.rules.ignore(rel, true) {
@@ -255,42 +273,11 @@ impl Walker<'_> {
                 "cannot load irregular file {shown} as it has file mode type bits set"
             )));
         }
-        self.read_file(path, &shown, rel)
+        Ok(self.found_file(path, shown, rel))
     }
 
-    /// Read one file, refusing it past the per-file limit (checked before
-    /// reading, on the open file). A large file is mapped instead of read:
-    /// its pages enter memory only if something reads them, and many never
-    /// are (the CRDs of a chart under `template`, most `files/`).
-    fn read_file(&mut self, path: &Path, shown: &str, rel: &str) -> Result<(), ChartError> {
-        let reading = |e: std::io::Error| ChartError::other(format!("error reading {rel}: {}", go_io_error("read", shown, &e)));
-        let too_large = || {
-            ChartError::other(format!(
-                "chart file {} is larger than the maximum file size {}",
-                crate::engine::gofmt::strconv::quote(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
-                self.limits.max_file_size
-            ))
-        };
-        let mut f = std::fs::File::open(path).map_err(reading)?;
-        let len = f.metadata().map_err(reading)?.len();
-        if len > self.limits.max_file_size {
-            return Err(too_large());
-        }
-        let data = match map_file(&f, len) {
-            Some(mapped) => mapped,
-            None => {
-                let mut data = Vec::with_capacity(len as usize);
-                // Never read more than the limit, even if the file grows meanwhile.
-                (&mut f).take(self.limits.max_file_size + 1).read_to_end(&mut data).map_err(reading)?;
-                if data.len() as u64 > self.limits.max_file_size {
-                    return Err(too_large());
-                }
-                bytes::Bytes::from(data)
-            }
-        };
-        let data = if data.starts_with(UTF8_BOM) { data.slice(UTF8_BOM.len()..) } else { data };
-        self.files.push(BufferedFile { name: rel.to_string(), data });
-        Ok(())
+    fn found_file(&mut self, path: &Path, shown: String, rel: &str) {
+        self.to_read.push(FileToRead { path: path.to_path_buf(), shown, rel: rel.to_string() });
     }
 
     /// Refuse a link whose target is outside the chart directory.
@@ -304,6 +291,43 @@ impl Walker<'_> {
                 self.root_canon.display()
             )))
         }
+    }
+}
+
+impl FileToRead {
+    /// Read one file, refusing it past the per-file limit (checked before
+    /// reading, on the open file). A large file is mapped instead of read:
+    /// its pages enter memory only if something reads them, and many never
+    /// are (the CRDs of a chart under `template`, most `files/`).
+    fn read(&self, limits: Limits) -> Result<BufferedFile, ChartError> {
+        let (path, shown, rel) = (&self.path, &self.shown, &self.rel);
+        let reading = |e: std::io::Error| ChartError::other(format!("error reading {rel}: {}", go_io_error("read", shown, &e)));
+        let too_large = || {
+            ChartError::other(format!(
+                "chart file {} is larger than the maximum file size {}",
+                crate::engine::gofmt::strconv::quote(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+                limits.max_file_size
+            ))
+        };
+        let mut f = std::fs::File::open(path).map_err(reading)?;
+        let len = f.metadata().map_err(reading)?.len();
+        if len > limits.max_file_size {
+            return Err(too_large());
+        }
+        let data = match map_file(&f, len) {
+            Some(mapped) => mapped,
+            None => {
+                let mut data = Vec::with_capacity(len as usize);
+                // Never read more than the limit, even if the file grows meanwhile.
+                (&mut f).take(limits.max_file_size + 1).read_to_end(&mut data).map_err(reading)?;
+                if data.len() as u64 > limits.max_file_size {
+                    return Err(too_large());
+                }
+                bytes::Bytes::from(data)
+            }
+        };
+        let data = if data.starts_with(UTF8_BOM) { data.slice(UTF8_BOM.len()..) } else { data };
+        Ok(BufferedFile { name: rel.to_string(), data })
     }
 }
 
