@@ -16,7 +16,7 @@ use crate::action::template::RenderSettings;
 use crate::action::upgrade::{upgrade, UpgradeRequest, Upgraded, DEFAULT_HISTORY_MAX};
 use crate::release::Release;
 
-/// Flags install and upgrade share (Go: addInstallFlags and upgrade's).
+// Flags install and upgrade share (Go: addInstallFlags and upgrade's).
 #[derive(Debug, Clone, Args)]
 pub struct CommonInstallArgs {
     #[command(flatten)]

@@ -11,7 +11,7 @@ use clap::Args;
 use crate::repo::downloader::{self, ChartPathOptions};
 use crate::repo::Paths;
 
-/// Where to find a chart and how to reach it (Helm's ChartPathOptions flags).
+// Where to find a chart and how to reach it (Helm's ChartPathOptions flags).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ChartPathArgs {
     /// Version constraint for the chart (e.g. 1.1.1 or ^2.0.0); the newest
@@ -34,7 +34,7 @@ pub struct ChartPathArgs {
     pub pass_credentials: bool,
 }
 
-/// Credentials and TLS flags for repositories and registries.
+// Credentials and TLS flags for repositories and registries.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ClientArgs {
     /// Chart repository username where to locate the requested chart
