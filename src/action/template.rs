@@ -386,7 +386,8 @@ fn write_output_dir(dir: &Path, req: &TemplateRequest, r: &RenderedRelease) -> a
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         let append = written.get(name).copied().unwrap_or(false);
-        let data = format!("---\n# Source: {name}\n{content}\n");
+        let mut data = String::with_capacity(name.len() + content.len() + 16);
+        push_document(&mut data, name, content);
         if append {
             use std::io::Write;
             let mut f = std::fs::OpenOptions::new().append(true).open(&path)?;

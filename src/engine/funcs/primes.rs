@@ -1509,6 +1509,28 @@ mod tests {
         n
     }
 
+    /// What both IFMA tests check against: the 2^1026 bound on results,
+    /// the Montgomery radix R = 2^1040, the largest 1024-bit odd modulus
+    /// tried (2^1024 - 105) and the largest input (2^1026 - 1).
+    #[cfg(target_arch = "x86_64")]
+    struct IfmaLimits {
+        bound: BigUint,
+        r: BigUint,
+        largest: U1024,
+        all_ones: [u64; 17],
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    impl IfmaLimits {
+        fn new() -> Self {
+            let bound = BigUint::from(1u32) << 1026u32;
+            let mut largest = [u64::MAX; 16];
+            largest[0] = u64::MAX - 104;
+            let all_ones = limbs::<17>(&(&bound - 1u32));
+            IfmaLimits { bound, r: BigUint::from(1u32) << 1040u32, largest, all_ones }
+        }
+    }
+
     /// The IFMA squaring (and doubling) against num-bigint: random and
     /// extreme moduli, inputs up to the 2^1026 that the ladder allows.
     #[cfg(target_arch = "x86_64")]
@@ -1518,14 +1540,10 @@ mod tests {
             return;
         }
         let mut rng = rand::rng();
-        let bound = BigUint::from(1u32) << 1026u32;
-        let r = BigUint::from(1u32) << 1040u32;
-        let mut largest = [u64::MAX; 16];
-        largest[0] = u64::MAX - 104; // 2^1024 - 105
+        let IfmaLimits { bound, r, largest, all_ones } = IfmaLimits::new();
         let mut smallest = [0u64; 16];
         smallest[15] = 1 << 63;
         smallest[0] = 1; // 2^1023 + 1
-        let all_ones = limbs::<17>(&(&bound - 1u32));
         for round in 0..300 {
             let moduli: [U1024; 8] = std::array::from_fn(|i| match (round + i) % 8 {
                 0 => largest,
@@ -1560,11 +1578,7 @@ mod tests {
             return;
         }
         let mut rng = rand::rng();
-        let bound = BigUint::from(1u32) << 1026u32;
-        let r = BigUint::from(1u32) << 1040u32;
-        let mut largest = [u64::MAX; 16];
-        largest[0] = u64::MAX - 104;
-        let all_ones = limbs::<17>(&(&bound - 1u32));
+        let IfmaLimits { bound, r, largest, all_ones } = IfmaLimits::new();
         for round in 0..300 {
             let moduli: [U1024; 8] = std::array::from_fn(|i| match (round + i) % 8 {
                 0 => largest,
