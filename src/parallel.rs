@@ -3,7 +3,8 @@
 //! values sets) are handled item by item, and no item depends on another,
 //! so each thread takes the next item until none is left.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// How many threads `work` bytes of input are worth: every core from
 /// `from` bytes on, else one (below that, starting a thread costs more
@@ -62,6 +63,81 @@ pub fn map_while<T: Sync, R: Send, M>(
     (done, results.into_iter().map(|r| r.expect("every item was taken")).collect())
 }
 
+/// [`map`] started before its results are needed: helper threads begin on
+/// the items at once, while the caller goes on with other work; the caller
+/// may then say which items it still wants, and [`Ahead::finish`] joins in
+/// on the calling thread. Items are taken in order, each by one thread.
+pub struct Ahead<T, R> {
+    shared: Arc<Shared<T, R>>,
+    helpers: Vec<std::thread::JoinHandle<()>>,
+}
+
+struct Shared<T, R> {
+    items: Vec<T>,
+    next: AtomicUsize,
+    /// Items no longer wanted: a thread that takes one leaves it undone.
+    unwanted: Vec<AtomicBool>,
+    results: Vec<Mutex<Option<R>>>,
+    f: Box<dyn Fn(&T) -> R + Send + Sync>,
+}
+
+impl<T, R> Shared<T, R> {
+    fn work(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = self.items.get(i) else { break };
+            if !self.unwanted[i].load(Ordering::Relaxed) {
+                let r = (self.f)(item);
+                *self.results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+            }
+        }
+    }
+}
+
+impl<T: Send + Sync + 'static, R: Send + 'static> Ahead<T, R> {
+    /// Start `f` on `items` on `helpers` new threads (none when they
+    /// cannot be started: the caller then does all of it in `finish`).
+    pub fn start(items: Vec<T>, helpers: usize, f: impl Fn(&T) -> R + Send + Sync + 'static) -> Self {
+        let shared = Arc::new(Shared {
+            unwanted: items.iter().map(|_| AtomicBool::new(false)).collect(),
+            results: items.iter().map(|_| Mutex::new(None)).collect(),
+            next: AtomicUsize::new(0),
+            items,
+            f: Box::new(f),
+        });
+        let helpers = (0..helpers.min(shared.items.len()))
+            .map_while(|_| {
+                let shared = shared.clone();
+                std::thread::Builder::new().name("ahead".into()).spawn(move || shared.work()).ok()
+            })
+            .collect();
+        Ahead { shared, helpers }
+    }
+
+    pub fn items(&self) -> &[T] {
+        &self.shared.items
+    }
+
+    /// Items for which `wanted` is false are left undone from now on.
+    pub fn keep_only(&self, wanted: impl Fn(usize) -> bool) {
+        for (i, flag) in self.shared.unwanted.iter().enumerate() {
+            if !wanted(i) {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Every item's result, in order (None for the items left undone),
+    /// once this thread has helped with what was left.
+    pub fn finish(self) -> Vec<Option<R>> {
+        self.shared.work();
+        for h in self.helpers {
+            h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        self.shared.results.iter().map(|r| r.lock().unwrap_or_else(|p| p.into_inner()).take()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +152,25 @@ mod tests {
         }
         assert!(map(&[] as &[u8], 4, |b| *b).is_empty());
         assert_eq!(threads_for(10, 100), 1);
+    }
+
+    #[test]
+    fn ahead_work_gives_every_wanted_result_in_order() {
+        for helpers in [0, 1, 3] {
+            let ahead = Ahead::start((0..500u64).collect(), helpers, |n| n * n);
+            assert_eq!(ahead.items().len(), 500);
+            ahead.keep_only(|i| i % 7 != 3);
+            let results = ahead.finish();
+            assert_eq!(results.len(), 500);
+            for (i, r) in results.iter().enumerate() {
+                let n = i as u64;
+                // Unwanted items may have been done before keep_only.
+                if i % 7 != 3 {
+                    assert_eq!(*r, Some(n * n), "item {i} with {helpers} helpers");
+                } else {
+                    assert!(r.is_none() || *r == Some(n * n));
+                }
+            }
+        }
     }
 }

@@ -198,6 +198,7 @@ fn render_chart_logged(
     if !settings.skip_schema_validation {
         values::schema::compile_ahead(&chart);
     }
+    let ahead = render::ParseAhead::start(&chart);
     let mut log = Vec::new();
     let prepared = values::prepare_dependencies(&mut chart, &config, &mut log);
     if let Err(e) = prepared {
@@ -205,7 +206,7 @@ fn render_chart_logged(
         return Err(e.into());
     }
     let opts = RenderOptions { release, capabilities };
-    let rendered = render::render_computing_values(&chart, &opts, || -> anyhow::Result<serde_json::Value> {
+    let rendered = render::render_parsed_ahead(&chart, &opts, ahead, || -> anyhow::Result<serde_json::Value> {
         let prepare = values::PrepareOptions { skip_schema_validation: settings.skip_schema_validation };
         let values = values::coalesce_and_validate(&chart, &config, prepare, &mut log)?;
         let kube = &opts.capabilities;

@@ -44,6 +44,7 @@ use std::rc::Rc;
 use crate::engine::funcs::{self, FuncResult};
 use crate::engine::value::Value;
 use exec::FuncRef;
+pub use parser::SentParse;
 use source::Source;
 use crate::engine::gofmt::strconv;
 
@@ -233,6 +234,28 @@ impl Templates {
         (result, Ok(()))
     }
 
+    /// [`Templates::parse_files`], taking file i's parse from `made(i)`
+    /// when one was made ahead (by [`parse_file_to_send`], for a set
+    /// without custom functions); the first failing file is reported.
+    pub fn parse_files_made_ahead(
+        &mut self,
+        files: &[(String, Source)],
+        mut made: impl FnMut(usize) -> Option<SentParse>,
+    ) -> Result<(), (usize, Error)> {
+        for (i, (name, text)) in files.iter().enumerate() {
+            let ahead = if self.custom.is_empty() { made(i) } else { None };
+            let trees = match ahead {
+                Some(parse) => parse.into_result(),
+                None => parser::parse_shared(name, text.clone(), &|n| self.resolve(n)),
+            };
+            match trees {
+                Ok(trees) => self.add_parsed(&Parsed(trees.into_iter().map(Rc::new).collect())),
+                Err(e) => return Err((i, Error::from_parse(e))),
+            }
+        }
+        Ok(())
+    }
+
     /// Add a file's templates as its parse added them to another set.
     pub fn add_parsed(&mut self, parsed: &Parsed) {
         for tree in parsed.0.iter() {
@@ -286,6 +309,12 @@ impl Templates {
         cache.insert(text.to_string(), parsed.clone());
         parsed
     }
+}
+
+/// One file's parse for a set without custom functions, made on any
+/// thread (see [`Templates::parse_files_made_ahead`]).
+pub fn parse_file_to_send((name, text): &(String, Source)) -> SentParse {
+    parser::parse_to_send(name, text.clone(), resolve_without_custom)
 }
 
 /// Resolve a function name a set without custom functions knows:
