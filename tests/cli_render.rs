@@ -214,3 +214,52 @@ fn name_template_names_the_release() {
         "Error: template: name-template:1: function \"nope\" not defined\n"
     );
 }
+
+/// A chart with 80 KB of templates (enough for its templates to be parsed
+/// ahead, on another core, before its dependencies are processed) and two
+/// subcharts: `disabled`, turned off by a condition, whose template does not
+/// parse, and `shared`, used under the alias `renamed`.
+fn chart_parsed_ahead(dir: &Path) -> PathBuf {
+    let root = dir.join("big");
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Chart.yaml",
+        "apiVersion: v2\nname: big\nversion: 1.0.0\ndependencies:\n- name: disabled\n  version: 1.0.0\n  condition: disabled.enabled\n- name: shared\n  version: 1.0.0\n  alias: renamed\n",
+    );
+    write("values.yaml", "disabled:\n  enabled: false\n");
+    let padding = "# padding line that makes this chart's templates large enough\n".repeat(1300);
+    write("templates/cm.yaml", &format!("{padding}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{{{ .Release.Name }}}}\n"));
+    write("charts/disabled/Chart.yaml", "apiVersion: v2\nname: disabled\nversion: 1.0.0\n");
+    write("charts/disabled/templates/broken.yaml", "kind: ConfigMap\nname: {{ .Values.x \n");
+    write("charts/shared/Chart.yaml", "apiVersion: v2\nname: shared\nversion: 1.0.0\n");
+    write(
+        "charts/shared/templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-{{ .Template.Name | base }}\n",
+    );
+    root
+}
+
+#[test]
+fn templates_parsed_ahead_keep_helms_results_for_disabled_and_aliased_subcharts() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart_parsed_ahead(dir.path());
+    // The disabled subchart's template is never reported; the aliased one
+    // renders under its alias.
+    let out = stdout_of(capstan().args(["template", "rel"]).arg(&chart));
+    assert!(out.contains("# Source: big/charts/renamed/templates/cm.yaml\n"), "{out}");
+    assert!(out.contains("name: renamed-cm.yaml\n"), "{out}");
+    assert!(!out.contains("charts/shared/") && !out.contains("charts/disabled/"), "{out}");
+    // Turned on, its parse error names the file and lines, as Helm's does.
+    capstan()
+        .args(["template", "rel", "--set", "disabled.enabled=true"])
+        .arg(&chart)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "parse error at (big/charts/disabled/templates/broken.yaml:3): unclosed action started at big/charts/disabled/templates/broken.yaml:2",
+        ));
+}
