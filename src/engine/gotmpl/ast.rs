@@ -138,13 +138,58 @@ pub struct Pipe {
     pub pos: Pos,
     pub is_assign: bool,
     pub decl: Vec<VariableNode>,
-    pub cmds: Vec<Command>,
+    pub cmds: Seq<Command>,
 }
 
 /// One command of a pipeline: an operand and its arguments.
 pub struct Command {
     pub pos: Pos,
-    pub args: Vec<Operand>,
+    pub args: Seq<Operand>,
+}
+
+/// A slice whose single element, the common case (one command in a
+/// pipeline, one word in a command), needs no allocation of its own.
+pub enum Seq<T> {
+    One(T),
+    Many(Box<[T]>),
+}
+
+impl<T> Seq<T> {
+    /// The elements of `stack` from `base` on, moved out.
+    pub fn take_from(stack: &mut Vec<T>, base: usize) -> Seq<T> {
+        if stack.len() == base + 1 {
+            if let Some(one) = stack.pop() {
+                return Seq::One(one);
+            }
+        }
+        Seq::Many(stack.drain(base..).collect())
+    }
+}
+
+impl<T> Default for Seq<T> {
+    fn default() -> Self {
+        Seq::Many(Box::default())
+    }
+}
+
+impl<T> std::ops::Deref for Seq<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Seq::One(one) => std::slice::from_ref(one),
+            Seq::Many(many) => many,
+        }
+    }
+}
+
+impl<'s, T> IntoIterator for &'s Seq<T> {
+    type Item = &'s T;
+    type IntoIter = std::slice::Iter<'s, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// Arguments and command words (Go: the operand node types).
@@ -161,9 +206,10 @@ pub enum Operand {
     Pipe(Box<Pipe>),
 }
 
+/// `.a.b`: the field names (shared by the nodes of equal chains).
 pub struct FieldNode {
     pub pos: Pos,
-    pub ident: Vec<Rc<str>>,
+    pub ident: Rc<[Rc<str>]>,
 }
 
 pub struct ChainNode {
@@ -178,10 +224,11 @@ pub struct IdentifierNode {
     pub func: FuncRef,
 }
 
-/// `$x.a.b`: the variable name (with `$`) then the fields.
+/// `$x.a.b`: the variable name (with `$`) then the fields (shared by the
+/// nodes of equal chains).
 pub struct VariableNode {
     pub pos: Pos,
-    pub ident: Vec<Rc<str>>,
+    pub ident: Rc<[Rc<str>]>,
 }
 
 pub struct NumberNode {
@@ -380,7 +427,7 @@ impl fmt::Display for Operand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Operand::Field(x) => {
-                for id in &x.ident {
+                for id in x.ident.iter() {
                     write!(f, ".{id}")?;
                 }
                 Ok(())

@@ -3,9 +3,11 @@
 //! A port of the state machine in Go's text/template/parse/lex.go (the
 //! synchronous version): same token kinds, same trim-marker handling
 //! (`{{- ` / ` -}}`), same line counting and the same error texts, so that
-//! the parser reports errors at the lines Go reports them.
+//! the parser reports errors at the lines Go reports them. Go's states
+//! become functions that return the token (a state that hands over to
+//! another calls it), and the common ASCII runs (spaces, words, quoted
+//! strings) are scanned on bytes.
 
-use std::borrow::Cow;
 use crate::engine::gofmt::strconv;
 
 /// Kinds of tokens. Keywords sort after `Keyword`, as in Go.
@@ -67,21 +69,23 @@ fn keyword(word: &str) -> Option<ItemType> {
     })
 }
 
-/// One token: its kind, byte position, text and starting line.
-#[derive(Clone, Debug)]
+/// One token: its kind, byte position, text and starting line. An error
+/// token's text is empty: its message is [`Lexer::error_message`].
+#[derive(Clone, Copy, Debug)]
 pub struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: Cow<'a, str>,
+    pub val: &'a str,
     pub line: usize,
 }
 
 impl std::fmt::Display for Item<'_> {
-    /// Go: item.String(), used in "unexpected ..." parse errors.
+    /// Go: item.String(), used in "unexpected ..." parse errors (not for
+    /// error tokens, whose message the lexer keeps).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.typ {
             ItemType::Eof => f.write_str("EOF"),
-            ItemType::Error => f.write_str(&self.val),
+            ItemType::Error => f.write_str(self.val),
             t if t > ItemType::Keyword => write!(f, "<{}>", self.val),
             _ => {
                 if self.val.len() > 10 {
@@ -89,7 +93,7 @@ impl std::fmt::Display for Item<'_> {
                     let head: String = self.val.chars().take(10).collect();
                     write!(f, "{}...", strconv::quote(&head))
                 } else {
-                    f.write_str(&strconv::quote(&self.val))
+                    f.write_str(&strconv::quote(self.val))
                 }
             }
         }
@@ -101,10 +105,29 @@ fn count_lines(s: &str) -> usize {
     memchr::memchr_iter(b'\n', s.as_bytes()).count()
 }
 
+/// Byte classes: ASCII letters, digits and `_` (the ASCII runes Go's
+/// isAlphaNumeric accepts), and Go's isSpace.
+const WORD: u8 = 1;
+const SPACE: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] = WORD;
+        } else if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            t[b] = SPACE;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// How many bytes at the start of `s` are ASCII letters, digits or `_`:
 /// the common case of an identifier, scanned without decoding runes.
 fn ascii_word_len(s: &str) -> usize {
-    s.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count()
+    s.bytes().position(|b| CLASS[b as usize] != WORD).unwrap_or(s.len())
 }
 
 const LEFT_DELIM: &str = "{{";
@@ -115,25 +138,9 @@ const SPACE_CHARS: &[char] = &[' ', '\t', '\r', '\n'];
 /// The trim marker plus the space before or after it.
 const TRIM_MARKER_LEN: usize = 2;
 
-#[derive(Clone, Copy)]
-enum State {
-    Text,
-    LeftDelim,
-    Comment,
-    RightDelim,
-    InsideAction,
-    Space,
-    Identifier,
-    Field,
-    Variable,
-    Char,
-    Number,
-    Quote,
-    RawQuote,
-}
-
 /// The scanner state (Go: parse.lexer).
 pub struct Lexer<'a> {
+    /// The text still to scan from; emptied by an error, as Go does.
     input: &'a str,
     left_delim: &'a str,
     right_delim: &'a str,
@@ -143,12 +150,11 @@ pub struct Lexer<'a> {
     paren_depth: i64,
     line: usize,
     start_line: usize,
-    item: Option<Item<'a>>,
     inside_action: bool,
     pub break_ok: bool,
     pub continue_ok: bool,
-    /// Set once an error item was produced: the input is then empty.
-    done: bool,
+    /// The message of the last error token (the parser stops at the first).
+    error: String,
 }
 
 impl<'a> Lexer<'a> {
@@ -163,37 +169,40 @@ impl<'a> Lexer<'a> {
             paren_depth: 0,
             line: 1,
             start_line: 1,
-            item: None,
             inside_action: false,
             break_ok: true,
             continue_ok: true,
-            done: false,
+            error: String::new(),
         }
     }
 
+    /// The message of the error token last returned.
+    pub fn error_message(&self) -> &str {
+        &self.error
+    }
+
+    #[inline]
     fn rest(&self) -> &'a str {
-        if self.done {
-            ""
-        } else {
-            &self.input[self.pos..]
-        }
+        &self.input[self.pos..]
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
-        // ASCII, nearly all of a template, without decoding a rune.
-        if let Some(&b) = self.rest().as_bytes().first().filter(|b| b.is_ascii()) {
-            self.pos += 1;
-            if b == b'\n' {
-                self.line += 1;
-            }
-            return Some(b as char);
-        }
-        match self.rest().chars().next() {
+        match self.input.as_bytes().get(self.pos) {
             None => {
                 self.at_eof = true;
                 None
             }
-            Some(c) => {
+            // ASCII, nearly all of a template, without decoding a rune.
+            Some(&b) if b.is_ascii() => {
+                self.pos += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                Some(b as char)
+            }
+            Some(_) => {
+                let c = self.rest().chars().next()?;
                 self.pos += c.len_utf8();
                 Some(c)
             }
@@ -207,8 +216,9 @@ impl<'a> Lexer<'a> {
     }
 
     /// Go: backup steps back one rune, but never after EOF was seen.
+    #[inline]
     fn backup(&mut self) {
-        if !self.at_eof && self.pos > 0 && !self.done {
+        if !self.at_eof && self.pos > 0 {
             let before = self.input.as_bytes()[self.pos - 1];
             if before.is_ascii() {
                 self.pos -= 1;
@@ -217,39 +227,22 @@ impl<'a> Lexer<'a> {
                 }
             } else if let Some(c) = self.input[..self.pos].chars().next_back() {
                 self.pos -= c.len_utf8();
-                if c == '\n' {
-                    self.line -= 1;
-                }
             }
         }
     }
 
-    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
-        let val = if self.done {
-            ""
-        } else {
-            &self.input[self.start..self.pos]
-        };
+    /// The token from `start` to `pos` (Go: thisItem).
+    #[inline]
+    fn emit(&mut self, typ: ItemType) -> Item<'a> {
         let item = Item {
             typ,
             pos: self.start,
-            val: Cow::Borrowed(val),
+            val: &self.input[self.start..self.pos],
             line: self.start_line,
         };
         self.start = self.pos;
         self.start_line = self.line;
         item
-    }
-
-    fn emit(&mut self, typ: ItemType) -> Option<State> {
-        let item = self.this_item(typ);
-        self.item = Some(item);
-        None
-    }
-
-    fn emit_item(&mut self, item: Item<'a>) -> Option<State> {
-        self.item = Some(item);
-        None
     }
 
     fn ignore(&mut self) {
@@ -278,60 +271,35 @@ impl<'a> Lexer<'a> {
         self.backup();
     }
 
-    fn errorf(&mut self, msg: String) -> Option<State> {
-        self.item = Some(Item {
+    #[cold]
+    fn errorf(&mut self, msg: String) -> Item<'a> {
+        let item = Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: Cow::Owned(msg),
+            val: "",
             line: self.start_line,
-        });
+        };
+        self.error = msg;
         self.start = 0;
         self.pos = 0;
-        self.done = true;
-        None
+        self.input = &self.input[..0];
+        item
     }
 
     /// The next token (Go: nextItem).
     pub fn next_item(&mut self) -> Item<'a> {
-        self.item = Some(Item {
-            typ: ItemType::Eof,
-            pos: self.pos,
-            val: Cow::Borrowed("EOF"),
-            line: self.start_line,
-        });
-        let mut state = if self.inside_action {
-            State::InsideAction
+        if self.inside_action {
+            self.lex_inside_action()
         } else {
-            State::Text
-        };
+            self.lex_text()
+        }
+    }
+
+    fn lex_text(&mut self) -> Item<'a> {
         loop {
-            match self.step(state) {
-                Some(s) => state = s,
-                None => return self.item.take().expect("lexer item"),
-            }
-        }
-    }
-
-    fn step(&mut self, state: State) -> Option<State> {
-        match state {
-            State::Text => self.lex_text(),
-            State::LeftDelim => self.lex_left_delim(),
-            State::Comment => self.lex_comment(),
-            State::RightDelim => self.lex_right_delim(),
-            State::InsideAction => self.lex_inside_action(),
-            State::Space => self.lex_space(),
-            State::Identifier => self.lex_identifier(),
-            State::Field => self.lex_field_or_variable(ItemType::Field),
-            State::Variable => self.lex_variable(),
-            State::Char => self.lex_char(),
-            State::Number => self.lex_number(),
-            State::Quote => self.lex_quote(),
-            State::RawQuote => self.lex_raw_quote(),
-        }
-    }
-
-    fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = find_left_delim(self.rest(), self.left_delim) {
+            let Some(x) = find_left_delim(self.rest(), self.left_delim) else {
+                break;
+            };
             if x > 0 {
                 self.pos += x;
                 let mut trim_length = 0;
@@ -341,16 +309,19 @@ impl<'a> Lexer<'a> {
                 }
                 self.pos -= trim_length;
                 self.line += count_lines(&self.input[self.start..self.pos]);
-                let item = self.this_item(ItemType::Text);
+                let item = self.emit(ItemType::Text);
                 self.pos += trim_length;
                 self.ignore();
                 if !item.val.is_empty() {
-                    return self.emit_item(item);
+                    return item;
                 }
             }
-            return Some(State::LeftDelim);
+            // A comment returns to scanning text.
+            if let Some(item) = self.lex_left_delim() {
+                return item;
+            }
         }
-        self.pos = if self.done { 0 } else { self.input.len() };
+        self.pos = self.input.len();
         if self.pos > self.start {
             self.line += count_lines(&self.input[self.start..self.pos]);
             return self.emit(ItemType::Text);
@@ -369,36 +340,38 @@ impl<'a> Lexer<'a> {
         (false, false)
     }
 
-    fn lex_left_delim(&mut self) -> Option<State> {
+    /// The left delimiter, or None after a comment (back to text).
+    fn lex_left_delim(&mut self) -> Option<Item<'a>> {
         self.pos += self.left_delim.len();
         let trim_space = has_left_trim_marker(self.rest());
         let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
         if self.input[self.pos + after_marker..].starts_with(LEFT_COMMENT) {
             self.pos += after_marker;
             self.ignore();
-            return Some(State::Comment);
+            return self.lex_comment();
         }
-        let item = self.this_item(ItemType::LeftDelim);
+        let item = self.emit(ItemType::LeftDelim);
         self.inside_action = true;
         self.pos += after_marker;
         self.ignore();
         self.paren_depth = 0;
-        self.emit_item(item)
+        Some(item)
     }
 
-    fn lex_comment(&mut self) -> Option<State> {
+    /// Skips a comment: None, or the error token.
+    fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.rest().find(RIGHT_COMMENT) else {
-            return self.errorf("unclosed comment".into());
+            return Some(self.errorf("unclosed comment".into()));
         };
         self.pos += x + RIGHT_COMMENT.len();
         let (delim, trim_space) = self.at_right_delim();
         if !delim {
-            return self.errorf("comment ends before closing delimiter".into());
+            return Some(self.errorf("comment ends before closing delimiter".into()));
         }
         self.line += count_lines(&self.input[self.start..self.pos]);
         // Comments are not emitted (text/template does not set ParseComments).
-        let _comment = self.this_item(ItemType::Comment);
+        self.emit(ItemType::Comment);
         if trim_space {
             self.pos += TRIM_MARKER_LEN;
         }
@@ -407,30 +380,30 @@ impl<'a> Lexer<'a> {
             self.pos += left_trim_length(self.rest());
         }
         self.ignore();
-        Some(State::Text)
+        None
     }
 
-    fn lex_right_delim(&mut self) -> Option<State> {
+    fn lex_right_delim(&mut self) -> Item<'a> {
         let (_, trim_space) = self.at_right_delim();
         if trim_space {
             self.pos += TRIM_MARKER_LEN;
             self.ignore();
         }
         self.pos += self.right_delim.len();
-        let item = self.this_item(ItemType::RightDelim);
+        let item = self.emit(ItemType::RightDelim);
         if trim_space {
             self.pos += left_trim_length(self.rest());
             self.ignore();
         }
         self.inside_action = false;
-        self.emit_item(item)
+        item
     }
 
-    fn lex_inside_action(&mut self) -> Option<State> {
+    fn lex_inside_action(&mut self) -> Item<'a> {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
-                return Some(State::RightDelim);
+                return self.lex_right_delim();
             }
             return self.errorf("unclosed left paren".into());
         }
@@ -438,9 +411,9 @@ impl<'a> Lexer<'a> {
             return self.errorf("unclosed action".into());
         };
         match r {
-            r if is_space(r) => {
+            ' ' | '\t' | '\r' | '\n' => {
                 self.backup(); // Put space back in case we have " -}}".
-                Some(State::Space)
+                self.lex_space()
             }
             '=' => self.emit(ItemType::Assign),
             ':' => {
@@ -450,27 +423,27 @@ impl<'a> Lexer<'a> {
                 self.emit(ItemType::Declare)
             }
             '|' => self.emit(ItemType::Pipe),
-            '"' => Some(State::Quote),
-            '`' => Some(State::RawQuote),
-            '$' => Some(State::Variable),
-            '\'' => Some(State::Char),
+            '"' => self.lex_quote(b'"', ItemType::String, "unterminated quoted string"),
+            '`' => self.lex_raw_quote(),
+            '$' => self.lex_variable(),
+            '\'' => self.lex_quote(b'\'', ItemType::CharConstant, "unterminated character constant"),
             '.' => {
                 // Special look-ahead for ".field" so we don't break backup().
                 if let Some(&b) = self.input.as_bytes().get(self.pos) {
                     if !b.is_ascii_digit() {
-                        return Some(State::Field);
+                        return self.lex_field_or_variable(ItemType::Field);
                     }
                 }
                 self.backup();
-                Some(State::Number)
+                self.lex_number()
             }
             '+' | '-' | '0'..='9' => {
                 self.backup();
-                Some(State::Number)
+                self.lex_number()
             }
             r if is_alpha_numeric(r) => {
                 self.backup();
-                Some(State::Identifier)
+                self.lex_identifier()
             }
             '(' => {
                 self.paren_depth += 1;
@@ -491,15 +464,25 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_space(&mut self) -> Option<State> {
-        let mut num_spaces = 0;
-        while let Some(r) = self.peek() {
-            if !is_space(r) {
+    /// Entered at a space rune.
+    fn lex_space(&mut self) -> Item<'a> {
+        let bytes = self.input.as_bytes();
+        let from = self.pos;
+        let mut end = from;
+        while let Some(&b) = bytes.get(end) {
+            if CLASS[b as usize] != SPACE {
                 break;
             }
-            self.next();
-            num_spaces += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            end += 1;
         }
+        if end == bytes.len() {
+            self.at_eof = true; // Go's peek read EOF here.
+        }
+        self.pos = end;
+        let num_spaces = end - from;
         // A trim-marked closing delimiter starts with a space: check for the
         // '-' that might follow.
         let before = &self.input[self.pos - 1..];
@@ -507,70 +490,72 @@ impl<'a> Lexer<'a> {
         {
             self.backup(); // Before the space.
             if num_spaces == 1 {
-                return Some(State::RightDelim);
+                return self.lex_right_delim();
             }
         }
         self.emit(ItemType::Space)
     }
 
-    fn lex_identifier(&mut self) -> Option<State> {
-        self.pos += ascii_word_len(self.rest());
+    /// Scans the rest of an identifier's runes from `pos`; returns the
+    /// rune after it (None at EOF), as Go's loop of next() leaves it.
+    fn scan_word(&mut self) -> Option<char> {
         loop {
-            let r = self.next();
-            match r {
-                Some(c) if is_alpha_numeric(c) => {}
-                _ => {
-                    self.backup();
-                    let word = &self.input[self.start..self.pos];
-                    if !self.at_terminator() {
-                        return self.errorf(format!("bad character {}", unicode_plus_opt(r)));
+            self.pos += ascii_word_len(self.rest());
+            match self.input.as_bytes().get(self.pos) {
+                None => {
+                    self.at_eof = true;
+                    return None;
+                }
+                Some(&b) if b.is_ascii() => return Some(b as char),
+                Some(_) => {
+                    let c = self.rest().chars().next()?;
+                    if !is_alpha_numeric(c) {
+                        return Some(c);
                     }
-                    if let Some(kw) = keyword(word) {
-                        if (kw == ItemType::Break && !self.break_ok)
-                            || (kw == ItemType::Continue && !self.continue_ok)
-                        {
-                            return self.emit(ItemType::Identifier);
-                        }
-                        return self.emit(kw);
-                    }
-                    if word.starts_with('.') {
-                        return self.emit(ItemType::Field);
-                    }
-                    if word == "true" || word == "false" {
-                        return self.emit(ItemType::Bool);
-                    }
-                    return self.emit(ItemType::Identifier);
+                    self.pos += c.len_utf8();
                 }
             }
         }
     }
 
-    fn lex_variable(&mut self) -> Option<State> {
+    fn lex_identifier(&mut self) -> Item<'a> {
+        let r = self.scan_word();
+        let word = &self.input[self.start..self.pos];
+        if !self.at_terminator() {
+            return self.errorf(format!("bad character {}", unicode_plus_opt(r)));
+        }
+        if let Some(kw) = keyword(word) {
+            if (kw == ItemType::Break && !self.break_ok)
+                || (kw == ItemType::Continue && !self.continue_ok)
+            {
+                return self.emit(ItemType::Identifier);
+            }
+            return self.emit(kw);
+        }
+        if word.starts_with('.') {
+            return self.emit(ItemType::Field);
+        }
+        if word == "true" || word == "false" {
+            return self.emit(ItemType::Bool);
+        }
+        self.emit(ItemType::Identifier)
+    }
+
+    fn lex_variable(&mut self) -> Item<'a> {
         if self.at_terminator() {
             return self.emit(ItemType::Variable);
         }
         self.lex_field_or_variable(ItemType::Variable)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Item<'a> {
         if self.at_terminator() {
             if typ == ItemType::Variable {
                 return self.emit(ItemType::Variable);
             }
             return self.emit(ItemType::Dot);
         }
-        self.pos += ascii_word_len(self.rest());
-        let mut r;
-        loop {
-            r = self.next();
-            match r {
-                Some(c) if is_alpha_numeric(c) => {}
-                _ => {
-                    self.backup();
-                    break;
-                }
-            }
-        }
+        let r = self.scan_word();
         if !self.at_terminator() {
             return self.errorf(format!("bad character {}", unicode_plus_opt(r)));
         }
@@ -578,35 +563,63 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the next rune may end an identifier (Go: atTerminator).
+    #[inline]
     fn at_terminator(&mut self) -> bool {
-        match self.peek() {
-            None => true,
-            Some(r) if is_space(r) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
+        match self.input.as_bytes().get(self.pos) {
+            None => {
+                self.at_eof = true; // Go's peek read EOF here.
+                true
+            }
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
             Some(_) => self.rest().starts_with(self.right_delim),
         }
     }
 
-    fn lex_char(&mut self) -> Option<State> {
+    /// A quoted string or character constant, after its opening quote:
+    /// a backslash escapes any rune but a newline.
+    fn lex_quote(&mut self, quote: u8, typ: ItemType, unterminated: &str) -> Item<'a> {
+        let bytes = self.input.as_bytes();
+        let mut p = self.pos;
         loop {
-            match self.next() {
-                Some('\\') => {
-                    if matches!(self.next(), Some(r) if r != '\n') {
-                        continue;
+            // Bytes of a multi-byte rune are never quotes, backslashes or
+            // newlines, so stepping over them one by one is stepping over
+            // the rune.
+            match bytes.get(p) {
+                Some(&b) if b == quote => {
+                    self.pos = p + 1;
+                    return self.emit(typ);
+                }
+                Some(b'\\') => match bytes.get(p + 1) {
+                    Some(b'\n') | None => {
+                        p += 1;
+                        break;
                     }
-                    return self.errorf("unterminated character constant".into());
-                }
-                None | Some('\n') => {
-                    return self.errorf("unterminated character constant".into());
-                }
-                Some('\'') => break,
-                Some(_) => {}
+                    Some(_) => p += 2,
+                },
+                Some(b'\n') | None => break,
+                Some(_) => p += 1,
             }
         }
-        self.emit(ItemType::CharConstant)
+        // Unterminated: read the bad rune as Go does, for the line count.
+        self.pos = p;
+        self.next();
+        self.errorf(unterminated.into())
     }
 
-    fn lex_number(&mut self) -> Option<State> {
+    fn lex_raw_quote(&mut self) -> Item<'a> {
+        let rest = self.rest();
+        let Some(x) = memchr::memchr(b'`', rest.as_bytes()) else {
+            self.line += count_lines(rest);
+            self.pos = self.input.len();
+            self.at_eof = true;
+            return self.errorf("unterminated raw quoted string".into());
+        };
+        self.line += count_lines(&rest[..x]);
+        self.pos += x + 1;
+        self.emit(ItemType::RawString)
+    }
+
+    fn lex_number(&mut self) -> Item<'a> {
         if !self.scan_number() {
             let text = self.input[self.start..self.pos].to_string();
             return self.errorf(format!(
@@ -663,34 +676,6 @@ impl<'a> Lexer<'a> {
             }
         }
         true
-    }
-
-    fn lex_quote(&mut self) -> Option<State> {
-        loop {
-            match self.next() {
-                Some('\\') => {
-                    if matches!(self.next(), Some(r) if r != '\n') {
-                        continue;
-                    }
-                    return self.errorf("unterminated quoted string".into());
-                }
-                None | Some('\n') => return self.errorf("unterminated quoted string".into()),
-                Some('"') => break,
-                Some(_) => {}
-            }
-        }
-        self.emit(ItemType::String)
-    }
-
-    fn lex_raw_quote(&mut self) -> Option<State> {
-        loop {
-            match self.next() {
-                None => return self.errorf("unterminated raw quoted string".into()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
-        self.emit(ItemType::RawString)
     }
 }
 
@@ -808,7 +793,8 @@ mod tests {
         loop {
             let it = l.next_item();
             let done = matches!(it.typ, ItemType::Eof | ItemType::Error);
-            out.push((it.typ, it.val.to_string()));
+            let val = if it.typ == ItemType::Error { l.error_message() } else { it.val };
+            out.push((it.typ, val.to_string()));
             if done {
                 break;
             }
@@ -1283,21 +1269,21 @@ mod tests {
         let it = Item {
             typ: ItemType::String,
             pos: 0,
-            val: Cow::Borrowed("\"abcdefghijkl\""),
+            val: "\"abcdefghijkl\"",
             line: 1,
         };
         assert_eq!(it.to_string(), "\"\\\"abcdefghi\"...");
         let it = Item {
             typ: ItemType::End,
             pos: 0,
-            val: Cow::Borrowed("end"),
+            val: "end",
             line: 1,
         };
         assert_eq!(it.to_string(), "<end>");
         let it = Item {
             typ: ItemType::Char,
             pos: 0,
-            val: Cow::Borrowed("}"),
+            val: "}",
             line: 1,
         };
         assert_eq!(it.to_string(), "\"}\"");

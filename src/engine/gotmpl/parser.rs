@@ -6,8 +6,7 @@
 //! `{{define}}` / `{{block}}`, applying Go's rule that a name may be
 //! defined twice in one text only if one of the bodies is empty.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::ast::*;
@@ -44,7 +43,7 @@ pub type FuncResolver<'f> = &'f dyn Fn(&str) -> Option<FuncRef>;
 struct TreeState<'a> {
     token: [Item<'a>; 3],
     peek_count: usize,
-    vars: Vec<Rc<str>>,
+    vars: Vec<&'a str>,
     action_line: usize,
     range_depth: usize,
     stack_depth: usize,
@@ -55,13 +54,13 @@ impl<'a> TreeState<'a> {
         let eof = Item {
             typ: ItemType::Eof,
             pos: 0,
-            val: Cow::Borrowed(""),
+            val: "",
             line: 0,
         };
         TreeState {
-            token: [eof.clone(), eof.clone(), eof],
+            token: [eof; 3],
             peek_count: 0,
-            vars: vec![Rc::from("$")],
+            vars: vec!["$"],
             action_line: 0,
             range_depth: 0,
             stack_depth: 0,
@@ -89,6 +88,8 @@ impl Parsed {
 
 pub struct Parser<'a, 'f> {
     parse_name: Rc<str>,
+    /// The text the lexer reads, which tokens' positions index.
+    src: &'a str,
     /// The text the lexer reads, which the trees share.
     text: Source,
     lex: Lexer<'a>,
@@ -96,9 +97,15 @@ pub struct Parser<'a, 'f> {
     funcs: FuncResolver<'f>,
     /// The trees defined so far, in definition order.
     trees: Vec<Tree>,
-    /// Field and function names seen so far: one allocation per distinct
+    /// Field and variable names seen so far: one allocation per distinct
     /// name instead of one per use (`.Values` appears thousands of times).
-    names: HashSet<Rc<str>, foldhash::fast::RandomState>,
+    names: HashMap<&'a str, Rc<str>, foldhash::fast::RandomState>,
+    /// Function names seen so far, resolved: one look-up per distinct name.
+    funcs_seen: HashMap<&'a str, (Rc<str>, FuncRef), foldhash::fast::RandomState>,
+    /// Field and variable chains seen so far, by their text (`.a.b`, `$x.a`).
+    chains: HashMap<&'a str, Rc<[Rc<str>]>, foldhash::fast::RandomState>,
+    /// String literals seen so far, by their quoted text: both texts.
+    strings: HashMap<&'a str, (Rc<str>, Rc<str>), foldhash::fast::RandomState>,
     /// Scratch stacks: a list's nodes, a pipeline's commands and a
     /// command's arguments are gathered here (nested ones above their
     /// parent's), then moved into a Vec of exactly their size. Growing a
@@ -120,12 +127,16 @@ pub fn parse_shared(name: &str, text: Source, funcs: FuncResolver<'_>) -> PResul
     let text: &str = &text;
     let mut p = Parser {
         parse_name: Rc::from(name),
+        src: text,
         text: shared.clone(),
         lex: Lexer::new(text),
         st: TreeState::new(),
         funcs,
         trees: Vec::new(),
-        names: HashSet::default(),
+        names: HashMap::default(),
+        funcs_seen: HashMap::default(),
+        chains: HashMap::default(),
+        strings: HashMap::default(),
         node_stack: Vec::new(),
         cmd_stack: Vec::new(),
         arg_stack: Vec::new(),
@@ -169,22 +180,18 @@ pub fn parse_to_send(name: &str, text: Source, funcs: fn(&str) -> Option<FuncRef
 }
 
 impl<'a, 'f> Parser<'a, 'f> {
-    fn intern(&mut self, name: &str) -> Rc<str> {
-        if let Some(rc) = self.names.get(name) {
-            return rc.clone();
-        }
-        let rc: Rc<str> = Rc::from(name);
-        self.names.insert(rc.clone());
-        rc
+    fn intern(&mut self, name: &'a str) -> Rc<str> {
+        self.names.entry(name).or_insert_with(|| Rc::from(name)).clone()
     }
 
+    #[inline]
     fn next(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
             self.st.peek_count -= 1;
         } else {
             self.st.token[0] = self.lex.next_item();
         }
-        self.st.token[self.st.peek_count].clone()
+        self.st.token[self.st.peek_count]
     }
 
     fn backup(&mut self) {
@@ -202,13 +209,14 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.st.peek_count = 3;
     }
 
+    #[inline]
     fn peek(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
-            return self.st.token[self.st.peek_count - 1].clone();
+            return self.st.token[self.st.peek_count - 1];
         }
         self.st.peek_count = 1;
         self.st.token[0] = self.lex.next_item();
-        self.st.token[0].clone()
+        self.st.token[0]
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
@@ -250,11 +258,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                     " in action started at {}:{}",
                     self.parse_name, self.st.action_line
                 );
-                if token.val.ends_with(" action") {
+                if self.lex.error_message().ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.errorf(format!("{token}{extra}"));
+            return self.errorf(format!("{}{extra}", self.lex.error_message()));
         }
         self.errorf(format!("unexpected {token} in {context}"))
     }
@@ -318,7 +326,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         if name_tok.typ != ItemType::String && name_tok.typ != ItemType::RawString {
             return self.unexpected(&name_tok, CONTEXT);
         }
-        let Ok(name) = unquote(&name_tok.val) else {
+        let Ok(name) = unquote(name_tok.val) else {
             return self.errorf("invalid syntax".into());
         };
         self.expect(ItemType::RightDelim, CONTEXT)?;
@@ -346,7 +354,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode::new(token.pos, &self.text, &token.val)))),
+            ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode::new(token.pos, &self.text, token.val)))),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
                 let r = self.action();
@@ -416,7 +424,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             pos: token.pos,
             is_assign: false,
             decl: vec![],
-            cmds: vec![],
+            cmds: Seq::default(),
         };
         let base = self.cmd_stack.len();
         'decls: loop {
@@ -430,12 +438,14 @@ impl<'a, 'f> Parser<'a, 'f> {
                 if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                     pipe.is_assign = next.typ == ItemType::Assign;
                     self.next_non_space();
-                    pipe.decl.push(new_variable(v.pos, &v.val));
-                    self.st.vars.push(Rc::from(&*v.val));
+                    let var = self.new_variable(v.pos, v.val);
+                    pipe.decl.push(var);
+                    self.st.vars.push(v.val);
                 } else if next.typ == ItemType::Char && next.val == "," {
                     self.next_non_space();
-                    pipe.decl.push(new_variable(v.pos, &v.val));
-                    self.st.vars.push(Rc::from(&*v.val));
+                    let var = self.new_variable(v.pos, v.val);
+                    pipe.decl.push(var);
+                    self.st.vars.push(v.val);
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().typ {
                             ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -457,7 +467,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             let token = self.next_non_space();
             match token.typ {
                 t if t == end => {
-                    pipe.cmds = self.cmd_stack.drain(base..).collect();
+                    pipe.cmds = Seq::take_from(&mut self.cmd_stack, base);
                     self.check_pipeline(&pipe, context)?;
                     // Trees live for the whole render: no spare capacity.
                     pipe.decl.shrink_to_fit();
@@ -640,7 +650,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn parse_template_name(&self, token: &Item<'a>, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => match unquote(&token.val) {
+            ItemType::String | ItemType::RawString => match unquote(token.val) {
                 Ok(s) => Ok(s),
                 Err(()) => self.errorf("invalid syntax".into()),
             },
@@ -652,7 +662,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn command(&mut self) -> PResult<Command> {
         let mut cmd = Command {
             pos: self.peek_non_space().pos,
-            args: vec![],
+            args: Seq::default(),
         };
         let base = self.arg_stack.len();
         loop {
@@ -669,7 +679,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             break;
         }
-        cmd.args = self.arg_stack.drain(base..).collect();
+        cmd.args = Seq::take_from(&mut self.arg_stack, base);
         if cmd.args.is_empty() {
             return self.errorf("empty command".into());
         }
@@ -678,6 +688,11 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     /// Go: operand: term .Field*.
     fn operand(&mut self) -> PResult<Option<Operand>> {
+        let token = self.next_non_space();
+        if matches!(token.typ, ItemType::Field | ItemType::Variable) {
+            return self.field_or_variable(token).map(Some);
+        }
+        self.backup();
         let Some(node) = self.term()? else {
             return Ok(None);
         };
@@ -690,18 +705,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             let f = self.next();
             fields.push(self.intern(&f.val[1..]));
         }
-        // Fields and variables absorb the chain; literals cannot have fields.
+        // Literals cannot have fields.
         Ok(Some(match node {
-            Operand::Field(mut f) => {
-                f.ident.extend(fields);
-                f.pos = chain_pos;
-                Operand::Field(f)
-            }
-            Operand::Variable(mut v) => {
-                v.ident.extend(fields);
-                v.pos = chain_pos;
-                Operand::Variable(v)
-            }
             Operand::Bool(..)
             | Operand::String(_)
             | Operand::Number(_)
@@ -720,33 +725,72 @@ impl<'a, 'f> Parser<'a, 'f> {
         }))
     }
 
+    /// A field or variable term with the fields that follow it, which it
+    /// absorbs; the chain is at the position of its second field.
+    fn field_or_variable(&mut self, token: Item<'a>) -> PResult<Operand> {
+        if token.typ == ItemType::Variable {
+            let first = token.val.split('.').next().unwrap_or_default();
+            if !self.st.vars.iter().any(|n| *n == first) {
+                return self.errorf(format!("undefined variable {}", strconv::quote(first)));
+            }
+        }
+        let mut pos = token.pos;
+        let mut end = token.pos + token.val.len();
+        if self.peek().typ == ItemType::Field {
+            pos = self.peek().pos;
+            while self.peek().typ == ItemType::Field {
+                let f = self.next();
+                end = f.pos + f.val.len();
+            }
+        }
+        // The fields' tokens are adjacent: the chain's text is one slice.
+        let ident = self.chain(&self.src[token.pos..end]);
+        Ok(if token.typ == ItemType::Variable {
+            Operand::Variable(VariableNode { pos, ident })
+        } else {
+            Operand::Field(FieldNode { pos, ident })
+        })
+    }
+
+    /// The names of chain `text` (`$x.a.b`: `$x`, `a`, `b`; `.a.b`: `a`, `b`).
+    fn chain(&mut self, text: &'a str) -> Rc<[Rc<str>]> {
+        if let Some(names) = self.chains.get(text) {
+            return names.clone();
+        }
+        let dotted = text.strip_prefix('.').unwrap_or(text);
+        let names: Rc<[Rc<str>]> = dotted.split('.').map(|n| self.intern(n)).collect();
+        self.chains.insert(text, names.clone());
+        names
+    }
+
+    /// A function name, resolved once per distinct name.
+    fn function(&mut self, name: &'a str) -> PResult<(Rc<str>, FuncRef)> {
+        if let Some(seen) = self.funcs_seen.get(name) {
+            return Ok(seen.clone());
+        }
+        let Some(func) = (self.funcs)(name) else {
+            return self.errorf(format!("function {} not defined", strconv::quote(name)));
+        };
+        let seen = (self.intern(name), func);
+        self.funcs_seen.insert(name, seen.clone());
+        Ok(seen)
+    }
+
     /// Go: term: a literal, function, `.`, `.Field`, `$`, or `( pipeline )`.
     fn term(&mut self) -> PResult<Option<Operand>> {
         let token = self.next_non_space();
         let node = match token.typ {
             ItemType::Identifier => {
-                let Some(func) = (self.funcs)(&token.val) else {
-                    return self.errorf(format!("function {} not defined", strconv::quote(&token.val)));
-                };
+                let (name, func) = self.function(token.val)?;
                 Operand::Identifier(IdentifierNode {
                     pos: token.pos,
-                    name: self.intern(&token.val),
+                    name,
                     func,
                 })
             }
             ItemType::Dot => Operand::Dot(token.pos),
             ItemType::Nil => Operand::Nil(token.pos),
-            ItemType::Variable => {
-                let v = new_variable(token.pos, &token.val);
-                if !self.st.vars.iter().any(|n| **n == *v.ident[0]) {
-                    return self.errorf(format!("undefined variable {}", strconv::quote(&v.ident[0])));
-                }
-                Operand::Variable(v)
-            }
-            ItemType::Field => Operand::Field(FieldNode {
-                pos: token.pos,
-                ident: token.val[1..].split('.').map(|f| self.intern(f)).collect(),
-            }),
+            ItemType::Variable | ItemType::Field => self.field_or_variable(token)?,
             ItemType::Bool => Operand::Bool(token.pos, token.val == "true"),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 let kind = match token.typ {
@@ -754,14 +798,14 @@ impl<'a, 'f> Parser<'a, 'f> {
                     ItemType::Complex => NumberKind::Complex,
                     _ => NumberKind::Number,
                 };
-                let number = match new_number(&token.val, kind) {
+                let number = match new_number(token.val, kind) {
                     Ok(n) => n,
                     Err(e) => return self.errorf(e),
                 };
-                let ideal = ideal_constant(&token.val, &number);
+                let ideal = ideal_constant(token.val, &number);
                 Operand::Number(NumberNode {
                     pos: token.pos,
-                    text: Rc::from(&*token.val),
+                    text: self.intern(token.val),
                     ideal,
                 })
             }
@@ -775,13 +819,25 @@ impl<'a, 'f> Parser<'a, 'f> {
                 Operand::Pipe(Box::new(p?))
             }
             ItemType::String | ItemType::RawString => {
-                let Ok(s) = unquote(&token.val) else {
-                    return self.errorf("invalid syntax".into());
+                let (quoted, value) = match self.strings.get(token.val) {
+                    Some(seen) => seen.clone(),
+                    None => {
+                        let value: Rc<str> = match plain_quoted(token.val) {
+                            Some(body) => Rc::from(body),
+                            None => match unquote(token.val) {
+                                Ok(s) => Rc::from(s),
+                                Err(()) => return self.errorf("invalid syntax".into()),
+                            },
+                        };
+                        let seen = (Rc::<str>::from(token.val), value);
+                        self.strings.insert(token.val, seen.clone());
+                        seen
+                    }
                 };
                 Operand::String(StringNode {
                     pos: token.pos,
-                    quoted: Rc::from(&*token.val),
-                    value: Value::string(s),
+                    quoted,
+                    value: Value::String(value),
                 })
             }
             _ => {
@@ -791,19 +847,36 @@ impl<'a, 'f> Parser<'a, 'f> {
         };
         Ok(Some(node))
     }
+
+    /// Go: newVariable: `$x.a.b` split at its dots.
+    fn new_variable(&mut self, pos: Pos, text: &'a str) -> VariableNode {
+        VariableNode {
+            pos,
+            ident: self.chain(text),
+        }
+    }
+}
+
+/// The text of a quoted literal that needs no unquoting (no escapes, and
+/// for a raw string no carriage returns): what `unquote` would return.
+fn plain_quoted(quoted: &str) -> Option<&str> {
+    let b = quoted.as_bytes();
+    if b.len() < 2 || b[0] != b[b.len() - 1] {
+        return None;
+    }
+    let body = &quoted[1..quoted.len() - 1];
+    let plain = match b[0] {
+        b'"' => !body.bytes().any(|c| matches!(c, b'\\' | b'"' | b'\n')),
+        b'`' => !body.bytes().any(|c| matches!(c, b'`' | b'\r')),
+        _ => false,
+    };
+    plain.then_some(body)
 }
 
 fn into_node(p: Parsed) -> Node {
     match p {
         Parsed::Node(n) => n,
         _ => unreachable!("control parsing returns a node"),
-    }
-}
-
-fn new_variable(pos: Pos, text: &str) -> VariableNode {
-    VariableNode {
-        pos,
-        ident: text.split('.').map(Rc::from).collect(),
     }
 }
 
