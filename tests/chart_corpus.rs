@@ -136,7 +136,7 @@ fn thread_cpu_ns() -> Option<u64> {
 
 /// Not a test: times load + dependencies + coalesce + schema validation of
 /// kube-prometheus-stack (target: under 20 ms in release).
-/// `cargo test --release --test chart_corpus -- --ignored --nocapture bench`
+/// `cargo test --profile ci --test chart_corpus -- --ignored --nocapture bench`
 #[test]
 #[ignore]
 fn bench_kube_prometheus_stack_load_and_coalesce() {

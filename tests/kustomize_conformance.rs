@@ -129,7 +129,7 @@ fn run_case_set(set: &str) {
     assert!(regressed.is_empty(), "{set} cases in passing.txt regressed: {regressed:?}");
 }
 
-/// Timing of the whole corpus (run with `--release -- --ignored`), for the
+/// Timing of the whole corpus (run with `--profile ci -- --ignored`), for the
 /// side-by-side comparison with `kubectl kustomize`.
 #[test]
 #[ignore]

@@ -1847,7 +1847,7 @@ mod tests {
     }
 
     /// Prints the CPU time per key and per base-2 strong test:
-    /// `cargo test --release --lib primes::tests::timing -- --ignored --nocapture`.
+    /// `cargo test --profile ci --lib primes::tests::timing -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn timing() {
