@@ -137,7 +137,7 @@ pub struct TemplateNode {
 pub struct Pipe {
     pub pos: Pos,
     pub is_assign: bool,
-    pub decl: Vec<VariableNode>,
+    pub decl: Box<[VariableNode]>,
     pub cmds: Seq<Command>,
 }
 
@@ -201,7 +201,8 @@ pub enum Operand {
     Dot(Pos),
     Nil(Pos),
     Bool(Pos, bool),
-    Number(NumberNode),
+    // Boxed: the largest operand, and a rare one.
+    Number(Box<NumberNode>),
     String(StringNode),
     Pipe(Box<Pipe>),
 }
@@ -215,7 +216,7 @@ pub struct FieldNode {
 pub struct ChainNode {
     pub pos: Pos,
     pub node: Box<Operand>,
-    pub field: Vec<Rc<str>>,
+    pub field: Box<[Rc<str>]>,
 }
 
 pub struct IdentifierNode {
@@ -243,8 +244,8 @@ pub struct StringNode {
     pub pos: Pos,
     /// The literal as written, with quotes.
     pub quoted: Rc<str>,
-    /// The unquoted text as a value.
-    pub value: Value,
+    /// The unquoted text (a string value's text).
+    pub value: Rc<str>,
 }
 
 /// A node that execution can be "at" when it fails (Go: state.node).

@@ -25,7 +25,7 @@ use crate::engine::gofmt::strconv;
 pub enum FuncRef {
     Builtin(Builtin),
     Library(Func),
-    Custom(super::CustomFunc),
+    Custom(Rc<super::CustomFunc>),
     Include,
     Tpl,
 }
@@ -580,7 +580,7 @@ impl<'a> Exec<'a> {
             Operand::Dot(_) => Ok(dot.clone()),
             Operand::Nil(_) => Err(self.errorf("nil is not a command")),
             Operand::Number(n) => self.ideal_constant(first, n),
-            Operand::String(s) => Ok(Rv::plain(s.value.clone())),
+            Operand::String(s) => Ok(Rv::plain(Value::String(s.value.clone()))),
             _ => Err(self.errorf(format!(
                 "can't evaluate command {}",
                 strconv::quote(&first.to_string())
@@ -792,7 +792,7 @@ impl<'a> Exec<'a> {
             }
             FuncRef::Custom(f) => {
                 let f = f.clone();
-                self.call_library(dot, &*f, node, name, args, fin)
+                self.call_library(dot, &**f, node, name, args, fin)
             }
             FuncRef::Include => self.call_include(dot, node, args, fin),
             FuncRef::Tpl => self.call_tpl(dot, node, args, fin),
@@ -955,7 +955,7 @@ impl<'a> Exec<'a> {
             Operand::Chain(c) => self.eval_chain_node(dot, c, n, &[], None),
             Operand::Bool(_, b) => Ok(Rv::plain(Value::Bool(*b))),
             Operand::Number(num) => self.ideal_constant(n, num),
-            Operand::String(s) => Ok(Rv::plain(s.value.clone())),
+            Operand::String(s) => Ok(Rv::plain(Value::String(s.value.clone()))),
             Operand::Nil(_) => Ok(Rv::missing()),
         }
     }
@@ -984,7 +984,7 @@ impl<'a> Exec<'a> {
         }
         match typ {
             Param::Str => match n {
-                Operand::String(s) => Ok(s.value.clone()),
+                Operand::String(s) => Ok(Value::String(s.value.clone())),
                 _ => Err(self.errorf(format!("expected string; found {n}"))),
             },
             Param::Reflect | Param::Any => Ok(self.eval_arg_untyped(dot, n)?.v),

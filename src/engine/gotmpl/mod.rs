@@ -102,7 +102,8 @@ impl Default for Limits {
 #[derive(Clone)]
 pub struct Templates {
     trees: HashMap<Rc<str>, Rc<ast::Tree>>,
-    custom: Rc<HashMap<String, CustomFunc>>,
+    /// Boxed once more so that a resolved name ([`FuncRef`]) stays small.
+    custom: Rc<HashMap<String, Rc<CustomFunc>>>,
     missing_key: MissingKey,
     limits: Limits,
     /// The name of the set's root template (Helm: "gotpl"): named in
@@ -162,7 +163,7 @@ impl Templates {
     /// Add or replace a function (Go: Funcs). Call before `parse`: names are
     /// resolved when a template is parsed.
     pub fn add_func(&mut self, name: &str, f: CustomFunc) {
-        Rc::make_mut(&mut self.custom).insert(name.to_string(), f);
+        Rc::make_mut(&mut self.custom).insert(name.to_string(), Rc::new(f));
         // Cached tpl parses resolved names against the old function table.
         self.tpl_cache = Rc::default();
     }

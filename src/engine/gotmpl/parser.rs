@@ -423,9 +423,10 @@ impl<'a, 'f> Parser<'a, 'f> {
         let mut pipe = Pipe {
             pos: token.pos,
             is_assign: false,
-            decl: vec![],
+            decl: Box::default(),
             cmds: Seq::default(),
         };
+        let mut decl = Vec::new();
         let base = self.cmd_stack.len();
         'decls: loop {
             let v = self.peek_non_space();
@@ -439,14 +440,14 @@ impl<'a, 'f> Parser<'a, 'f> {
                     pipe.is_assign = next.typ == ItemType::Assign;
                     self.next_non_space();
                     let var = self.new_variable(v.pos, v.val);
-                    pipe.decl.push(var);
+                    decl.push(var);
                     self.st.vars.push(v.val);
                 } else if next.typ == ItemType::Char && next.val == "," {
                     self.next_non_space();
                     let var = self.new_variable(v.pos, v.val);
-                    pipe.decl.push(var);
+                    decl.push(var);
                     self.st.vars.push(v.val);
-                    if context == "range" && pipe.decl.len() < 2 {
+                    if context == "range" && decl.len() < 2 {
                         match self.peek_non_space().typ {
                             ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
                                 continue 'decls;
@@ -468,9 +469,9 @@ impl<'a, 'f> Parser<'a, 'f> {
             match token.typ {
                 t if t == end => {
                     pipe.cmds = Seq::take_from(&mut self.cmd_stack, base);
-                    self.check_pipeline(&pipe, context)?;
                     // Trees live for the whole render: no spare capacity.
-                    pipe.decl.shrink_to_fit();
+                    pipe.decl = decl.into_boxed_slice();
+                    self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
                 ItemType::Bool
@@ -720,7 +721,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             other => Operand::Chain(ChainNode {
                 pos: chain_pos,
                 node: Box::new(other),
-                field: fields,
+                field: fields.into_boxed_slice(),
             }),
         }))
     }
@@ -803,11 +804,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                     Err(e) => return self.errorf(e),
                 };
                 let ideal = ideal_constant(token.val, &number);
-                Operand::Number(NumberNode {
+                Operand::Number(Box::new(NumberNode {
                     pos: token.pos,
                     text: self.intern(token.val),
                     ideal,
-                })
+                }))
             }
             ItemType::LeftParen => {
                 if self.st.stack_depth >= MAX_STACK_DEPTH {
@@ -837,7 +838,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 Operand::String(StringNode {
                     pos: token.pos,
                     quoted,
-                    value: Value::String(value),
+                    value,
                 })
             }
             _ => {
