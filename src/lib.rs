@@ -11,6 +11,7 @@ pub mod codec;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod huge_pages;
 pub mod kustomize;
 pub mod limits;
 pub mod parallel;

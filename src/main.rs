@@ -47,50 +47,6 @@ fn tune_allocator() {
         libc::mallopt(libc::M_MXFAST, 0);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
         libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-        heap_on_huge_pages();
-    }
-}
-
-/// Starts the heap's free space at a 2 MiB boundary and asks for huge
-/// pages there (what glibc's `glibc.malloc.hugetlb=1` tunable does, which
-/// a program cannot set for itself once started).
-///
-/// # Safety
-/// Only before any other thread exists, with no heap trimming (which would
-/// give the advised range back).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-unsafe fn heap_on_huge_pages() {
-    const HUGE: usize = 2 << 20;
-    // SAFETY: per the function's contract, nothing else moves the break now.
-    unsafe {
-        let brk = libc::sbrk(0) as usize;
-        if brk == usize::MAX {
-            return;
-        }
-        // Skip to the boundary. glibc takes the skipped bytes for another
-        // user's sbrk and starts its next extension after them; they are
-        // never touched, so they cost no memory.
-        let start = brk.next_multiple_of(HUGE);
-        if start > brk && libc::sbrk((start - brk) as libc::intptr_t) as usize == usize::MAX {
-            return;
-        }
-        // Blocks under the mmap threshold until glibc has to extend the heap
-        // (the old top may hold a few): that extension (M_TOP_PAD and a
-        // block) starts at the boundary and is what gets advised.
-        let mut blocks = [std::ptr::null_mut(); 4];
-        for block in blocks.iter_mut() {
-            *block = libc::malloc(64 << 10);
-            if libc::sbrk(0) as usize > start {
-                break;
-            }
-        }
-        let end = libc::sbrk(0) as usize;
-        if end > start && end != usize::MAX {
-            // Where huge pages are off or unknown this fails, harmlessly.
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-        }
-        for block in blocks {
-            libc::free(block);
-        }
+        capstan::huge_pages::for_main_heap();
     }
 }
