@@ -87,7 +87,8 @@ pub fn validate_single(values: &Value, schema_json: &[u8]) -> Result<(), String>
 /// a single core, are left to [`validate`].
 pub fn compile_ahead(chart: &Chart) {
     const LARGE: usize = 16 * 1024;
-    const HUGE: usize = 256 * 1024;
+    // Schemas from this size on are compiled on huge pages.
+    const HUGE_PAGES_FROM: usize = 256 * 1024;
     fn large<'c>(chart: &'c Chart, out: &mut Vec<&'c [u8]>) {
         out.extend(chart.schema.as_deref().filter(|s| s.len() >= LARGE));
         for sub in &chart.dependencies {
@@ -100,13 +101,13 @@ pub fn compile_ahead(chart: &Chart) {
         return;
     }
     let schemas: Vec<Vec<u8>> = schemas.into_iter().map(<[u8]>::to_vec).collect();
-    // Detached: if the render ends first, nothing waits for it.
     let total: usize = schemas.iter().map(Vec::len).sum();
+    // Detached: if the render ends first, nothing waits for it.
     let _ = std::thread::Builder::new().name("schema-compile".into()).spawn(move || {
         // Compiling takes over ten times the schema's size in memory:
         // loki's 570 KB schema took about 1,900 page faults (7 MB) on
         // small pages, about 400 on huge ones.
-        if total >= HUGE {
+        if total >= HUGE_PAGES_FROM {
             crate::huge_pages::for_this_threads_arena();
         }
         for schema in &schemas {

@@ -116,7 +116,7 @@ static CLASS: [u8; 256] = {
         let c = b as u8;
         if c.is_ascii_alphanumeric() || c == b'_' {
             t[b] = WORD;
-        } else if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+        } else if is_space(c as char) {
             t[b] = SPACE;
         }
         b += 1;
@@ -411,7 +411,7 @@ impl<'a> Lexer<'a> {
             return self.errorf("unclosed action".into());
         };
         match r {
-            ' ' | '\t' | '\r' | '\n' => {
+            r if is_space(r) => {
                 self.backup(); // Put space back in case we have " -}}".
                 self.lex_space()
             }
@@ -570,7 +570,7 @@ impl<'a> Lexer<'a> {
                 self.at_eof = true; // Go's peek read EOF here.
                 true
             }
-            Some(b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(&b) if is_space(b as char) || matches!(b, b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
             Some(_) => self.rest().starts_with(self.right_delim),
         }
     }
@@ -679,7 +679,7 @@ impl<'a> Lexer<'a> {
     }
 }
 
-fn is_space(r: char) -> bool {
+const fn is_space(r: char) -> bool {
     matches!(r, ' ' | '\t' | '\r' | '\n')
 }
 

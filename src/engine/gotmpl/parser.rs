@@ -689,11 +689,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     /// Go: operand: term .Field*.
     fn operand(&mut self) -> PResult<Option<Operand>> {
-        let token = self.next_non_space();
-        if matches!(token.typ, ItemType::Field | ItemType::Variable) {
-            return self.field_or_variable(token).map(Some);
-        }
-        self.backup();
+        // A field or variable term has absorbed the fields after it.
         let Some(node) = self.term()? else {
             return Ok(None);
         };
