@@ -538,10 +538,17 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
         "values.yaml + user values".to_string()
     };
     let mut sets: Vec<(String, Map<String, Value>)> = vec![(default_label, user.clone())];
+    // Each set's size in bytes, to start the renders likely to take longest
+    // first (the default first of all).
+    let mut sizes = vec![usize::MAX];
     for ci in ci_values_files(dir) {
         let rel = ci.strip_prefix(dir).unwrap_or(&ci).display().to_string();
-        match std::fs::read(&ci).map_err(|e| e.to_string()).and_then(|raw| values::files::load_values(&raw).map_err(|e| e.to_string())) {
-            Ok(v) => sets.push((rel, values::files::merge_maps(v, user.clone()))),
+        let read = std::fs::read(&ci).map_err(|e| e.to_string());
+        match read.and_then(|raw| values::files::load_values(&raw).map(|v| (v, raw.len())).map_err(|e| e.to_string())) {
+            Ok((v, size)) => {
+                sets.push((rel, values::files::merge_maps(v, user.clone())));
+                sizes.push(size);
+            }
             Err(e) => findings.push(msg(Severity::Error, "values", &rel, format!("unable to parse YAML: {e}"))),
         }
     }
@@ -557,7 +564,15 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
     } else if !tpath.is_dir() {
         sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect()
     } else {
-        crate::parallel::map(&sets, crate::limits::cores(), |(label, vals)| {
+        // The renders run on every core, the largest values files first: a
+        // values file that sets more tends to turn on more templates, and a
+        // long render started last would hold up the whole lint.
+        let mut order: Vec<usize> = (0..sets.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+        let mut done: Vec<_> = order.iter().copied().zip(crate::parallel::map(&order, crate::limits::cores(), |&i| {
+            let (label, vals) = &sets[i];
+            // A large chart's render fills megabytes of its thread's arena.
+            crate::huge_pages::for_this_threads_arena();
             let mut local = Vec::new();
             let r = templates(&loaded, vals, label, opts, &cache, &mut local);
             let checked = r.map(|r| {
@@ -565,7 +580,10 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
                 (r.label, r.objects.len(), found)
             });
             (checked, local)
-        })
+        }))
+        .collect();
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, outcome)| outcome).collect()
     };
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     for ((label, _), (render, local)) in sets.iter().zip(outcomes) {

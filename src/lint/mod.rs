@@ -18,10 +18,10 @@ pub mod practices;
 pub mod render;
 pub mod rules;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use serde::Serialize;
 
@@ -195,61 +195,77 @@ fn yaml_error_line(message: &str) -> Option<usize> {
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
-/// The per-object problems of objects already checked, by content: the
-/// renders of one chart with different values files mostly produce the
-/// same objects, and checking one is a pure function of the object and
-/// the CRDs in view. The renders' threads share it; each looks up under
-/// the lock and checks or hashes outside it.
+/// The per-object problems of objects already checked, by document: the
+/// renders of one chart with different values files share one parsed
+/// document (`Arc`) per distinct text, and checking one is a pure function
+/// of the document, whether it is a hook and the CRDs in view. Renders that
+/// end together share the work: each thread checks the objects no other
+/// has started, then waits for the ones others are checking.
 #[derive(Default)]
-pub struct CheckCache(Mutex<Checked>);
+pub struct CheckCache {
+    state: Mutex<Checked>,
+    published: Condvar,
+}
+
+/// Document address, CRDs in view, hook.
+type CheckKey = (usize, u64, bool);
 
 #[derive(Default)]
 struct Checked {
-    problems: HashMap<(u64, u64, bool), Vec<objects::Problem>>,
-    /// Content hashes by document address: a chart's renders share one
-    /// parsed document (`Arc`) per distinct text, so each is serialized for
-    /// its hash once. The `Arc` kept here keeps its address from being
-    /// reused.
-    hashes: HashMap<usize, (Arc<serde_json::Value>, u64)>,
+    /// Finished checks. Each keeps its document, so that no other document
+    /// can take its address.
+    done: HashMap<CheckKey, (Arc<serde_json::Value>, Vec<objects::Problem>)>,
+    /// Checks some thread is running.
+    started: HashSet<CheckKey>,
 }
 
 impl CheckCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, Checked> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn content_hashes(&self, objects: &[Object]) -> Vec<u64> {
-        let address = |o: &Object| Arc::as_ptr(&o.value) as usize;
-        let known: Vec<Option<u64>> = {
-            let checked = self.lock();
-            objects.iter().map(|o| checked.hashes.get(&address(o)).map(|(_, h)| *h)).collect()
-        };
-        let hashes: Vec<u64> =
-            objects.iter().zip(known).map(|(o, known)| known.unwrap_or_else(|| content_hash(&o.value))).collect();
-        let mut checked = self.lock();
-        for (o, hash) in objects.iter().zip(&hashes) {
-            checked.hashes.entry(address(o)).or_insert_with(|| (o.value.clone(), *hash));
+    /// The problems of `object`, checked here unless another thread has
+    /// them or is checking them; `None` when another thread is.
+    fn check_or_skip(&self, key: CheckKey, object: &Object, check: impl Fn() -> Vec<objects::Problem>) -> Option<Vec<objects::Problem>> {
+        {
+            let mut state = self.lock();
+            if let Some((_, problems)) = state.done.get(&key) {
+                return Some(problems.clone());
+            }
+            if !state.started.insert(key) {
+                return None;
+            }
         }
-        hashes
+        // Withdraws the claim if `check` panics, so no thread waits forever.
+        struct Claim<'a>(&'a CheckCache, CheckKey);
+        impl Drop for Claim<'_> {
+            fn drop(&mut self) {
+                self.0.lock().started.remove(&self.1);
+                self.0.published.notify_all();
+            }
+        }
+        let claim = Claim(self, key);
+        let problems = check();
+        self.lock().done.insert(key, (Arc::clone(&object.value), problems.clone()));
+        drop(claim);
+        Some(problems)
     }
-}
 
-/// A hash of a JSON value's content (its serialization; maps are sorted).
-fn content_hash(value: &serde_json::Value) -> u64 {
-    use std::hash::Hasher;
-    struct HashWriter(std::collections::hash_map::DefaultHasher);
-    impl std::io::Write for HashWriter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+    /// The problems of an object another thread was checking: waits for
+    /// them, or checks here if that thread gave up.
+    fn wait_for(&self, key: CheckKey, check: impl Fn() -> Vec<objects::Problem>) -> Vec<objects::Problem> {
+        let mut state = self.lock();
+        loop {
+            if let Some((_, problems)) = state.done.get(&key) {
+                return problems.clone();
+            }
+            if !state.started.contains(&key) {
+                drop(state);
+                return check();
+            }
+            state = self.published.wait(state).unwrap_or_else(|p| p.into_inner());
         }
     }
-    let mut w = HashWriter(Default::default());
-    let _ = serde_json::to_writer(&mut w, value);
-    w.0.finish()
 }
 
 /// Run the object checks on one input's objects (one render of a chart,
@@ -266,33 +282,34 @@ pub fn check_objects_cached(
     disabled: &[String],
     cache: &CheckCache,
 ) -> Vec<Finding> {
-    // Each object is hashed once: the hashes key the cache, and those of
-    // the CRDs together say which CRDs are in view.
-    let hashes = cache.content_hashes(objects);
+    // The CRDs in view, by their documents.
+    let address = |o: &Object| Arc::as_ptr(&o.value) as usize;
     let mut crds = CrdIndex::default();
     let mut crd_hash = std::collections::hash_map::DefaultHasher::new();
-    for (o, hash) in objects.iter().zip(&hashes).filter(|(o, _)| o.kind() == "CustomResourceDefinition") {
+    for o in objects.iter().filter(|o| o.kind() == "CustomResourceDefinition") {
         crds.add(&o.value);
-        std::hash::Hasher::write_u64(&mut crd_hash, *hash);
+        std::hash::Hasher::write_usize(&mut crd_hash, address(o));
     }
     let crd_key = std::hash::Hasher::finish(&crd_hash);
-    let key = |i: usize| (hashes[i], crd_key, objects[i].hook);
-    let known: Vec<Option<Vec<objects::Problem>>> = {
-        let checked = cache.lock();
-        (0..objects.len()).map(|i| checked.problems.get(&key(i)).cloned()).collect()
+    let key = |o: &Object| (address(o), crd_key, o.hook);
+    let check = |o: &Object| {
+        let mut found = objects::check(o, release, &crds);
+        found.extend(practices::check(o));
+        found
     };
     let mut problems: Vec<(usize, objects::Problem)> = Vec::new();
-    let mut found_now = Vec::new();
-    for (i, (o, known)) in objects.iter().zip(known).enumerate() {
-        let found = known.unwrap_or_else(|| {
-            let mut found = objects::check(o, release, &crds);
-            found.extend(practices::check(o));
-            found_now.push((key(i), found.clone()));
-            found
-        });
-        problems.extend(found.into_iter().map(|p| (i, p)));
+    let mut elsewhere = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        match cache.check_or_skip(key(o), o, || check(o)) {
+            Some(found) => problems.extend(found.into_iter().map(|p| (i, p))),
+            None => elsewhere.push(i),
+        }
     }
-    cache.lock().problems.extend(found_now);
+    for i in elsewhere {
+        let o = &objects[i];
+        problems.extend(cache.wait_for(key(o), || check(o)).into_iter().map(|p| (i, p)));
+    }
+    problems.sort_by_key(|(i, _)| *i);
     problems.extend(crosscheck::check(objects, namespace));
     // Duplicates: same group, kind, namespace and name (hooks apart).
     let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
@@ -534,4 +551,47 @@ fn lint_chart(path: &Path, release: &Release, opts: &LintOptions) -> Vec<TargetR
         }
     }
     reports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(yaml: &str) -> Object {
+        let value = crate::codec::yaml_read::from_str(yaml).unwrap();
+        Object { value: Arc::new(value), file: "f.yaml".into(), template: None, line: None, positions: Positions::default(), hook: false }
+    }
+
+    /// Renders that end together split the checks between their threads
+    /// and each still reports every problem of its own objects, in order.
+    #[test]
+    fn threads_sharing_a_cache_find_what_one_thread_finds() {
+        let release = release_for(DEFAULT_KUBE_VERSION).unwrap();
+        let objects: Vec<Object> = (0..40)
+            .map(|i| {
+                object(&format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\nspec:\n  replicas: {i}\n  strategy:\n    type: RollingUpdates\n  selector:\n    matchLabels: {{app: a}}\n  template:\n    metadata:\n      labels: {{app: a}}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        imagePullPolicy: Sometimes\n"
+                ))
+            })
+            .collect();
+        let alone = check_objects(&objects, &release, "default", &[]);
+        assert!(alone.iter().any(|f| f.message.contains("RollingUpdates")), "{alone:?}");
+        for _ in 0..5 {
+            let cache = CheckCache::default();
+            // Each render has its own objects sharing the parsed documents.
+            let (mine, theirs) = (objects.clone(), objects.clone());
+            let (a, b) = std::thread::scope(|s| {
+                let (release, cache) = (&release, &cache);
+                let a = s.spawn(move || check_objects_cached(&mine, release, "default", &[], cache));
+                let b = s.spawn(move || check_objects_cached(&theirs, release, "default", &[], cache));
+                (a.join().unwrap(), b.join().unwrap())
+            });
+            assert_eq!(a, alone);
+            assert_eq!(b, alone);
+            // Every object was checked once, by one thread or the other.
+            let state = cache.lock();
+            assert_eq!(state.done.len(), objects.len());
+            assert!(state.started.is_empty());
+        }
+    }
 }

@@ -142,14 +142,14 @@ pub fn must_to_raw_json(a: &[Value]) -> FuncResult {
 }
 
 /// Data read by encoding/json into `interface{}`: every number a float64.
-pub fn go_data_to_value(v: &serde_json::Value) -> Value {
+/// Consumes the data: keys move rather than copy, and each part is freed
+/// as it is converted (`fromYaml` of a large CRD is megabytes).
+pub fn go_data_to_value(v: serde_json::Value) -> Value {
     match v {
         serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(0.0)),
-        serde_json::Value::Array(a) => Value::list(a.iter().map(go_data_to_value).collect()),
-        serde_json::Value::Object(o) => {
-            Value::map(o.iter().map(|(k, v)| (k.clone(), go_data_to_value(v))).collect())
-        }
-        other => Value::from_json(other),
+        serde_json::Value::Array(a) => Value::list(a.into_iter().map(go_data_to_value).collect()),
+        serde_json::Value::Object(o) => Value::map(o.into_iter().map(|(k, v)| (k, go_data_to_value(v))).collect()),
+        other => Value::from_json(&other),
     }
 }
 
@@ -368,7 +368,7 @@ pub fn from_json(a: &[Value]) -> FuncResult {
 fn map_or_error(result: Result<serde_json::Value, String>) -> Value {
     match result {
         Ok(serde_json::Value::Null) => Value::empty_map(),
-        Ok(v) => go_data_to_value(&v),
+        Ok(v) => go_data_to_value(v),
         Err(e) => {
             let mut m = Map::new();
             m.insert("Error".into(), Value::string(e));
@@ -380,7 +380,7 @@ fn map_or_error(result: Result<serde_json::Value, String>) -> Value {
 fn list_or_error(result: Result<serde_json::Value, String>) -> Value {
     match result {
         Ok(serde_json::Value::Null) => Value::list(vec![]),
-        Ok(v) => go_data_to_value(&v),
+        Ok(v) => go_data_to_value(v),
         Err(e) => Value::list(vec![Value::string(e)]),
     }
 }
@@ -398,7 +398,7 @@ pub fn from_json_array(a: &[Value]) -> FuncResult {
 pub fn must_from_json(a: &[Value]) -> FuncResult {
     match parse_json(arg_str(a, 0)) {
         Ok(serde_json::Value::Null) => Ok(Value::Nil),
-        Ok(v) => Ok(go_data_to_value(&v)),
+        Ok(v) => Ok(go_data_to_value(v)),
         Err(e) => Err(call_err(e)),
     }
 }
