@@ -66,7 +66,7 @@ fn read_keeping(text: &str, keep: fast::Keep) -> Result<Json, YamlError> {
     if let Some(value) = fast::read_keeping(text, keep) {
         return Ok(value);
     }
-    read_first_document(&with_final_newline(text))
+    read_first_document(text)
 }
 
 /// For the fuzzer: panics when the fast reader reads `text` differently
@@ -75,7 +75,7 @@ fn read_keeping(text: &str, keep: fast::Keep) -> Result<Json, YamlError> {
 pub fn check_fast_reader(text: &str) {
     let fast = fast::read(text);
     if let Some(fast) = &fast {
-        let full = read_first_document(&with_final_newline(text));
+        let full = read_first_document(text);
         assert_eq!(full.as_ref().ok(), Some(fast), "fast YAML reader differs on {text:?}");
     }
     let head = fast::read_keeping(text, fast::Keep::Head);
@@ -114,9 +114,10 @@ fn head_fields(doc: &Json) -> Vec<Json> {
     ]
 }
 
-/// [`from_str`] through libyaml alone (`text` ends with a line break).
+/// [`from_str`] through libyaml alone.
 fn read_first_document(text: &str) -> Result<Json, YamlError> {
-    let mut reader = DocReader::new(text);
+    let unbroken = with_final_newline(text);
+    let mut reader = DocReader::new(&unbroken, unbroken.len() != text.len());
     match reader.next_document()? {
         Some(doc) => doc.to_json(),
         None => Ok(Json::Null),
@@ -132,8 +133,8 @@ pub fn from_str_all(text: &str) -> Result<Vec<Json>, YamlError> {
     if let Some(doc) = fast::read(text).filter(|doc| !doc.is_null()) {
         return Ok(vec![doc]);
     }
-    let text = with_final_newline(text);
-    let mut reader = DocReader::new(&text);
+    let unbroken = with_final_newline(text);
+    let mut reader = DocReader::new(&unbroken, unbroken.len() != text.len());
     let mut out = Vec::new();
     while let Some(doc) = reader.next_document()? {
         out.push(doc.to_json()?);
@@ -143,8 +144,8 @@ pub fn from_str_all(text: &str) -> Result<Vec<Json>, YamlError> {
 
 /// libyaml-safer panics on a block scalar that runs into the end of input
 /// without a line break (`a: |\n  x`), which split manifests often do, so
-/// the input always ends with one. Only a keep-chomped (`|+`) scalar at the
-/// very end could see the difference.
+/// the input always ends with one; [`DocReader`] then takes back what that
+/// break added to such a scalar.
 fn with_final_newline(text: &str) -> std::borrow::Cow<'_, str> {
     if text.is_empty() || text.ends_with('\n') {
         std::borrow::Cow::Borrowed(text)
@@ -186,15 +187,17 @@ struct DocReader<'a> {
     last_index: usize,
     started: bool,
     done: bool,
+    /// `text` ends with a line break the input did not have.
+    break_added: bool,
 }
 
 impl<'a> DocReader<'a> {
-    fn new(text: &'a str) -> DocReader<'a> {
+    fn new(text: &'a str, break_added: bool) -> DocReader<'a> {
         let mut parser = Parser::new();
         // go-yaml v2 newParser: empty input is read as a single newline.
         let bytes: &'a [u8] = if text.is_empty() { b"\n" } else { text.as_bytes() };
         parser.set_input(bytes);
-        DocReader { parser, text, last_index: 0, started: false, done: false }
+        DocReader { parser, text, last_index: 0, started: false, done: false, break_added }
     }
 
     fn next_event(&mut self) -> Result<libyaml_safer::Event, YamlError> {
@@ -216,6 +219,25 @@ impl<'a> DocReader<'a> {
                     YamlError { message: format!("yaml: {problem}"), line: None }
                 })
             }
+        }
+    }
+
+    /// Takes back from a block scalar that runs to the end of the input
+    /// the line break added there (libyaml reads none after the last line:
+    /// go-yaml gives "x" for `a: |\n  x`). `start` is its `|` or `>`.
+    fn unbreak_block_scalar(&self, value: &mut String, style: libyaml_safer::ScalarStyle, start: usize) {
+        use libyaml_safer::ScalarStyle;
+        if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || !value.ends_with('\n') {
+            return;
+        }
+        let header: String = self.text[start + 1..].chars().take_while(|c| c.is_ascii_digit() || *c == '+' || *c == '-').collect();
+        // Kept breaks lose the missing one. A clipped scalar keeps its one
+        // break only if blank lines followed its last line (their breaks
+        // are in the input); the input's last line is then blank.
+        let original = &self.text[..self.text.len() - 1];
+        let last_line = &original[original.rfind('\n').map_or(0, |i| i + 1)..];
+        if header.contains('+') || !last_line.trim_matches([' ', '\t', '\r']).is_empty() {
+            value.pop();
         }
     }
 
@@ -260,7 +282,10 @@ impl<'a> DocReader<'a> {
             let line = ev.start_mark.line as usize;
             let is_seq = matches!(ev.data, EventData::SequenceStart { .. });
             let finished = match ev.data {
-                EventData::Scalar { anchor, tag, value, plain_implicit, .. } => {
+                EventData::Scalar { anchor, tag, mut value, plain_implicit, style, .. } => {
+                    if self.break_added && ev.end_mark.index as usize == self.text.len() {
+                        self.unbreak_block_scalar(&mut value, style, ev.start_mark.index as usize);
+                    }
                     let idx = nodes.len();
                     // go-yaml v2 keeps only `implicit` (libyaml's plain_implicit):
                     // true for an untagged plain scalar or the `!` tag.

@@ -636,10 +636,17 @@ impl<'a> Reader<'a> {
             end = i + 1;
         }
         self.at = end;
+        // The line breaks after the last content line: one per line after
+        // it, plus its own unless it ends the input without one (libyaml
+        // reads none there: `a: |\n  x` at the end of a split manifest or a
+        // `fromYaml` text is "x").
+        let unbroken = end == self.len() && !self.text.ends_with('\n');
+        let breaks = blank_lines + usize::from(!unbroken);
         match chomp {
             Chomp::Strip => {}
-            Chomp::Clip => out.push('\n'),
-            Chomp::Keep => out.extend(std::iter::repeat_n('\n', 1 + blank_lines)),
+            Chomp::Clip if breaks > 0 => out.push('\n'),
+            Chomp::Clip => {}
+            Chomp::Keep => out.extend(std::iter::repeat_n('\n', breaks)),
         }
         Some(Json::String(out))
     }
@@ -936,7 +943,9 @@ mod tests {
                 assert_eq!(full.as_ref().ok(), Some(&fast), "fast reader differs on:\n{text}");
                 // The same without the final line break, as from_str reads it.
                 let bare = text.strip_suffix('\n').unwrap_or(&text);
-                assert_eq!(read(bare).as_ref(), Some(&fast), "fast reader depends on the final line break:\n{text}");
+                if let Some(fast_bare) = read(bare) {
+                    assert_eq!(read_first_document(bare).ok(), Some(fast_bare), "fast reader differs without the final line break:\n{text}");
+                }
                 // And a head read agrees on the head (`check_fast_reader`).
                 crate::codec::yaml_read::check_fast_reader(&text);
                 true

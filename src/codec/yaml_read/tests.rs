@@ -158,7 +158,7 @@ fn documents() {
     // One document under a header comment (as CRD files are published):
     // the fast reader's stream, the same as libyaml's.
     let crd = "# from upstream\n---\nkind: CustomResourceDefinition\nspec:\n  names: [a, b]\n";
-    let mut libyaml = DocReader::new(crd);
+    let mut libyaml = DocReader::new(crd, false);
     let expected = libyaml.next_document().unwrap().unwrap().to_json().unwrap();
     assert!(libyaml.next_document().unwrap().is_none());
     assert!(fast::read(crd).is_some());
@@ -253,10 +253,21 @@ fn corpus_chart_files_all_read() {
 
 #[test]
 fn block_scalar_at_end_of_input_without_newline() {
-    // Reads without panicking. (go-yaml gives "x" for a clipped scalar with
-    // no final line break; we read one, so we give "x\n": see
-    // with_final_newline.)
-    assert!(from_str("a: |\n  x").is_ok());
+    // go-yaml reads no line break after the input's last line (helm 4.1:
+    // `fromYaml "a: |\n  x"` is {"a":"x"}, with `|+` too).
+    assert_eq!(from_str("a: |\n  x").unwrap(), serde_json::json!({"a": "x"}));
+    assert_eq!(from_str("a: |+\n  x").unwrap(), serde_json::json!({"a": "x"}));
+    assert_eq!(from_str("a: |\n  x\n").unwrap(), serde_json::json!({"a": "x\n"}));
+    // Blank lines after it still end in breaks the input has.
+    assert_eq!(from_str("a: |\n  x\n\n").unwrap(), serde_json::json!({"a": "x\n"}));
+    assert_eq!(from_str("a: |+\n  x\n\n").unwrap(), serde_json::json!({"a": "x\n\n"}));
+    assert_eq!(from_str("a: |+\n  x\n ").unwrap(), serde_json::json!({"a": "x\n"}));
+    assert_eq!(from_str("a: |\n  x\n ").unwrap(), serde_json::json!({"a": "x\n"}));
+    assert_eq!(from_str("a: >\n  x\n  y").unwrap(), serde_json::json!({"a": "x y"}));
+    // The full reader (an anchor sends the document there) agrees.
+    assert_eq!(from_str("b: &b 1\na: |\n  x").unwrap(), serde_json::json!({"a": "x", "b": 1.0}));
+    assert_eq!(from_str("b: &b 1\na: |+\n  x\n ").unwrap(), serde_json::json!({"a": "x\n", "b": 1.0}));
+    assert_eq!(from_str_all("a: |\n  x\n---\nb: |\n  y").unwrap(), vec![serde_json::json!({"a": "x\n"}), serde_json::json!({"b": "y"})]);
     assert_eq!(from_str("a: |-\n  x").unwrap(), serde_json::json!({"a": "x"}));
     assert_eq!(from_str_all("a: >-\n  x\n  y").unwrap(), vec![serde_json::json!({"a": "x y"})]);
 }
