@@ -34,17 +34,46 @@ struct ParseCache {
 }
 
 impl ParseCache {
-    fn parse(&self, text: &str) -> Result<Arc<Value>, String> {
+    fn key(text: &str) -> (usize, u64) {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         text.hash(&mut h);
-        let key = (text.len(), h.finish());
+        (text.len(), h.finish())
+    }
+
+    fn parse(&self, text: &str) -> Result<Arc<Value>, String> {
+        let key = Self::key(text);
         if let Some(hit) = self.docs.lock().unwrap().get(&key) {
             return hit.clone();
         }
         let parsed = yaml_read::from_str(text).map(Arc::new).map_err(|e| e.to_string());
         self.docs.lock().unwrap().insert(key, parsed.clone());
         parsed
+    }
+
+    /// [`ParseCache::parse`] of a document as a manifest file holds it,
+    /// which also answers for the same document trimmed (as Helm's
+    /// manifest split leaves it) when trimming cannot change what it says:
+    /// only blank lines go before it, and no string in it ends in a line
+    /// break (a block scalar that runs to the end of the document loses
+    /// its final line breaks to the trim).
+    fn parse_untrimmed(&self, text: &str) -> Result<Arc<Value>, String> {
+        let parsed = self.parse(text)?;
+        let trimmed = text.trim();
+        let leading = &text[..text.len() - text.trim_start().len()];
+        if trimmed.len() != text.len() && (leading.is_empty() || leading.ends_with('\n')) && !has_string_ending_in_newline(&parsed) {
+            self.docs.lock().unwrap().entry(Self::key(trimmed)).or_insert_with(|| Ok(parsed.clone()));
+        }
+        Ok(parsed)
+    }
+}
+
+fn has_string_ending_in_newline(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.ends_with('\n'),
+        Value::Array(items) => items.iter().any(has_string_ending_in_newline),
+        Value::Object(m) => m.iter().any(|(k, v)| k.ends_with('\n') || has_string_ending_in_newline(v)),
+        _ => false,
     }
 }
 
@@ -343,7 +372,7 @@ fn templates(
         // Helm: yaml.NewYAMLOrJSONDecoder, one document at a time.
         let mut docs = Vec::new();
         for doc in split_file(content) {
-            match cache.parse(doc.text) {
+            match cache.parse_untrimmed(doc.text) {
                 Ok(d) => docs.push(d),
                 Err(e) => {
                     out.push(msg(Severity::Error, "template-yaml", name, format!("unable to parse YAML: error converting YAML to JSON: {e}")));
@@ -620,6 +649,21 @@ mod tests {
         assert!(!is_request_url("icon.png"));
         assert!(is_email("a@example.com"));
         assert!(!is_email("a@b"));
+    }
+
+    #[test]
+    fn a_trimmed_document_reuses_its_untrimmed_parse_only_when_they_agree() {
+        let cache = ParseCache::default();
+        let whole = cache.parse_untrimmed("\nkind: Pod\nmetadata:\n  name: p\n").unwrap();
+        assert!(Arc::ptr_eq(&whole, &cache.parse("kind: Pod\nmetadata:\n  name: p").unwrap()));
+        // A block scalar at the end keeps its line break only untrimmed.
+        let untrimmed = cache.parse_untrimmed("data:\n  a: |\n    x\n").unwrap();
+        assert_eq!(untrimmed["data"]["a"], "x\n");
+        assert_eq!(cache.parse("data:\n  a: |\n    x").unwrap()["data"]["a"], "x");
+        // Trimming the first line's indentation changes the document.
+        let indented = cache.parse_untrimmed("\n  a: 1\n  b: 2\n").unwrap();
+        assert_eq!(indented["b"], 2.0);
+        assert!(!cache.parse("a: 1\n  b: 2").is_ok_and(|v| Arc::ptr_eq(&v, &indented)));
     }
 
     fn write(dir: &Path, files: &[(&str, &str)]) {
