@@ -550,17 +550,26 @@ pub fn ci_values_files(dir: &Path) -> Vec<PathBuf> {
 /// (lint.go RunAll), the template rules once with the user's values and
 /// once more for each `ci/*.yaml`.
 pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object]) -> Vec<Finding> + Sync)) -> ChartLint {
-    let mut findings = Vec::new();
     let mut renders = Vec::new();
-    chartfile(dir, &mut findings);
     let user = match opts.values.merge(&mut std::io::stdin().lock()) {
         Ok(u) => u,
         Err(e) => {
+            let mut findings = Vec::new();
+            chartfile(dir, &mut findings);
             findings.push(msg(Severity::Error, "values", "values.yaml", e.to_string()));
             return ChartLint { findings, renders };
         }
     };
-    values_file(dir, &user, opts.skip_schema_validation, &mut findings);
+    // Helm's rules.Chartfile and rules.ValuesWithOverrides, which run while
+    // the first renders start (reading values.yaml and compiling its schema
+    // took loki 7 ms).
+    let chart_rules = || {
+        let mut found = Vec::new();
+        chartfile(dir, &mut found);
+        values_file(dir, &user, opts.skip_schema_validation, &mut found);
+        found
+    };
+    let mut unreadable = Vec::new();
     let default_label = if opts.values.files.is_empty() && opts.values.sets.is_empty() {
         "values.yaml".to_string()
     } else {
@@ -578,7 +587,7 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
                 sets.push((rel, values::files::merge_maps(v, user.clone())));
                 sizes.push(size);
             }
-            Err(e) => findings.push(msg(Severity::Error, "values", &rel, format!("unable to parse YAML: {e}"))),
+            Err(e) => unreadable.push(msg(Severity::Error, "values", &rel, format!("unable to parse YAML: {e}"))),
         }
     }
     // Helm's rules.Templates: the templates directory, then one render per
@@ -588,17 +597,17 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
     let cache = ParseCache::default();
     let tdir = "templates/";
     let tpath = dir.join("templates");
-    let outcomes: Vec<(Option<(String, usize, Vec<Finding>)>, Vec<Finding>)> = if !tpath.exists() {
-        sets.iter().map(|_| (None, vec![msg(Severity::Warning, "templates", tdir, "directory does not exist")])).collect()
+    let (mut findings, outcomes): (Vec<Finding>, Vec<(Option<(String, usize, Vec<Finding>)>, Vec<Finding>)>) = if !tpath.exists() {
+        (chart_rules(), sets.iter().map(|_| (None, vec![msg(Severity::Warning, "templates", tdir, "directory does not exist")])).collect())
     } else if !tpath.is_dir() {
-        sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect()
+        (chart_rules(), sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect())
     } else {
         // The renders run on every core, the largest values files first: a
         // values file that sets more tends to turn on more templates, and a
         // long render started last would hold up the whole lint.
         let mut order: Vec<usize> = (0..sets.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-        let mut done: Vec<_> = order.iter().copied().zip(crate::parallel::map(&order, crate::limits::cores(), |&i| {
+        let (found, done) = crate::parallel::map_while(&order, crate::limits::cores(), chart_rules, |&i| {
             let (label, vals) = &sets[i];
             // A large chart's render fills megabytes of its thread's arena.
             crate::huge_pages::for_this_threads_arena();
@@ -609,11 +618,12 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
                 (r.label, r.objects.len(), found)
             });
             (checked, local)
-        }))
-        .collect();
+        });
+        let mut done: Vec<_> = order.into_iter().zip(done).collect();
         done.sort_by_key(|(i, _)| *i);
-        done.into_iter().map(|(_, outcome)| outcome).collect()
+        (found, done.into_iter().map(|(_, outcome)| outcome).collect())
     };
+    findings.append(&mut unreadable);
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     for ((label, _), (render, local)) in sets.iter().zip(outcomes) {
         renders.extend(render);
