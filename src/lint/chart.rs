@@ -34,21 +34,26 @@ struct ParseCache {
 }
 
 impl ParseCache {
+    /// Every render hashes every document it makes (argo-cd: 1.9 MB, twice
+    /// per render), so the hash is a fast one; keyed with the length.
     fn key(text: &str) -> (usize, u64) {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        text.hash(&mut h);
-        (text.len(), h.finish())
+        use std::hash::BuildHasher;
+        (text.len(), foldhash::quality::FixedState::with_seed(0).hash_one(text))
     }
 
     fn parse(&self, text: &str) -> Result<Arc<Value>, String> {
+        self.parse_new(text).0
+    }
+
+    /// The parse, and whether it was made now (not found in the cache).
+    fn parse_new(&self, text: &str) -> (Result<Arc<Value>, String>, bool) {
         let key = Self::key(text);
         if let Some(hit) = self.docs.lock().unwrap().get(&key) {
-            return hit.clone();
+            return (hit.clone(), false);
         }
         let parsed = yaml_read::from_str(text).map(Arc::new).map_err(|e| e.to_string());
         self.docs.lock().unwrap().insert(key, parsed.clone());
-        parsed
+        (parsed, true)
     }
 
     /// [`ParseCache::parse`] of a document as a manifest file holds it,
@@ -58,7 +63,11 @@ impl ParseCache {
     /// break (a block scalar that runs to the end of the document loses
     /// its final line breaks to the trim).
     fn parse_untrimmed(&self, text: &str) -> Result<Arc<Value>, String> {
-        let parsed = self.parse(text)?;
+        let (parsed, new) = self.parse_new(text);
+        let parsed = parsed?;
+        if !new {
+            return Ok(parsed); // its trimmed form was seen to then
+        }
         let trimmed = text.trim();
         let leading = &text[..text.len() - text.trim_start().len()];
         if trimmed.len() != text.len() && (leading.is_empty() || leading.ends_with('\n')) && !has_string_ending_in_newline(&parsed) {

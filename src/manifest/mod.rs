@@ -127,7 +127,7 @@ pub fn split_documents(text: &str) -> Vec<&str> {
             }
             start = end;
         }
-        match rest.find('\n') {
+        match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => line_start += i + 1,
             None => break,
         }
