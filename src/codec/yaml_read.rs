@@ -230,7 +230,8 @@ impl<'a> DocReader<'a> {
         if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || !value.ends_with('\n') {
             return;
         }
-        let header: String = self.text[start + 1..].chars().take_while(|c| c.is_ascii_digit() || *c == '+' || *c == '-').collect();
+        let indicators = |c: &char| c.is_ascii_digit() || *c == '+' || *c == '-';
+        let header: String = self.text[start + 1..].chars().take_while(indicators).collect();
         // Kept breaks lose the missing one. A clipped scalar keeps its one
         // break only if blank lines followed its last line (their breaks
         // are in the input); the input's last line is then blank.

@@ -70,7 +70,8 @@ impl ParseCache {
         }
         let trimmed = text.trim();
         let leading = &text[..text.len() - text.trim_start().len()];
-        if trimmed.len() != text.len() && (leading.is_empty() || leading.ends_with('\n')) && !has_string_ending_in_newline(&parsed) {
+        let only_blank_lines_before = leading.is_empty() || leading.ends_with('\n');
+        if trimmed.len() != text.len() && only_blank_lines_before && !has_string_ending_in_newline(&parsed) {
             self.docs.lock().unwrap().entry(Self::key(trimmed)).or_insert_with(|| Ok(parsed.clone()));
         }
         Ok(parsed)
@@ -606,10 +607,14 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
     let cache = ParseCache::default();
     let tdir = "templates/";
     let tpath = dir.join("templates");
-    let (mut findings, outcomes): (Vec<Finding>, Vec<(Option<(String, usize, Vec<Finding>)>, Vec<Finding>)>) = if !tpath.exists() {
-        (chart_rules(), sets.iter().map(|_| (None, vec![msg(Severity::Warning, "templates", tdir, "directory does not exist")])).collect())
+    // Per values set: its render's label, object count and object checks,
+    // and the template rules' findings.
+    type Outcome = (Option<(String, usize, Vec<Finding>)>, Vec<Finding>);
+    let every_set = |f: Finding| -> Vec<Outcome> { sets.iter().map(|_| (None, vec![f.clone()])).collect() };
+    let (mut findings, outcomes): (Vec<Finding>, Vec<Outcome>) = if !tpath.exists() {
+        (chart_rules(), every_set(msg(Severity::Warning, "templates", tdir, "directory does not exist")))
     } else if !tpath.is_dir() {
-        (chart_rules(), sets.iter().map(|_| (None, vec![msg(Severity::Error, "templates", tdir, "not a directory")])).collect())
+        (chart_rules(), every_set(msg(Severity::Error, "templates", tdir, "not a directory")))
     } else {
         // The renders run on every core, the largest values files first: a
         // values file that sets more tends to turn on more templates, and a

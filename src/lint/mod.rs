@@ -226,7 +226,12 @@ impl CheckCache {
 
     /// The problems of `object`, checked here unless another thread has
     /// them or is checking them; `None` when another thread is.
-    fn check_or_skip(&self, key: CheckKey, object: &Object, check: impl Fn() -> Vec<objects::Problem>) -> Option<Vec<objects::Problem>> {
+    fn check_or_skip(
+        &self,
+        key: CheckKey,
+        object: &Object,
+        check: impl Fn() -> Vec<objects::Problem>,
+    ) -> Option<Vec<objects::Problem>> {
         {
             let mut state = self.lock();
             if let Some((_, problems)) = state.done.get(&key) {
@@ -559,7 +564,8 @@ mod tests {
 
     fn object(yaml: &str) -> Object {
         let value = crate::codec::yaml_read::from_str(yaml).unwrap();
-        Object { value: Arc::new(value), file: "f.yaml".into(), template: None, line: None, positions: Positions::default(), hook: false }
+        let (file, positions) = ("f.yaml".into(), Positions::default());
+        Object { value: Arc::new(value), file, template: None, line: None, positions, hook: false }
     }
 
     /// Renders that end together split the checks between their threads
