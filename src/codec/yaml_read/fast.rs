@@ -1006,6 +1006,25 @@ mod tests {
         }
     }
 
+    /// Block scalars of every header, with and without blank lines after
+    /// them and a final line break: the fast reader reads each as libyaml
+    /// does (`agrees` also reads it without the final break) or gives up.
+    #[test]
+    fn block_scalars_at_the_end_read_as_libyaml_does() {
+        let mut read = 0;
+        for header in ["|", "|-", "|+", ">", ">-", ">+", "|2", "|2-", "|+2"] {
+            for body in ["  x", "  x\n  y", "  x\n\n  y", "   x\n  y"] {
+                for tail in ["", "\n", "\n  ", "\n\n", "\n \n"] {
+                    for (before, after) in [("a: ", ""), ("- ", ""), ("a:\n  b: ", ""), ("a: ", "\nb: 1")] {
+                        let indented = if before.starts_with("a:\n") { body.replace("  ", "    ") } else { body.to_string() };
+                        read += usize::from(agrees(&format!("{before}{header}\n{indented}{tail}{after}")));
+                    }
+                }
+            }
+        }
+        assert!(read > 300, "the fast reader read only {read}");
+    }
+
     #[test]
     fn a_head_read_builds_only_the_head() {
         let doc = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    x: y\n  annotations:\n    \
