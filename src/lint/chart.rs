@@ -66,7 +66,7 @@ impl ParseCache {
         let (parsed, new) = self.parse_new(text);
         let parsed = parsed?;
         if !new {
-            return Ok(parsed); // its trimmed form was seen to then
+            return Ok(parsed); // its trimmed form was registered then
         }
         let trimmed = text.trim();
         let leading = &text[..text.len() - text.trim_start().len()];
@@ -585,18 +585,15 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
     } else {
         "values.yaml + user values".to_string()
     };
-    let mut sets: Vec<(String, Map<String, Value>)> = vec![(default_label, user.clone())];
-    // Each set's size in bytes, to start the renders likely to take longest
-    // first (the default first of all).
-    let mut sizes = vec![usize::MAX];
+    // Each set: its label, its values, and its file's size in bytes, to
+    // start the renders likely to take longest first (the default first of
+    // all).
+    let mut sets: Vec<(String, Map<String, Value>, usize)> = vec![(default_label, user.clone(), usize::MAX)];
     for ci in ci_values_files(dir) {
         let rel = ci.strip_prefix(dir).unwrap_or(&ci).display().to_string();
         let read = std::fs::read(&ci).map_err(|e| e.to_string());
         match read.and_then(|raw| values::files::load_values(&raw).map(|v| (v, raw.len())).map_err(|e| e.to_string())) {
-            Ok((v, size)) => {
-                sets.push((rel, values::files::merge_maps(v, user.clone())));
-                sizes.push(size);
-            }
+            Ok((v, size)) => sets.push((rel, values::files::merge_maps(v, user.clone()), size)),
             Err(e) => unreadable.push(msg(Severity::Error, "values", &rel, format!("unable to parse YAML: {e}"))),
         }
     }
@@ -620,9 +617,9 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
         // values file that sets more tends to turn on more templates, and a
         // long render started last would hold up the whole lint.
         let mut order: Vec<usize> = (0..sets.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+        order.sort_by_key(|&i| std::cmp::Reverse(sets[i].2));
         let (found, done) = crate::parallel::map_while(&order, crate::limits::cores(), chart_rules, |&i| {
-            let (label, vals) = &sets[i];
+            let (label, vals, _) = &sets[i];
             // A large chart's render fills megabytes of its thread's arena.
             crate::huge_pages::for_this_threads_arena();
             let mut local = Vec::new();
@@ -639,7 +636,7 @@ pub fn lint_chart_dir(dir: &Path, opts: &LintOptions, check: &(dyn Fn(&[Object])
     };
     findings.append(&mut unreadable);
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
-    for ((label, _), (render, local)) in sets.iter().zip(outcomes) {
+    for ((label, _, _), (render, local)) in sets.iter().zip(outcomes) {
         renders.extend(render);
         for mut f in local {
             f.values.push(label.clone());
