@@ -9,10 +9,12 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const HUGE: usize = 2 << 20;
 
-/// Starts the main heap's free space at a 2 MiB boundary and advises it
-/// (what glibc's `glibc.malloc.hugetlb=1` tunable does, which a program
-/// cannot set for itself once started). The first 2 MiB keep small pages:
-/// glibc writes there before the advice can be given.
+/// Makes the main heap grow onto a 2 MiB boundary and advises it (what
+/// glibc's `glibc.malloc.hugetlb=1` tunable does, which a program cannot
+/// set for itself once started). glibc's first extension starts a little
+/// below the boundary, so that the chunk headers it writes at once fall
+/// on small pages and the first 2 MiB page is still untouched when the
+/// advice is given.
 ///
 /// # Safety
 /// Only at the start of `main`, before any other thread exists, and with
@@ -21,30 +23,40 @@ pub unsafe fn for_main_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: per the function's contract, nothing else moves the break now.
     unsafe {
+        // The blocks asked for below, and how far below the boundary the
+        // extension starts: a block and the free space's header after it.
+        const BLOCK: usize = 64 << 10;
+        const LEAD: usize = 2 * BLOCK;
         let brk = libc::sbrk(0) as usize;
         if brk == usize::MAX {
             return;
         }
-        // Skip to the boundary. glibc takes the skipped bytes for another
-        // user's sbrk and starts its next extension after them; they are
-        // never touched, so they cost no memory.
-        let start = brk.next_multiple_of(HUGE);
+        let mut boundary = brk.next_multiple_of(HUGE);
+        if boundary - brk < LEAD {
+            boundary += HUGE;
+        }
+        // Skip to the lead-in. glibc takes the skipped bytes for another
+        // user's sbrk and starts its next extension after them (malloc.c
+        // sysmalloc: the new top chunk's header at its start, and the
+        // first block's split just after it); they are never touched, so
+        // they cost no memory.
+        let start = boundary - LEAD;
         if start > brk && libc::sbrk((start - brk) as libc::intptr_t) as usize == usize::MAX {
             return;
         }
         // Blocks under the mmap threshold until glibc has to extend the heap
         // (the old top may hold a few): that extension (M_TOP_PAD and a
-        // block) starts at the boundary and is what gets advised.
+        // block) starts at the lead-in and is what gets advised.
         let mut blocks = [std::ptr::null_mut(); 4];
         for block in blocks.iter_mut() {
-            *block = libc::malloc(64 << 10);
+            *block = libc::malloc(BLOCK);
             if libc::sbrk(0) as usize > start {
                 break;
             }
         }
         let end = libc::sbrk(0) as usize;
-        if end > start && end != usize::MAX {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        if end > boundary && end != usize::MAX {
+            libc::madvise(boundary as *mut libc::c_void, end - boundary, libc::MADV_HUGEPAGE);
         }
         for block in blocks {
             libc::free(block);
