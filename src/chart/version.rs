@@ -7,13 +7,12 @@
 //! `^1 || ^2`, `1.2 - 1.4`, `~1.2`, `1.2.x`, `*`, a prerelease in a
 //! constraint admitting prerelease versions). Cargo's semver grammar
 //! differs, so this is a port of Masterminds/semver version.go and
-//! constraints.go, with its regular expressions.
+//! constraints.go; its regular expressions are followed by hand
+//! ([`grammar`]), and the tests compare the two.
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::sync::OnceLock;
-
-use regex_lite::Regex;
+use std::ops::Range;
 
 use crate::engine::gofmt::strconv::quote;
 
@@ -53,38 +52,198 @@ pub enum VersionError {
 /// The loose version grammar, which `loose_parts` follows by hand.
 #[cfg(test)]
 const LOOSE_SEMVER: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
-const CV_REGEX: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
-const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
-/// Go regexp's `\s` is ASCII `[\t\n\f\r ]`; the crate's is Unicode
-/// white space, so the constraint patterns spell Go's class out.
-const WS: &str = r"[\t\n\x0C\r ]";
 
-/// Masterminds' constraint patterns, each compiled on first use with
-/// `regex-lite` (compiling with the full `regex` crate cost about a
-/// millisecond per process, more than the whole render of a small chart).
-fn constraint_regex() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"^{WS}*({OPS}){WS}*({CV_REGEX}){WS}*$")).unwrap())
+/// Masterminds' constraint patterns (constraints.go), which [`grammar`]
+/// follows by hand; the tests compile them and compare.
+#[cfg(test)]
+mod patterns {
+    const CV_REGEX: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+    const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+    /// Go regexp's `\s` is ASCII `[\t\n\f\r ]`; the crate's is Unicode
+    /// white space, so the patterns spell Go's class out.
+    const WS: &str = r"[\t\n\x0C\r ]";
+
+    pub fn constraint() -> String {
+        format!(r"^{WS}*({OPS}){WS}*({CV_REGEX}){WS}*$")
+    }
+
+    pub fn range() -> String {
+        format!(r"{WS}*({CV_REGEX}){WS}+-{WS}+({CV_REGEX}){WS}*")
+    }
+
+    pub fn find() -> String {
+        format!(r"({OPS}){WS}*({CV_REGEX})")
+    }
+
+    pub fn valid() -> String {
+        format!(r"^({WS}*({OPS}){WS}*({CV_REGEX}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV_REGEX}){WS}*)*$")
+    }
 }
 
-fn range_regex() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"{WS}*({CV_REGEX}){WS}+-{WS}+({CV_REGEX}){WS}*")).unwrap())
-}
+/// Masterminds' constraint patterns, matched by hand as Go's regexp
+/// matches them. A version in a constraint is `v?`, a segment of
+/// `[0-9|x|X|*]` (the `|` included), an optional `.segment` twice, then an
+/// optional `-prerelease` and `+metadata` (dot-separated identifiers of
+/// `[0-9A-Za-z-]`); operators are tried in the pattern's order, and white
+/// space is Go's `\s`, ASCII `[\t\n\f\r ]`. What may follow each part
+/// cannot continue it, so the greedy reading that Go's leftmost-first
+/// matching prefers is the only one that can succeed, and no operator but
+/// one can be followed by a version: nothing needs backtracking.
+/// Compiling the patterns with `regex-lite` had been about 1% of the
+/// corpus render's CPU, most of it before the first template ran.
+mod grammar {
+    use std::ops::Range;
 
-fn find_regex() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"({OPS}){WS}*({CV_REGEX})")).unwrap())
-}
+    const OPS: [&str; 12] = ["=", "", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^"];
 
-fn valid_regex() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"^({WS}*({OPS}){WS}*({CV_REGEX}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV_REGEX}){WS}*)*$"
-        ))
-        .unwrap()
-    })
+    fn is_space(b: u8) -> bool {
+        matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
+    }
+
+    fn is_segment(b: u8) -> bool {
+        b.is_ascii_digit() || matches!(b, b'|' | b'x' | b'X' | b'*')
+    }
+
+    fn is_identifier(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'-'
+    }
+
+    /// The end of the run of `class` characters from `i`.
+    fn run(s: &[u8], mut i: usize, class: fn(u8) -> bool) -> usize {
+        while s.get(i).is_some_and(|&b| class(b)) {
+            i += 1;
+        }
+        i
+    }
+
+    fn skip_space(s: &[u8], i: usize) -> usize {
+        run(s, i, is_space)
+    }
+
+    /// `mark` and one or more `class` characters at `i`: their end.
+    fn marked(s: &[u8], i: usize, mark: u8, class: fn(u8) -> bool) -> Option<usize> {
+        (s.get(i) == Some(&mark) && s.get(i + 1).is_some_and(|&b| class(b))).then(|| run(s, i + 1, class))
+    }
+
+    /// A version in a constraint, with the parts the pattern's groups
+    /// capture (`.minor`, `.patch` and `-prerelease` with their mark).
+    pub struct Cv {
+        pub all: Range<usize>,
+        pub major: Range<usize>,
+        pub minor: Option<Range<usize>>,
+        pub patch: Option<Range<usize>>,
+        pub pre: Option<Range<usize>>,
+    }
+
+    /// The version that starts at `i`.
+    pub fn cv_at(s: &[u8], i: usize) -> Option<Cv> {
+        let start = if s.get(i) == Some(&b'v') { i + 1 } else { i };
+        let end = run(s, start, is_segment);
+        if end == start {
+            return None;
+        }
+        let mut at = end;
+        let mut dotted = || {
+            let end = marked(s, at, b'.', is_segment)?;
+            let part = at..end;
+            at = end;
+            Some(part)
+        };
+        let (minor, patch) = (dotted(), dotted());
+        let mut tagged = |mark: u8| {
+            let mut end = marked(s, at, mark, is_identifier)?;
+            while let Some(next) = marked(s, end, b'.', is_identifier) {
+                end = next;
+            }
+            let part = at..end;
+            at = end;
+            Some(part)
+        };
+        let pre = tagged(b'-');
+        tagged(b'+');
+        Some(Cv { all: i..at, major: start..end, minor, patch, pre })
+    }
+
+    /// `(OPS)WS*(CV)` at `i`: the operator and the version.
+    fn op_cv_at(s: &[u8], i: usize) -> Option<(Range<usize>, Cv)> {
+        OPS.iter().find_map(|op| {
+            let end = i + op.len();
+            if !s.get(i..)?.starts_with(op.as_bytes()) {
+                return None;
+            }
+            Some((i..end, cv_at(s, skip_space(s, end))?))
+        })
+    }
+
+    /// `^WS*(OPS)WS*(CV)WS*$`: the operator and the version.
+    pub fn constraint(s: &[u8]) -> Option<(Range<usize>, Cv)> {
+        let (op, cv) = op_cv_at(s, skip_space(s, 0))?;
+        (skip_space(s, cv.all.end) == s.len()).then_some((op, cv))
+    }
+
+    /// The whole text is constraints separated by white space or by a
+    /// comma with optional white space around it.
+    pub fn valid(s: &[u8]) -> bool {
+        let mut i = skip_space(s, 0);
+        loop {
+            let Some((_, cv)) = op_cv_at(s, i) else { return false };
+            i = skip_space(s, cv.all.end);
+            if i == s.len() {
+                return true;
+            }
+            if s[i] == b',' {
+                i = skip_space(s, i + 1);
+            } else if i == cv.all.end {
+                return false;
+            }
+        }
+    }
+
+    /// Every match of `(OPS)WS*(CV)`, from left to right.
+    pub fn find_all(s: &[u8]) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            match op_cv_at(s, i) {
+                Some((_, cv)) => {
+                    found.push(i..cv.all.end);
+                    i = cv.all.end;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    /// Every match of `WS*(CV)WS+-WS+(CV)WS*`, from left to right: the
+    /// whole match and the two versions.
+    pub fn ranges(s: &[u8]) -> Vec<[Range<usize>; 3]> {
+        let range_at = |i: usize| {
+            let lo = cv_at(s, skip_space(s, i))?.all;
+            let dash = skip_space(s, lo.end);
+            if dash == lo.end || s.get(dash) != Some(&b'-') {
+                return None;
+            }
+            let from = skip_space(s, dash + 1);
+            if from == dash + 1 {
+                return None;
+            }
+            let hi = cv_at(s, from)?.all;
+            Some([i..skip_space(s, hi.end), lo, hi])
+        };
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            match range_at(i) {
+                Some(m) => {
+                    i = m[0].end;
+                    found.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
 }
 
 /// The parts of a version that matches `^LOOSE_SEMVER$`, found by hand
@@ -300,12 +459,10 @@ impl Constraint {
                 dirty: true,
             });
         }
-        let caps = constraint_regex()
-            .captures(c)
-            .ok_or_else(|| VersionError::ImproperConstraint(quote(c)))?;
-        let get = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
-        let (m3, m4, m5, m6) = (get(3), get(4), get(5), get(6));
-        let mut ver = get(2).to_string();
+        let (op, cv) = grammar::constraint(c.as_bytes()).ok_or_else(|| VersionError::ImproperConstraint(quote(c)))?;
+        let get = |part: Option<Range<usize>>| part.map_or("", |r| &c[r]);
+        let (m3, m4, m5, m6) = (get(Some(cv.major)), get(cv.minor), get(cv.patch), get(cv.pre));
+        let mut ver = c[cv.all].to_string();
         let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
         if is_x(m3) || m3.is_empty() {
             ver = format!("0.0.0{m6}");
@@ -320,7 +477,7 @@ impl Constraint {
             ver = format!("{m3}{m4}.0{m6}");
         }
         let con = Version::parse(&ver).map_err(|_| VersionError::ConstraintParser)?;
-        Ok(Constraint { con, op: get(1).to_string(), minor_dirty, patch_dirty, dirty })
+        Ok(Constraint { con, op: c[op].to_string(), minor_dirty, patch_dirty, dirty })
     }
 
     fn check(&self, v: &Version, include_pre: bool) -> bool {
@@ -437,11 +594,8 @@ pub struct Constraints {
 /// `1.2 - 1.4` becomes `>= 1.2, <= 1.4` (Masterminds rewriteRange).
 fn rewrite_range(i: &str) -> String {
     let mut out = i.to_string();
-    for caps in range_regex().captures_iter(i) {
-        let whole = caps.get(0).map(|m| m.as_str()).unwrap_or("");
-        let lo = caps.get(1).map(|m| m.as_str()).unwrap_or("");
-        let hi = caps.get(11).map(|m| m.as_str()).unwrap_or("");
-        out = out.replacen(whole, &format!(">= {lo}, <= {hi} "), 1);
+    for [whole, lo, hi] in grammar::ranges(i.as_bytes()) {
+        out = out.replacen(&i[whole], &format!(">= {}, <= {} ", &i[lo], &i[hi]), 1);
     }
     out
 }
@@ -453,10 +607,10 @@ impl Constraints {
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();
         for or in c.split("||") {
-            if !valid_regex().is_match(or) {
+            if !grammar::valid(or.as_bytes()) {
                 return Err(VersionError::ImproperConstraint(quote(or)));
             }
-            let mut found: Vec<&str> = find_regex().find_iter(or).map(|m| m.as_str()).collect();
+            let mut found: Vec<&str> = grammar::find_all(or.as_bytes()).into_iter().map(|r| &or[r]).collect();
             if found.is_empty() {
                 found.push(or);
             }
@@ -540,6 +694,76 @@ mod tests {
                 assert_eq!(p.metadata, get(8), "{v:?}");
             }
         }
+    }
+
+    /// Texts for the constraint grammar: real constraints, their edges, and
+    /// every string of up to four characters over an alphabet of the
+    /// characters the patterns treat differently, plus a pseudo-random
+    /// sample of longer ones.
+    fn constraint_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "", " ", ">=1.2.3", ">= 1.2.3 < 2", ">=1.2, <2", "^1 ", "~1.2.x", "1.2 - 1.4", " 1.2 - 1.4 ", "1.2 -1.4",
+            "1.2- 1.4", "v1.2 - v2", "=>1", "=<1", "!=1.2.3-beta.1+b.2", "~>1.2", "1.2.3.4", ">1 |2", "1|2", "x",
+            "*", "X.x.*", ">= 1.2.3-alpha. <2", "1.2.3-a..b", ">=v", "vv1", "1,,2", "1 , 2", ",1", "1,", ">=1.2\t<2",
+            ">=1.2\u{a0}<2", "1.2 - 1.4 - 1.6", "1 - 2 , 3 - 4", "-1", ">=-1", "é1", "1.é", ">=1.23.4-rc.1+build",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let alphabet = [" ", ",", "|", "=", "!", ">", "<", "~", "^", "-", "+", ".", "v", "x", "*", "0", "1", "a", "\t", "é"];
+        let mut short = vec![String::new()];
+        for _ in 0..4 {
+            short = short.iter().flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}"))).collect();
+            texts.extend(short.iter().cloned());
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..5 + state % 12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                t.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        texts
+    }
+
+    /// The hand-written grammar matches, finds and captures what
+    /// Masterminds' patterns do (compiled by the regex crate, whose
+    /// leftmost-first matching is Go's).
+    #[test]
+    fn constraint_grammar_matches_the_masterminds_patterns() {
+        let constraint = regex::Regex::new(&patterns::constraint()).unwrap();
+        let range = regex::Regex::new(&patterns::range()).unwrap();
+        let find = regex::Regex::new(&patterns::find()).unwrap();
+        let valid = regex::Regex::new(&patterns::valid()).unwrap();
+        let (mut matched, mut valid_count) = (0, 0);
+        for text in constraint_texts() {
+            let t = text.as_str();
+            let b = t.as_bytes();
+            assert_eq!(grammar::valid(b), valid.is_match(t), "valid {t:?}");
+            valid_count += usize::from(grammar::valid(b));
+            let found: Vec<&str> = grammar::find_all(b).into_iter().map(|r| &t[r]).collect();
+            let expected: Vec<&str> = find.find_iter(t).map(|m| m.as_str()).collect();
+            assert_eq!(found, expected, "find {t:?}");
+            let ranges: Vec<[&str; 3]> = grammar::ranges(b).into_iter().map(|m| m.map(|r| &t[r])).collect();
+            let expected: Vec<[&str; 3]> = range
+                .captures_iter(t)
+                .map(|c| [0, 1, 11].map(|i| c.get(i).map_or("", |m| m.as_str())))
+                .collect();
+            assert_eq!(ranges, expected, "ranges {t:?}");
+            let ours = grammar::constraint(b).map(|(op, cv)| {
+                let get = |r: Option<std::ops::Range<usize>>| r.map_or("", |r| &t[r]);
+                [&t[op], &t[cv.all.clone()], &t[cv.major.clone()], get(cv.minor), get(cv.patch), get(cv.pre)]
+            });
+            let theirs = constraint.captures(t).map(|c| [1, 2, 3, 4, 5, 6].map(|i| c.get(i).map_or("", |m| m.as_str())));
+            assert_eq!(ours, theirs, "constraint {t:?}");
+            matched += usize::from(ours.is_some());
+        }
+        // The sample must exercise both outcomes, not only failures.
+        assert!(matched > 1000 && valid_count > 1000, "{matched} constraints, {valid_count} valid");
     }
 
     #[test]
