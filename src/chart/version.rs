@@ -199,15 +199,17 @@ mod grammar {
         }
     }
 
-    /// Every match of `(OPS)WS*(CV)`, from left to right.
-    pub fn find_all(s: &[u8]) -> Vec<Range<usize>> {
+    /// Go's FindAll for a pattern whose matches are never empty: the match
+    /// `at` each position from the left (with where it ends), going on
+    /// after each.
+    fn find_each<T>(len: usize, at: impl Fn(usize) -> Option<(T, usize)>) -> Vec<T> {
         let mut found = Vec::new();
         let mut i = 0;
-        while i < s.len() {
-            match op_cv_at(s, i) {
-                Some((_, cv)) => {
-                    found.push(i..cv.all.end);
-                    i = cv.all.end;
+        while i < len {
+            match at(i) {
+                Some((m, end)) => {
+                    found.push(m);
+                    i = end;
                 }
                 None => i += 1,
             }
@@ -215,10 +217,15 @@ mod grammar {
         found
     }
 
+    /// Every match of `(OPS)WS*(CV)`, from left to right.
+    pub fn find_all(s: &[u8]) -> Vec<Range<usize>> {
+        find_each(s.len(), |i| op_cv_at(s, i).map(|(_, cv)| (i..cv.all.end, cv.all.end)))
+    }
+
     /// Every match of `WS*(CV)WS+-WS+(CV)WS*`, from left to right: the
     /// whole match and the two versions.
     pub fn ranges(s: &[u8]) -> Vec<[Range<usize>; 3]> {
-        let range_at = |i: usize| {
+        find_each(s.len(), |i| {
             let lo = cv_at(s, skip_space(s, i))?.all;
             let dash = skip_space(s, lo.end);
             if dash == lo.end || s.get(dash) != Some(&b'-') {
@@ -229,20 +236,9 @@ mod grammar {
                 return None;
             }
             let hi = cv_at(s, from)?.all;
-            Some([i..skip_space(s, hi.end), lo, hi])
-        };
-        let mut found = Vec::new();
-        let mut i = 0;
-        while i < s.len() {
-            match range_at(i) {
-                Some(m) => {
-                    i = m[0].end;
-                    found.push(m);
-                }
-                None => i += 1,
-            }
-        }
-        found
+            let end = skip_space(s, hi.end);
+            Some(([i..end, lo, hi], end))
+        })
     }
 }
 
