@@ -267,7 +267,7 @@ pub fn prepare_dependencies(chart: &mut Chart, user: &Map<String, Value>, log: &
     if !chart.metadata.dependencies.is_empty() {
         chart::dependencies::check(chart).map_err(|e| {
             ChartError::Other(format!(
-                "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {e}"
+                "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: {e}"
             ))
         })?;
     }
@@ -372,7 +372,7 @@ mod tests {
         c.metadata.dependencies = serde_json::from_value(json!([{"name": "sub", "version": "1.0.0"}])).unwrap();
         assert_eq!(
             prepare(&mut c, &Map::new(), PrepareOptions::default()).unwrap_err().to_string(),
-            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: sub"
+            "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: sub"
         );
 
         let mut sub = chart("sub", json!({"port": 80.0, "global": {"g": "sub"}}));
