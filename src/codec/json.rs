@@ -131,6 +131,8 @@ pub fn write_string(out: &mut String, s: &str, escape_html: bool) {
             c if (c as u32) < 0x20 => push_u00(out, c as u8, HEX),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            // Go writes each byte that is not UTF-8 as U+FFFD.
+            c if super::go_string::raw_byte(c).is_some() => out.push_str("\\ufffd"),
             c => out.push(c),
         }
     }

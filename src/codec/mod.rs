@@ -8,6 +8,7 @@
 mod helm_diff_tests;
 #[cfg(test)]
 pub(crate) mod helm_oracle;
+pub mod go_string;
 pub mod json;
 pub mod libyaml_guard;
 pub mod toml;

@@ -293,6 +293,12 @@ impl Object for VersionSetObject {
     fn collection(&self) -> Option<Value> {
         Some(self.to_data())
     }
+    fn len(&self) -> Option<usize> {
+        Some(self.0.api_versions.len())
+    }
+    fn kind(&self) -> &'static str {
+        "slice"
+    }
 }
 
 /// `.Chart`: Helm 4 gives templates the metadata as a map keyed by the Go
@@ -423,7 +429,7 @@ pub fn files_lines(data: &[u8]) -> Vec<String> {
     if data.is_empty() {
         return Vec::new();
     }
-    let s = crate::chart::model::lossy_text(data);
+    let s = super::value::string_from_go_bytes(data);
     let s = s.strip_suffix('\n').unwrap_or(&s);
     s.split('\n').map(str::to_string).collect()
 }
@@ -486,7 +492,7 @@ impl Object for FilesObject {
             }
         };
         Some(Ok(match name {
-            "Get" => Value::string(crate::chart::model::lossy_text(&self.get_bytes(&arg)).into_owned()),
+            "Get" => Value::string(super::value::string_from_go_bytes(self.get_bytes(&arg)).into_owned()),
             "GetBytes" => Value::Bytes(Rc::from(self.get_bytes(&arg))),
             "Glob" => self.glob(&arg).to_value(),
             _ => Value::list(files_lines(&self.get_bytes(&arg)).into_iter().map(Value::string).collect()),
@@ -502,6 +508,12 @@ impl Object for FilesObject {
     }
     fn collection(&self) -> Option<Value> {
         Some(self.to_data())
+    }
+    fn len(&self) -> Option<usize> {
+        Some(self.files.len())
+    }
+    fn kind(&self) -> &'static str {
+        "map"
     }
 }
 

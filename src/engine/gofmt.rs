@@ -526,8 +526,8 @@ impl Printer {
                 }
             }
             's' => self.fmt_s(v),
-            'x' => self.fmt_sbx(v.as_bytes(), LDIGITS),
-            'X' => self.fmt_sbx(v.as_bytes(), UDIGITS),
+            'x' => self.fmt_sbx(&crate::codec::go_string::go_bytes(v), LDIGITS),
+            'X' => self.fmt_sbx(&crate::codec::go_string::go_bytes(v), UDIGITS),
             'q' => self.fmt_q(v),
             _ => self.bad_verb(verb, Some(arg)),
         }

@@ -420,6 +420,7 @@ mod tests {
             File { name: "crds/a.yaml".into(), data: b"aa".as_slice().into() },
             File { name: "crds/b.yaml".into(), data: b"bbb".as_slice().into() },
             File { name: "README.md".into(), data: b"r".as_slice().into() },
+            File { name: "files/bin".into(), data: b"\x00\xff\xfeab\xc3\xa9\xe2\x82".as_slice().into() },
         ];
         c
     }
@@ -467,6 +468,46 @@ mod tests {
         assert_eq!(render_one(r#"{{ len (.Files.Glob "crds/*") }}"#), "2");
         assert_eq!(render_one(r#"{{ index (.Files.Glob "crds/*") "crds/b.yaml" | len }}"#), "3");
         assert_eq!(render_one(r#"{{ index .Capabilities.APIVersions 0 }}"#), "v1");
+    }
+
+    #[test]
+    fn files_and_api_versions_are_false_and_empty_with_no_elements_like_go_maps_and_slices() {
+        // text/template's truth and Sprig's empty take a map or slice type
+        // by its length: bitnami charts write `if (.Files.Glob "files/x")`.
+        let t = r#"{{ if .Files.Glob "none/*" }}y{{ else }}n{{ end }} {{ if .Files.Glob "crds/*" }}y{{ else }}n{{ end }} "#;
+        assert_eq!(render_one(t), "n y ");
+        assert_eq!(
+            render_one(r#"{{ and (.Files.Glob "none/*") 1 }} {{ not (.Files.Glob "none/*") }} {{ empty (.Files.Glob "none/*") }}"#),
+            "map[] true true"
+        );
+        assert_eq!(render_one(r#"{{ default "d" (.Files.Glob "none/*") }} {{ empty .Files }}"#), "d false");
+        assert_eq!(render_one(r#"{{ if .Capabilities.APIVersions }}y{{ end }}"#), "y");
+        assert_eq!(
+            render_one(r#"{{ kindOf .Files }} {{ kindOf .Capabilities.APIVersions }} {{ kindOf .Capabilities }}"#),
+            "map slice ptr"
+        );
+    }
+
+    #[test]
+    fn binary_files_keep_their_bytes_through_go_strings() {
+        // What helm 4 prints for a file holding 00 ff fe 'a' 'b' 'é' e2 82
+        // (a cut rune): Go strings are bytes, so b64enc, len, the sums,
+        // quote and a slice inside a rune see the file's bytes; JSON writes
+        // each stray byte as U+FFFD.
+        let get = r#"(.Files.Get "files/bin")"#;
+        assert_eq!(
+            render_one(&format!("{{{{ {get} | b64enc }}}} {{{{ len {get} }}}} {{{{ {get} | adler32sum }}}}")),
+            "AP/+YWLDqeKC 9 443549073"
+        );
+        assert_eq!(
+            render_one(&format!("{{{{ {get} | sha256sum }}}}")),
+            "fb59f067abf73ac538f98b178d2c67d19a7e2d6c37201cd08dd4356eadac2b9b"
+        );
+        assert_eq!(render_one(&format!("{{{{ {get} | quote }}}}")), r#""\x00\xff\xfeabé\xe2\x82""#);
+        assert_eq!(render_one(&format!("{{{{ printf \"%x\" {get} }}}}")), "00fffe6162c3a9e282");
+        assert_eq!(render_one(&format!("{{{{ dict \"a\" {get} | toJson }}}}")), r#"{"a":"\u0000\ufffd\ufffdabé\ufffd\ufffd"}"#);
+        assert_eq!(render_one(&format!("{{{{ {get} | b64enc | b64dec | b64enc }}}}")), "AP/+YWLDqeKC");
+        assert_eq!(render_one(r#"{{ "héllo" | trunc 2 | b64enc }} {{ "\xff\x00ab" | b64enc }}"#), "aMM= /wBhYg==");
     }
 
     #[test]

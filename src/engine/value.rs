@@ -69,6 +69,26 @@ pub trait Object {
     fn collection(&self) -> Option<Value> {
         None
     }
+    /// Go's `len` of a map or slice type, without building
+    /// [`Object::collection`]; `None` for other types.
+    fn len(&self) -> Option<usize> {
+        None
+    }
+    /// The `reflect.Kind` name: `ptr` for pointer types (a `*` type name),
+    /// `struct` otherwise; map, slice and basic types say so.
+    fn kind(&self) -> &'static str {
+        if self.type_name().starts_with('*') {
+            "ptr"
+        } else {
+            "struct"
+        }
+    }
+    /// Sprig's `empty`, and the opposite of text/template's truth: a map or
+    /// slice type is empty with no elements, a number type when zero; a
+    /// struct or a non-nil pointer never is.
+    fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
     /// What `%v` prints; defaults to the data view.
     fn go_string(&self) -> Option<String> {
         None
@@ -112,7 +132,7 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(_) => true,
+            Value::Object(o) => !o.is_empty(),
         }
     }
 
@@ -155,7 +175,7 @@ impl Value {
             Value::String(_) => "string",
             Value::Bytes(_) | Value::List(_) => "slice",
             Value::Map(_) => "map",
-            Value::Object(_) => "ptr",
+            Value::Object(o) => o.kind(),
         }
     }
 
@@ -231,6 +251,17 @@ impl Value {
             ),
             Value::Object(o) => o.to_data().to_json(),
         }
+    }
+}
+
+pub use crate::codec::go_string::{go_bytes, raw_byte, string_from_go_bytes};
+
+/// A Go string slice `s[a:b]` on byte offsets; the bytes of a rune it cuts
+/// are kept as [`string_from_go_bytes`] keeps them.
+pub fn byte_slice(s: &str, a: usize, b: usize) -> String {
+    match s.get(a..b) {
+        Some(t) => t.to_string(),
+        None => string_from_go_bytes(&s.as_bytes()[a..b]).into_owned(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::engine::value::Value;
 pub fn strval(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b) => crate::engine::value::string_from_go_bytes(b).into_owned(),
         Value::Missing => "<nil>".into(),
         other => sprint_value(other),
     }
@@ -31,11 +31,7 @@ pub fn is_empty(v: &Value) -> bool {
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.borrow().is_empty(),
-        // time.Duration is an int64; pointers and structs are never empty.
-        Value::Object(o) => match o.type_name() {
-            "time.Duration" => matches!(o.to_data(), Value::Int64(0)),
-            _ => false,
-        },
+        Value::Object(o) => o.is_empty(),
     }
 }
 
@@ -289,15 +285,6 @@ pub fn to_title(c: char) -> char {
         '\u{1CA}'..='\u{1CC}' => '\u{1CB}',
         '\u{1F1}'..='\u{1F3}' => '\u{1F2}',
         _ => to_upper(c),
-    }
-}
-
-/// A Go string slice `s[a:b]` on byte offsets; a cut inside a UTF-8
-/// sequence cannot be held in a Rust string, so broken runes become U+FFFD.
-pub fn byte_slice(s: &str, a: usize, b: usize) -> String {
-    match s.get(a..b) {
-        Some(t) => t.to_string(),
-        None => String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned(),
     }
 }
 

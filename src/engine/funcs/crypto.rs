@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::encoding::go_base64_decode;
 use super::{arg_int, arg_str, call_err, FuncResult};
-use crate::engine::value::Value;
+use crate::engine::value::{go_bytes, string_from_go_bytes, Value};
 
 pub use super::certs::{
     build_custom_cert, gen_ca, gen_ca_with_key, gen_private_key, gen_self_signed_cert, gen_self_signed_cert_with_key,
@@ -18,20 +18,20 @@ pub use super::certs::{
 };
 
 pub fn sha1sum(a: &[Value]) -> FuncResult {
-    Ok(Value::string(HEXLOWER.encode(&Sha1::digest(arg_str(a, 0).as_bytes()))))
+    Ok(Value::string(HEXLOWER.encode(&Sha1::digest(go_bytes(arg_str(a, 0))))))
 }
 
 pub fn sha256sum(a: &[Value]) -> FuncResult {
-    Ok(Value::string(HEXLOWER.encode(&Sha256::digest(arg_str(a, 0).as_bytes()))))
+    Ok(Value::string(HEXLOWER.encode(&Sha256::digest(go_bytes(arg_str(a, 0))))))
 }
 
 pub fn sha512sum(a: &[Value]) -> FuncResult {
-    Ok(Value::string(HEXLOWER.encode(&Sha512::digest(arg_str(a, 0).as_bytes()))))
+    Ok(Value::string(HEXLOWER.encode(&Sha512::digest(go_bytes(arg_str(a, 0))))))
 }
 
 pub fn adler32sum(a: &[Value]) -> FuncResult {
     let mut h = adler2::Adler32::new();
-    h.write_slice(arg_str(a, 0).as_bytes());
+    h.write_slice(&go_bytes(arg_str(a, 0)));
     Ok(Value::string(h.checksum().to_string()))
 }
 
@@ -160,7 +160,7 @@ pub fn encrypt_aes(a: &[Value]) -> FuncResult {
     rand::rng().fill(&mut iv[..]);
     let key = aes_key(arg_str(a, 0));
     let enc = cbc::Encryptor::<aes::Aes256>::new(&key.into(), &iv.into());
-    let ct = enc.encrypt_padded_vec::<aes::cipher::block_padding::Pkcs7>(plaintext.as_bytes());
+    let ct = enc.encrypt_padded_vec::<aes::cipher::block_padding::Pkcs7>(&go_bytes(plaintext));
     let mut out = iv.to_vec();
     out.extend_from_slice(&ct);
     Ok(Value::string(BASE64.encode(&out)))
@@ -200,7 +200,7 @@ pub fn decrypt_aes(a: &[Value]) -> FuncResult {
             plain.len() as i64 - pad as i64
         )));
     }
-    Ok(Value::string(String::from_utf8_lossy(&plain[..plain.len() - pad]).into_owned()))
+    Ok(Value::string(string_from_go_bytes(&plain[..plain.len() - pad]).into_owned()))
 }
 
 #[cfg(test)]

@@ -350,6 +350,14 @@ impl Object for GoDuration {
         DURATION_TYPE
     }
 
+    fn kind(&self) -> &'static str {
+        "int64"
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
     fn field(&self, name: &str) -> Option<Value> {
         let d = self.0;
         Some(match name {

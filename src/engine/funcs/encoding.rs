@@ -6,7 +6,7 @@
 use data_encoding::{BASE32, BASE64};
 
 use super::{arg_str, FuncResult};
-use crate::engine::value::Value;
+use crate::engine::value::{go_bytes, string_from_go_bytes, Value};
 
 const B64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B32_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -149,23 +149,23 @@ pub fn go_base32_decode(input: &[u8]) -> Result<Vec<u8>, usize> {
 }
 
 pub fn b64enc(a: &[Value]) -> FuncResult {
-    Ok(Value::string(BASE64.encode(arg_str(a, 0).as_bytes())))
+    Ok(Value::string(BASE64.encode(&go_bytes(arg_str(a, 0)))))
 }
 
 pub fn b64dec(a: &[Value]) -> FuncResult {
     Ok(Value::string(match go_base64_decode(arg_str(a, 0).as_bytes()) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Ok(b) => string_from_go_bytes(&b).into_owned(),
         Err(at) => format!("illegal base64 data at input byte {at}"),
     }))
 }
 
 pub fn b32enc(a: &[Value]) -> FuncResult {
-    Ok(Value::string(BASE32.encode(arg_str(a, 0).as_bytes())))
+    Ok(Value::string(BASE32.encode(&go_bytes(arg_str(a, 0)))))
 }
 
 pub fn b32dec(a: &[Value]) -> FuncResult {
     Ok(Value::string(match go_base32_decode(arg_str(a, 0).as_bytes()) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Ok(b) => string_from_go_bytes(&b).into_owned(),
         Err(at) => format!("illegal base32 data at input byte {at}"),
     }))
 }

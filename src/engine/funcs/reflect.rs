@@ -6,19 +6,7 @@ use crate::engine::value::Value;
 
 /// The `reflect.Kind` of a value, as `Kind.String()` prints it.
 pub fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Object(o) => {
-            let t = o.type_name();
-            if t.starts_with('*') {
-                "ptr"
-            } else if t == "time.Duration" {
-                "int64"
-            } else {
-                "struct"
-            }
-        }
-        other => other.kind_name(),
-    }
+    v.kind_name()
 }
 
 /// `%T` of a value.

@@ -4,11 +4,11 @@
 use rand::seq::SliceRandom;
 use rand::RngExt;
 
-use super::conv::{self, byte_slice, is_space, strval};
+use super::conv::{self, is_space, strval};
 use crate::engine::gofmt::strconv;
 use super::{arg_int, arg_str, call_err, string_list, FuncResult};
 use crate::engine::gofmt::sprint_value;
-use crate::engine::value::{Map, Value};
+use crate::engine::value::{byte_slice, Map, Value};
 
 /// Largest string a repeating function may build (guards hostile charts).
 const MAX_REPEAT_BYTES: usize = 1 << 30;

@@ -83,7 +83,7 @@ fn unescape(s: &str, mode: Encoding) -> Result<String, String> {
             i += 1;
         }
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(crate::engine::value::string_from_go_bytes(&out).into_owned())
 }
 
 #[derive(Default, Debug, PartialEq)]

@@ -315,6 +315,11 @@ fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
         out.push(c);
         return;
     }
+    if let Some(b) = crate::engine::value::raw_byte(c) {
+        // A byte of a Go string that is not UTF-8.
+        out.push_str(&format!("\\x{b:02x}"));
+        return;
+    }
     if ascii_only {
         if c.is_ascii() && is_print(c) {
             out.push(c);
@@ -375,8 +380,8 @@ pub fn can_backquote(s: &str) -> bool {
 /// Go's `strconv.Unquote` for the two literal forms templates use:
 /// `"..."` with Go escapes and `` `...` `` raw strings (carriage returns
 /// dropped). `Err(())` is Go's `invalid syntax`. Escapes that produce
-/// bytes which are not valid UTF-8 (`"\xff"`) are replaced with U+FFFD,
-/// since template strings are Rust strings.
+/// bytes which are not valid UTF-8 (`"\xff"`) are kept as
+/// [`string_from_go_bytes`](crate::engine::value::string_from_go_bytes) keeps them.
 pub fn unquote(s: &str) -> Result<String, ()> {
     let n = s.len();
     if n < 2 {
@@ -414,7 +419,7 @@ pub fn unquote(s: &str) -> Result<String, ()> {
                 }
                 rest = tail;
             }
-            Ok(String::from_utf8_lossy(&bytes).into_owned())
+            Ok(crate::engine::value::string_from_go_bytes(&bytes).into_owned())
         }
         _ => Err(()),
     }

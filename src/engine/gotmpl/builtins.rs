@@ -159,7 +159,7 @@ fn length(item: &Value) -> Result<i64, String> {
     match &*item.as_collection() {
         Value::Nil => Err("len of nil pointer".into()),
         Value::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
-        Value::String(s) => Ok(s.len() as i64),
+        Value::String(s) => Ok(crate::engine::value::go_bytes(s).len() as i64),
         Value::Bytes(b) => Ok(b.len() as i64),
         Value::List(l) => Ok(l.len() as i64),
         Value::Map(m) => Ok(m.borrow().len() as i64),
@@ -270,9 +270,7 @@ pub fn slice(item: &Value, indexes: &[Value]) -> Result<Value, String> {
     }
     let (i, j) = (idx[0], idx[1]);
     Ok(match item {
-        Value::String(s) => {
-            Value::string(String::from_utf8_lossy(&s.as_bytes()[i..j]).into_owned())
-        }
+        Value::String(s) => Value::string(crate::engine::value::byte_slice(s, i, j)),
         Value::List(l) => Value::list(l[i..j].to_vec()),
         Value::Bytes(b) => Value::Bytes(b[i..j].into()),
         _ => unreachable!("checked above"),
@@ -295,17 +293,6 @@ fn basic_kind(v: &Value) -> Option<BasicKind> {
         Value::Float(_) => Some(BasicKind::Float),
         Value::String(_) => Some(BasicKind::String),
         _ => None,
-    }
-}
-
-/// The reflect.Kind family, for canCompare.
-fn reflect_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Missing | Value::Nil => "invalid",
-        Value::List(_) | Value::Bytes(_) => "slice",
-        Value::Map(_) => "map",
-        Value::Object(_) => "ptr",
-        other => other.kind_name(),
     }
 }
 
@@ -349,7 +336,7 @@ pub fn eq(arg1: &Value, rest: &[Value]) -> Result<bool, String> {
                 Some(BasicKind::Float) => float_of(a) == float_of(b),
                 Some(BasicKind::String) => a.as_str() == b.as_str(),
                 None => {
-                    let (ka, kb) = (reflect_kind(a), reflect_kind(b));
+                    let (ka, kb) = (a.kind_name(), b.kind_name());
                     if ka != kb && ka != "invalid" && kb != "invalid" {
                         return Err(format!(
                             "non-comparable types {}: {}, {}: {}",
