@@ -108,29 +108,32 @@ pub struct ManifestError {
 }
 
 /// Split one rendered file into documents as Helm v4.1's `SplitManifests`
-/// does: on lines starting with `---`, dropping empty pieces and trimming
-/// the rest (so a piece of only whitespace stays, as an empty document).
+/// does (pkg/release/v1/util/manifest.go): the text trimmed, split on the
+/// regexp `(?:^|\s*\n)---\s*`, empty pieces dropped and the rest trimmed.
+/// The separator takes every blank line after its `---`, so a `---` right
+/// below another is not a separator but a document of its own, as in Helm.
 pub fn split_documents(text: &str) -> Vec<&str> {
+    // RE2's `\s`.
+    fn after_spaces(text: &str, mut at: usize) -> usize {
+        let bytes = text.as_bytes();
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+            at += 1;
+        }
+        at
+    }
     let text = text.trim();
     let mut docs = vec![];
     let mut start = 0;
-    let mut line_start = 0;
-    let bytes = text.as_bytes();
-    while line_start <= bytes.len() {
-        let rest = &text[line_start..];
-        if rest.starts_with("---") {
-            docs.push(&text[start..line_start]);
-            // The separator is `---` plus any spaces or tabs after it.
-            let mut end = line_start + 3;
-            while end < bytes.len() && (bytes[end] == b' ' || bytes[end] == b'\t') {
-                end += 1;
-            }
-            start = end;
-        }
-        match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(i) => line_start += i + 1,
-            None => break,
-        }
+    if text.starts_with("---") {
+        docs.push("");
+        start = after_spaces(text, 3);
+    }
+    // A separator's `\s*\n` before the `---` only trims the piece before
+    // it, which is trimmed anyway.
+    let finder = memchr::memmem::Finder::new(b"\n---");
+    while let Some(i) = finder.find(&text.as_bytes()[start..]) {
+        docs.push(&text[start..start + i]);
+        start = after_spaces(text, start + i + 4);
     }
     docs.push(&text[start..]);
     docs.into_iter()
@@ -292,11 +295,16 @@ mod tests {
     #[test]
     fn splits_like_helm() {
         assert_eq!(split_documents("a: 1\n---\nb: 2\n"), vec!["a: 1", "b: 2"]);
-        assert_eq!(split_documents("\n\n---\na: 1\n---   \n\n---\n"), vec!["a: 1", ""]);
+        // The separator takes the blank lines after it, so the next `---`
+        // is a document (what helm 4.1.4 prints for these).
+        assert_eq!(split_documents("\n\n---\na: 1\n---   \n\n---\n"), vec!["a: 1", "---"]);
+        assert_eq!(split_documents("\n\n---\n\n---\n\n---\n\n---\n\n"), vec!["---", "---"]);
+        assert_eq!(split_documents("---   \n\n---\nkind: A\n---kind: B\n"), vec!["---\nkind: A", "kind: B"]);
         // `---` followed by text on the same line still separates.
         assert_eq!(split_documents("a: 1\n--- # c\nb: 2"), vec!["a: 1", "# c\nb: 2"]);
         // Only at the start of a line.
         assert_eq!(split_documents("a: x---y\n"), vec!["a: x---y"]);
+        assert_eq!(split_documents("a: 1\n  ---\nb: 2"), vec!["a: 1\n  ---\nb: 2"]);
     }
 
     #[test]
