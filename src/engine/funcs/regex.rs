@@ -20,6 +20,11 @@ fn translate(pattern: &str) -> String {
     let mut i = 0;
     let mut in_class = false;
     let mut class_start = false; // just after `[` or `[^`
+    // In a class: whether the last item was a single character that a `-`
+    // would make the start of a range, and whether a range awaits its end.
+    // Go reads any other `-` as itself (`[\w-.]`, `[a-z-0]`).
+    let mut range_can_follow = false;
+    let mut in_range = false;
     // Whether the previous item can take a repetition (for literal `{`).
     let mut can_repeat = false;
     while i < chars.len() {
@@ -55,6 +60,10 @@ fn translate(pattern: &str) -> String {
                 'S' => Some(("\\t\\n\\x0C\\r ", true)),
                 _ => None,
             };
+            if in_class {
+                range_can_follow = ascii.is_none() && !in_range;
+                in_range = false;
+            }
             match (ascii, in_class) {
                 (Some((set, false)), true) => out.push_str(set),
                 (Some((set, true)), true) => out.push_str(&format!("[^{set}]")),
@@ -86,18 +95,34 @@ fn translate(pattern: &str) -> String {
                             out.push_str(&rest[..end + 2]);
                             i += rest[..end + 2].chars().count();
                             class_start = false;
+                            range_can_follow = false;
+                            in_range = false;
                             continue;
                         }
                         None => out.push_str("\\["),
                     }
                 }
+                '-' if range_can_follow && chars.get(i + 1).is_some_and(|&n| n != ']') => {
+                    out.push('-');
+                    range_can_follow = false;
+                    in_range = true;
+                }
+                '-' => {
+                    out.push_str("\\-");
+                    range_can_follow = true;
+                }
                 // Literal in Go; nesting or set operators in the crate.
                 '[' | '&' | '~' => {
                     out.push('\\');
                     out.push(c);
+                    range_can_follow = !in_range;
+                    in_range = false;
                 }
-                '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
-                _ => out.push(c),
+                _ => {
+                    out.push(c);
+                    range_can_follow = !in_range;
+                    in_range = false;
+                }
             }
             class_start = false;
             i += 1;
@@ -106,6 +131,8 @@ fn translate(pattern: &str) -> String {
         match c {
             '[' => {
                 in_class = true;
+                range_can_follow = false;
+                in_range = false;
                 out.push('[');
                 i += 1;
                 if chars.get(i) == Some(&'^') {
@@ -497,6 +524,15 @@ mod tests {
         assert_eq!(printed("regexReplaceAll", &[s("[[]"), s("a[b"), s("-")]), "a-b");
         assert_eq!(printed("regexMatch", &[s("[[:alpha:]]+"), s("abc")]), "true");
         assert_eq!(printed("regexReplaceAll", &[s("\\bx\\b"), s("x xx x"), s("y")]), "y xx y");
+        // In a class, a `-` that cannot end a range is itself (Go's
+        // parseClass): after a class escape, a POSIX class or a range.
+        // redis-ha's masterGroupName check is `^[\w-\.]+$`.
+        assert_eq!(printed("regexMatch", &[s("^[\\w-\\.]+$"), s("my-master.1")]), "true");
+        assert_eq!(printed("regexFind", &[s("[\\d-z]+"), s("a-3z")]), "-3z");
+        assert_eq!(printed("regexFind", &[s("[[:digit:]-]+"), s("x1-2")]), "1-2");
+        assert_eq!(printed("regexFind", &[s("[a-c-e]+"), s("xb-ed")]), "b-e");
+        assert_eq!(printed("regexFind", &[s("[--/]+"), s("a-./b")]), "-./");
+        assert_eq!(printed("regexFind", &[s("[a-]+"), s("x-a-")]), "-a-");
     }
 
     #[test]
