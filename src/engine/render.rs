@@ -302,7 +302,7 @@ fn execute_go_templates<'a>(
         set_template_info(r, name);
         let out = set
             .execute(name, &r.vals)
-            .map_err(|e| RenderError(reformat_exec_error(name, &e.to_string())))?;
+            .map_err(|e| RenderError(reformat_exec_error(name, &e)))?;
         rendered.insert(name.clone(), without_no_value(out));
     }
     Ok(rendered)
@@ -341,69 +341,86 @@ const WARN_START: &str = "HELM_ERR_START";
 const WARN_END: &str = "HELM_ERR_END";
 
 /// Helm's reformatExecErrorMsg: a `fail`/`required` message becomes
-/// `execution error at (LOCATION): MESSAGE`; other errors become a
-/// location / node / message trace.
-fn reformat_exec_error(filename: &str, err: &str) -> String {
-    let tokens: Vec<&str> = err.splitn(3, ": ").collect();
+/// `execution error at (LOCATION): MESSAGE`; otherwise the error's chain
+/// is printed as a location / node / message trace, or as Go formats it
+/// when Helm cannot read the chain.
+fn reformat_exec_error(filename: &str, err: &gotmpl::Error) -> String {
+    let text = err.to_string();
+    let tokens: Vec<&str> = text.splitn(3, ": ").collect();
     if tokens.len() != 3 {
-        return format!("execution error in ({filename}): {err}");
+        return format!("execution error in ({filename}): {text}");
     }
-    let location = tokens[1];
-    if let Some(start) = tokens[2].find(WARN_START) {
-        let after = &tokens[2][start + WARN_START.len()..];
-        if let Some(end) = after.rfind(WARN_END) {
-            return format!("execution error at ({location}): {}", &after[..end]);
-        }
+    if let Some(warning) = helm_warning(tokens[2]) {
+        return format!("execution error at ({}): {warning}", tokens[1]);
     }
-    trace_exec_error(err).unwrap_or_else(|| err.to_string())
+    trace_exec_error(err).unwrap_or(text)
 }
 
-/// Helm's TraceableError chain for errors text/template nests
-/// (`template: a: executing "a" at <...>: ... template: b: ...`).
-fn trace_exec_error(err: &str) -> Option<String> {
+/// Helm's warnRegex `HELM_ERR_START((?s).*)HELM_ERR_END`: from the first
+/// start to the last end.
+fn helm_warning(text: &str) -> Option<&str> {
+    let after = &text[text.find(WARN_START)? + WARN_START.len()..];
+    Some(&after[..after.rfind(WARN_END)?])
+}
+
+/// The trace Helm builds by walking the error's chain (errors.Unwrap), one
+/// TraceableError per level, repeats dropped. An include's error is the
+/// nested template's own, and the walk goes on into it; any other failed
+/// function's error (tpl's wrapper included) is not text/template's, and
+/// Helm then keeps the error as it is (None).
+fn trace_exec_error(err: &gotmpl::Error) -> Option<String> {
     let mut out = String::new();
     let mut last = String::new();
-    let mut rest = err;
+    let mut level = err;
     loop {
-        let remainder = rest.strip_prefix("template: ")?;
-        let (location, executed, message, next) = if let Some((name, after)) = remainder.split_once(": executing \"") {
-            let (func, after) = after.split_once('"')?;
-            let after = after.strip_prefix(" at <")?;
-            let (node, msg) = after.split_once(">: ")?;
-            let (msg, next) = split_chained(msg);
-            (name.to_string(), format!("executing \"{func}\" at <{node}>:"), msg, next)
-        } else {
-            let sep = remainder.rfind(": ")?;
-            let (msg, next) = split_chained(&remainder[sep + 2..]);
-            (remainder[..sep].to_string(), String::new(), msg, next)
-        };
-        let mut piece = String::new();
-        if !location.is_empty() {
-            piece.push_str(&format!("{location}\n  "));
-        }
-        if !executed.is_empty() {
-            piece.push_str(&format!("{executed}\n    "));
-        }
-        if !message.is_empty() {
-            piece.push_str(&format!("{message}\n"));
-        }
+        let piece = traceable_error(&level.to_string())?;
         if piece != last {
             out.push_str(&piece);
             last = piece;
         }
-        match next {
-            Some(n) => rest = n,
-            None => break,
+        match (level.kind(), level.function(), level.cause()) {
+            (gotmpl::ErrorKind::Exec, Some(_), Some(nested)) if level.message().is_empty() => level = nested,
+            (gotmpl::ErrorKind::Exec, Some(_), _) => return None,
+            // text/template's own errors wrap nothing.
+            _ => break,
         }
     }
     Some(out.trim().to_string())
 }
 
-fn split_chained(msg: &str) -> (String, Option<&str>) {
-    match msg.find(" template:") {
-        Some(cut) => (msg[..cut].to_string(), Some(&msg[cut + 1..])),
-        None => (msg.to_string(), None),
+/// Helm's parseTemplateExecErrorString and TraceableError.String for one
+/// level's text: `LOCATION\n  executing "T" at <NODE>:\n    MESSAGE\n`,
+/// the message cut before a nested ` template:`.
+fn traceable_error(text: &str) -> Option<String> {
+    let remainder = text.strip_prefix("template: ")?;
+    if remainder.starts_with("no template ") {
+        return Some(format!("{text}\n"));
     }
+    let cut = |msg: &str| msg[..msg.find(" template:").unwrap_or(msg.len())].to_string();
+    let executing = || -> Option<(String, String, String)> {
+        let (name, after) = remainder.split_once(": executing ")?;
+        let (func, after) = after.strip_prefix('"')?.split_once('"')?;
+        let (node, msg) = after.strip_prefix(" at <")?.split_once(">: ")?;
+        Some((name.to_string(), format!("executing \"{func}\" at <{node}>:"), cut(msg)))
+    };
+    let (location, executed, message) = match executing() {
+        Some(parts) => parts,
+        None => {
+            let sep = remainder.rfind(": ")?;
+            (remainder[..sep].to_string(), String::new(), cut(&remainder[sep + 2..]))
+        }
+    };
+    let mut piece = String::new();
+    if !location.is_empty() {
+        piece.push_str(&format!("{location}\n  "));
+    }
+    if !executed.is_empty() {
+        piece.push_str(&format!("{executed}\n    "));
+    }
+    if !message.is_empty() {
+        piece.push_str(&format!("{message}\n"));
+    }
+    Some(piece)
 }
 
 #[cfg(test)]
@@ -519,12 +536,41 @@ mod tests {
         );
     }
 
+    fn render_error(template: &str) -> String {
+        render(&chart_with(template), &serde_json::json!({}), &options()).unwrap_err().0
+    }
+
     #[test]
     fn fail_messages_become_execution_errors() {
-        let err = "template: loki/templates/monolithic/workload.yaml:7:4: executing \"loki/templates/monolithic/workload.yaml\" at <fail \"x\">: error calling fail: HELM_ERR_STARTPlease define loki.storage.bucketNames.chunksHELM_ERR_END";
+        // What helm 4.1.4 prints.
+        assert_eq!(render_error("\n  {{ fail \"Please define x\" }}"), "execution error at (c/templates/t.yaml:2:5): Please define x");
+        assert_eq!(render_error("{{ fail \"a\\nb\" }}"), "execution error at (c/templates/t.yaml:1:3): a\nb");
+    }
+
+    #[test]
+    fn exec_errors_are_traced_as_helm_walks_their_chain() {
+        // What helm 4.1.4 prints. text/template's own error: one level.
         assert_eq!(
-            reformat_exec_error("loki/templates/monolithic/workload.yaml", err),
-            "execution error at (loki/templates/monolithic/workload.yaml:7:4): Please define loki.storage.bucketNames.chunks"
+            render_error("{{ .Values.a.b }}"),
+            "c/templates/t.yaml:1:10\n  executing \"c/templates/t.yaml\" at <.Values.a.b>:\n    nil pointer evaluating interface {}.b"
+        );
+        // An include of a missing template: the walk reaches Go's error.
+        assert_eq!(
+            render_error("{{ define \"h\" }}{{ include \"nope\" . }}{{ end }}{{ include \"h\" . }}"),
+            "c/templates/t.yaml:1:50\n  executing \"c/templates/t.yaml\" at <include \"h\" .>:\n    error calling include:\n\
+             c/templates/t.yaml:1:19\n  executing \"h\" at <include \"nope\" .>:\n    error calling include:\n\
+             template: no template \"nope\" associated with template \"gotpl\""
+        );
+        // A function's own error is not text/template's: kept as Go prints it.
+        assert_eq!(
+            render_error("{{ index (list 1) 5 }}"),
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <index (list 1) 5>: error calling index: index out of range: 5"
+        );
+        assert_eq!(
+            render_error("{{ tpl \"{{ .x.y }}\" . }}"),
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <tpl \"{{ .x.y }}\" .>: error calling tpl: \
+             error during tpl function execution for \"{{ .x.y }}\": template: gotpl:1:5: executing \"gotpl\" at <.x.y>: \
+             nil pointer evaluating interface {}.y"
         );
     }
 
