@@ -381,7 +381,8 @@ fn templates(
         }
         // Helm: yaml.NewYAMLOrJSONDecoder, one document at a time.
         let mut docs = Vec::new();
-        for doc in split_file(content) {
+        let split = split_file(content);
+        for doc in split.docs {
             match cache.parse_untrimmed(doc.text) {
                 Ok(d) => docs.push(d),
                 Err(e) => {
@@ -389,6 +390,10 @@ fn templates(
                     return None;
                 }
             }
+        }
+        if let Some((_, message)) = split.bad_separator {
+            out.push(msg(Severity::Error, "template-yaml", name, format!("unable to parse YAML: {message}")));
+            return None;
         }
         for doc in docs.iter().filter(|d| d.is_object()) {
             let kind = doc["kind"].as_str().unwrap_or("");
@@ -448,7 +453,7 @@ fn crd_objects(chart: &Chart, prefix: &str, cache: &ParseCache, out: &mut Vec<Ob
         let objects = slot.get_or_insert_with(|| {
             let text = f.text();
             let mut parsed = Vec::new();
-            for doc in split_file(&text) {
+            for doc in split_file(&text).docs {
                 if let Ok(value) = yaml_read::from_str(doc.text) {
                     if !value.is_null() {
                         parsed.push(Object {

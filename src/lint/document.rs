@@ -20,12 +20,23 @@ pub struct Doc<'a> {
     pub line: usize,
 }
 
+/// A file's documents up to the first line that starts with `---` and goes
+/// on with more than a comment, where kubectl's YAMLReader (and so Helm's
+/// lint) stops with `invalid Yaml document separator`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub docs: Vec<Doc<'a>>,
+    /// The line (1-based) and the message of the bad separator, if any.
+    pub bad_separator: Option<(usize, String)>,
+}
+
 /// Split a manifest file into documents (kubectl's YAMLReader rule).
-pub fn split_file(text: &str) -> Vec<Doc<'_>> {
+pub fn split_file(text: &str) -> Split<'_> {
     let mut docs = Vec::new();
     let mut start = 0usize;
     let mut start_line = 1usize;
     let mut offset = 0usize;
+    let mut bad_separator = None;
     // Lines found with memchr: rendered charts run to megabytes per render.
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
     let ends = ends.chain((!text.is_empty() && !text.ends_with('\n')).then_some(text.len()));
@@ -33,16 +44,21 @@ pub fn split_file(text: &str) -> Vec<Doc<'_>> {
         let line = &text[offset..end];
         if let Some(rest) = line.strip_prefix("---") {
             let rest = rest.trim();
-            if rest.is_empty() || rest.starts_with('#') {
-                docs.push(Doc { text: &text[start..offset], line: start_line });
-                start = offset + line.len();
-                start_line = i + 2;
+            if !rest.is_empty() && !rest.starts_with('#') {
+                bad_separator = Some((i + 1, format!("invalid Yaml document separator: {rest}")));
+                break;
             }
+            docs.push(Doc { text: &text[start..offset], line: start_line });
+            start = offset + line.len();
+            start_line = i + 2;
         }
         offset += line.len();
     }
-    docs.push(Doc { text: &text[start..], line: start_line });
-    docs.into_iter().filter(|d| !d.text.trim().is_empty()).collect()
+    if bad_separator.is_none() {
+        docs.push(Doc { text: &text[start..], line: start_line });
+    }
+    docs.retain(|d| !d.text.trim().is_empty());
+    Split { docs, bad_separator }
 }
 
 /// Field path → line (1-based, relative to the document's text), worked
@@ -222,13 +238,19 @@ mod tests {
 
     #[test]
     fn splits_like_kubectl() {
-        let text = "a: 1\n---\nb: 2\n--- # comment\n\n---\nc: 3\n---x\n";
-        let docs = split_file(text);
+        let text = "a: 1\n---\nb: 2\n--- # comment\n\n---\nc: 3\n";
+        let split = split_file(text);
+        assert_eq!(split.bad_separator, None);
+        let docs = split.docs;
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[0], Doc { text: "a: 1\n", line: 1 });
         assert_eq!(docs[1], Doc { text: "b: 2\n", line: 3 });
-        assert_eq!(docs[2].line, 7);
-        assert_eq!(docs[2].text, "c: 3\n---x\n");
+        assert_eq!(docs[2], Doc { text: "c: 3\n", line: 7 });
+        // `---` with more than a comment after it stops the reader (as
+        // `---` then `{{- if ... -}}` renders): the document it ends is lost.
+        let split = split_file("a: 1\n---\nb: 2\n---apiVersion: v1\nkind: Secret\n");
+        assert_eq!(split.docs, [Doc { text: "a: 1\n", line: 1 }]);
+        assert_eq!(split.bad_separator, Some((4, "invalid Yaml document separator: apiVersion: v1".to_string())));
     }
 
     #[test]

@@ -158,7 +158,13 @@ fn read_manifests(files: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<Object>
                 continue;
             }
         };
-        for doc in split_file(&text) {
+        let split = split_file(&text);
+        if let Some((line, message)) = &split.bad_separator {
+            let mut f = Finding::new(Severity::Error, "yaml", &shown, message.clone());
+            f.line = Some(*line);
+            findings.push(f);
+        }
+        for doc in split.docs {
             match crate::codec::yaml_read::from_str(doc.text) {
                 Ok(value) => {
                     if value.is_null() {

@@ -208,10 +208,13 @@ pub fn check(obj: &Object, release: &Release, crds: &CrdIndex) -> Vec<Problem> {
             if let Some(n) = super::k8s::validate::as_integer(&p["port"]) {
                 port_num(n, &pp.child("port"), &mut out);
             }
+            // The API server makes a targetPort of 0 or "" the port
+            // (SetDefaults_Service) before it validates.
             match &p["targetPort"] {
+                Value::String(s) if s.is_empty() => {}
                 Value::String(s) => port_name(s, &pp.child("targetPort"), &mut out),
                 t => {
-                    if let Some(n) = super::k8s::validate::as_integer(t) {
+                    if let Some(n) = super::k8s::validate::as_integer(t).filter(|&n| n != 0) {
                         port_num(n, &pp.child("targetPort"), &mut out);
                     }
                 }
@@ -334,6 +337,14 @@ mod tests {
         assert!(rules.contains(&("k8s-port", "spec.ports[0].port")), "{rules:?}");
         assert!(rules.contains(&("k8s-port", "spec.ports[0].targetPort")), "{rules:?}");
         assert_eq!(rules.len(), 5, "{rules:?}");
+        // A targetPort of 0 or "" is defaulted to the port, not rejected.
+        for target in [json!(0), json!("")] {
+            let out = run(json!({
+                "apiVersion": "v1", "kind": "Service", "metadata": {"name": "svc"},
+                "spec": {"ports": [{"port": 80, "targetPort": target}], "selector": {"app": "x"}}
+            }));
+            assert!(!out.iter().any(|(_, r, _)| r == "k8s-port"), "{out:?}");
+        }
     }
 
     #[test]

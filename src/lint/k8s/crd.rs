@@ -164,7 +164,11 @@ fn check_with(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violati
                     if root && matches!(r, "apiVersion" | "kind" | "metadata" | "status") {
                         continue;
                     }
-                    if map.get(r).is_none_or(Value::is_null) {
+                    // The API server fills a missing (or null) field that
+                    // has a default before it validates (structural
+                    // defaulting), so such a field is never missing.
+                    let defaulted = schema.get("properties").and_then(|p| p.get(r)).is_some_and(|p| p.get("default").is_some());
+                    if map.get(r).is_none_or(Value::is_null) && !defaulted {
                         out.push(Violation::new("k8s-required", path.child(r), "Required value"));
                     }
                 }
@@ -221,8 +225,9 @@ mod tests {
             "spec": {"group": "example.com", "names": {"kind": "Widget", "plural": "widgets"}, "scope": "Namespaced",
                 "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {
                     "type": "object",
-                    "properties": {"spec": {"type": "object", "required": ["size"], "properties": {
+                    "properties": {"spec": {"type": "object", "required": ["size", "replicas"], "properties": {
                         "size": {"type": "integer"},
+                        "replicas": {"type": "integer", "default": 1},
                         "color": {"type": "string", "enum": ["red", "blue"]},
                         "port": {"x-kubernetes-int-or-string": true},
                         "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
@@ -250,6 +255,7 @@ mod tests {
         assert!(got.contains(&("spec.color".into(), "k8s-enum")), "{got:?}");
         assert!(got.contains(&("spec.port".into(), "k8s-type")), "{got:?}");
         assert!(got.contains(&("spec.labels[a]".into(), "k8s-type")), "{got:?}");
+        // `replicas` is required too, but has a default the API server fills.
         assert_eq!(got.len(), 5);
     }
 }
