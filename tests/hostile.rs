@@ -294,6 +294,27 @@ fn links_out_of_a_chart_directory_are_refused() {
 }
 
 #[test]
+fn links_may_point_into_the_directories_of_capstan_link_roots() {
+    // A repository that keeps a library chart next to the charts linking
+    // to it (rook: charts/library -> ../../library).
+    let tmp = tempfile::tempdir().unwrap();
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir_all(shared.join("library/templates")).unwrap();
+    std::fs::write(shared.join("library/Chart.yaml"), "apiVersion: v2\nname: library\nversion: 0.1.0\ntype: library\n").unwrap();
+    std::fs::write(shared.join("library/templates/_h.tpl"), "{{ define \"lib.name\" }}from-library{{ end }}").unwrap();
+    let dir = chart_dir(tmp.path(), "app", "x: {{ include \"lib.name\" . }}\n");
+    std::fs::create_dir(dir.join("charts")).unwrap();
+    std::os::unix::fs::symlink("../../shared/library", dir.join("charts/library")).unwrap();
+    refused(&dir, &["symbolic link", "charts/library", "outside the chart directory", "CAPSTAN_LINK_ROOTS"]);
+    let run = capstan(&["template", "rel", dir.to_str().unwrap()], &[("CAPSTAN_LINK_ROOTS", shared.to_str().unwrap())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("x: from-library"), "{}", run.stdout);
+    // Other directories stay out of reach.
+    let run = capstan(&["template", "rel", dir.to_str().unwrap()], &[("CAPSTAN_LINK_ROOTS", "/etc")]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+}
+
+#[test]
 fn link_loops_in_a_chart_directory_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = chart_dir(tmp.path(), "loopy", "x: 1\n");

@@ -139,7 +139,8 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> 
 
     let root_canon = std::fs::canonicalize(&top)
         .map_err(|e| ChartError::other(go_io_error("lstat", &top.display().to_string(), &e)))?;
-    let mut walker = Walker { rules, root_canon: root_canon.clone(), to_read: Vec::new(), warnings };
+    let link_roots = link_roots()?;
+    let mut walker = Walker { rules, root_canon: root_canon.clone(), link_roots, to_read: Vec::new(), warnings };
     let mut stack = vec![root_canon];
     let walked = walker.walk_dir(&top, "", &mut stack);
     let to_read = std::mem::take(&mut walker.to_read);
@@ -153,12 +154,31 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions, warnings: &mut Vec<Warning>) -> 
     load_files(files, opts, warnings)
 }
 
+/// Directories (separated like `PATH`) that a chart directory's symbolic
+/// links may point into besides the chart itself: a repository that keeps
+/// a shared library chart next to the charts linking to it.
+pub const LINK_ROOTS_ENV: &str = "CAPSTAN_LINK_ROOTS";
+
+fn link_roots() -> Result<Vec<PathBuf>, ChartError> {
+    let Some(list) = std::env::var_os(LINK_ROOTS_ENV) else { return Ok(Vec::new()) };
+    std::env::split_paths(&list)
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| {
+            std::fs::canonicalize(&p).map_err(|e| {
+                ChartError::other(format!("{LINK_ROOTS_ENV}: {}", go_io_error("lstat", &p.display().to_string(), &e)))
+            })
+        })
+        .collect()
+}
+
 /// From this many files on, a chart directory's files are read in parallel.
 const PARALLEL_READ_MIN_FILES: usize = 64;
 
 struct Walker<'a> {
     rules: Rules,
     root_canon: PathBuf,
+    /// Directories outside the chart that its links may also point into.
+    link_roots: Vec<PathBuf>,
     /// The files to load, in walk order.
     to_read: Vec<FileToRead>,
     warnings: &'a mut Vec<Warning>,
@@ -280,13 +300,15 @@ impl Walker<'_> {
         self.to_read.push(FileToRead { path: path.to_path_buf(), shown, rel: rel.to_string() });
     }
 
-    /// Refuse a link whose target is outside the chart directory.
+    /// Refuse a link whose target is outside the chart directory (and
+    /// outside every directory of `CAPSTAN_LINK_ROOTS`).
     fn check_inside(&self, shown: &str, target: &Path) -> Result<(), ChartError> {
-        if target.starts_with(&self.root_canon) {
+        if target.starts_with(&self.root_canon) || self.link_roots.iter().any(|r| target.starts_with(r)) {
             Ok(())
         } else {
             Err(ChartError::other(format!(
-                "symbolic link {shown} points to {}, outside the chart directory {}; links must stay inside the chart",
+                "symbolic link {shown} points to {}, outside the chart directory {}; links must stay inside the chart \
+                 (or inside a directory listed in {LINK_ROOTS_ENV})",
                 target.display(),
                 self.root_canon.display()
             )))
