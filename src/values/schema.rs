@@ -137,9 +137,27 @@ fn compiled(schema_json: &[u8]) -> &'static Compiled {
     // schema waits for the first.
     slot.get_or_init(|| {
         let schema: Value = serde_json::from_slice(schema_json).map_err(|e| e.to_string())?;
-        let validator = jsonschema::validator_for(&schema).map_err(|e| format!("jsonschema: invalid schema: {e}"))?;
+        let validator = jsonschema::validator_for(&schema).map_err(|e| compile_error(&e.to_string()))?;
         Ok((schema, validator))
     })
+}
+
+/// A schema that does not compile. Helm 4 fetches `$ref`s to http(s)
+/// URLs; capstan renders offline and says so, naming the URL as Helm's
+/// loader error does (`failing loading "URL"`).
+fn compile_error(message: &str) -> String {
+    let remote = message
+        .split_once("Resource '")
+        .and_then(|(_, rest)| rest.split_once('\''))
+        .map(|(url, _)| url)
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+    match remote {
+        Some(url) => format!(
+            "failing loading {url:?}: capstan does not fetch remote schema references; \
+             make the reference local or pass --skip-schema-validation"
+        ),
+        None => format!("jsonschema: invalid schema: {message}"),
+    }
 }
 
 /// One error from the validator, flattened to what the report needs.
@@ -760,6 +778,15 @@ mod tests {
         });
         let values = json!({"firstname": "John", "lastname": "Doe", "age": -5.0, "addresses": []});
         assert_eq!(report(schema, values), "- at '': missing property 'employmentInfo'\n- at '/age': minimum: got -5, want 0\n");
+    }
+
+    #[test]
+    fn remote_references_are_not_fetched_and_the_error_says_so() {
+        let url = "https://example.invalid/defs.json";
+        let schema = json!({"properties": {"a": {"$ref": format!("{url}#/definitions/x")}}});
+        let err = report(schema, json!({"a": 1}));
+        assert!(err.contains(&format!("failing loading \"{url}\"")), "{err}");
+        assert!(err.contains("--skip-schema-validation"), "{err}");
     }
 
     #[test]
