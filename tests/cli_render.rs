@@ -193,6 +193,35 @@ fn template_overlay_post_renders_the_chart() {
 /// `--name-template`: the release name from a template run with no data
 /// (Go: pkg/action/install.go TemplateName), with Sprig's functions.
 #[test]
+fn install_flags_that_helm_template_takes_are_accepted_or_refused_as_helm_does() {
+    // A pipeline that passes install flags to `helm template` gets the same
+    // output from capstan; what template cannot do fails with a reason.
+    let plain = stdout_of(capstan().args(["template", "demo"]).arg(example("webapp")));
+    let flagged = stdout_of(capstan().args(["template", "demo"]).arg(example("webapp")).args([
+        "--dry-run=client", "--create-namespace", "--wait", "--timeout", "2m", "-l", "team=a", "--description", "d",
+        "--atomic", "--force-conflicts", "--take-ownership", "--hide-notes", "--render-subchart-notes", "--devel",
+        "--dependency-update", "--insecure-skip-tls-verify", "--plain-http", "--pass-credentials",
+    ]));
+    assert_eq!(plain, flagged);
+    for (flags, message) in [
+        (&["--dry-run=server"][..], "--dry-run=server (and --validate) needs a cluster"),
+        (&["--validate"], "needs a cluster"),
+        (&["--dry-run=none"], r#"invalid dry-run value ("none"). Must be "server" or "client""#),
+        (&["--enable-dns"], "--enable-dns is not supported"),
+        (&["--labels", "bad"], "bad must be formatted as key=value"),
+        (&["--wait=soon"], r#"invalid wait input "soon""#),
+    ] {
+        capstan()
+            .args(["template", "demo"])
+            .arg(example("webapp"))
+            .args(flags)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
 fn name_template_names_the_release() {
     let webapp = concat!(env!("CARGO_MANIFEST_DIR"), "/charts-examples/webapp");
     let out = assert_cmd::Command::cargo_bin("capstan")

@@ -173,6 +173,29 @@ fn package_with_dependency_update() {
     assert!(ch.lock.is_some());
 }
 
+#[test]
+fn template_with_dependency_update_fetches_missing_dependencies_first() {
+    let f = fixture();
+    // Without the flag, Helm's error and nothing fetched.
+    let mut c = capstan(&f.home);
+    c.args(["template", "r", f.app.to_str().unwrap()]);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("You may need to run `helm dependency build`"));
+    assert!(charts_dir(&f.app).is_empty());
+    let mut c = capstan(&f.home);
+    c.args(["template", "r", f.app.to_str().unwrap(), "--dependency-update"]);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("# Source: app/templates/x.yaml"));
+    assert_eq!(charts_dir(&f.app), ["cache-1.0.0.tgz", "db-0.1.5.tgz", "lib-0.1.0.tgz", "queue-3.1.0.tgz"]);
+    // `--repo` finds a chart in a repository that is not configured.
+    let mut c = capstan(&f.home);
+    c.args(["template", "r", "queue", "--repo", &f.other.addr, "--version", "^3"]);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// `dependency update` writes the same Chart.lock digest as `helm
 /// dependency update`, and helm builds from capstan's lock.
 #[test]

@@ -103,10 +103,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// Go: cmdGetDryRunFlagStrategy (`--dry-run` alone means client, with a
-/// deprecation warning; booleans are accepted too).
-pub fn dry_run(value: Option<&str>) -> anyhow::Result<DryRun> {
+/// deprecation warning; booleans are accepted too). `template` is always a
+/// dry run: there "none" and false are refused.
+pub fn dry_run(value: Option<&str>, is_template: bool) -> anyhow::Result<DryRun> {
+    let template_refuses = |v: &str| anyhow!("invalid dry-run value ({v:?}). Must be \"server\" or \"client\"");
     Ok(match value {
-        None | Some("none") => DryRun::None,
+        None if is_template => DryRun::Client,
+        None => DryRun::None,
+        Some("none") if is_template => return Err(template_refuses("none")),
+        Some("none") => DryRun::None,
         Some("unset") => {
             eprintln!("level=WARN msg=\"--dry-run is deprecated and should be replaced with '--dry-run=client'\"");
             DryRun::Client
@@ -117,6 +122,9 @@ pub fn dry_run(value: Option<&str>) -> anyhow::Result<DryRun> {
             let b = parse_go_bool(other).ok_or_else(|| {
                 anyhow!("invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\"")
             })?;
+            if is_template && !b {
+                return Err(template_refuses(other));
+            }
             let mode = if b { DryRun::Client } else { DryRun::None };
             eprintln!(
                 "level=WARN msg=\"boolean '--dry-run={other}' flag is deprecated and must be replaced with '--dry-run={}'\"",
@@ -167,13 +175,41 @@ pub fn merge_values(values: &super::ValuesArgs) -> anyhow::Result<serde_json::Ma
     Ok(user.merge(&mut std::io::stdin().lock())?)
 }
 
+/// Where a command's chart comes from (Helm's chart path flags, `--devel`
+/// and `--dependency-update`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ChartSourceArgs {
+    #[command(flatten)]
+    pub path: super::pull::ChartPathArgs,
+    /// Use development versions, too (version '>0.0.0-0'); ignored with --version
+    #[arg(long)]
+    pub devel: bool,
+    /// Update the chart's dependencies first if some are missing from charts/
+    #[arg(long)]
+    pub dependency_update: bool,
+}
+
 /// Helm's LocateChart for commands that take a chart: a local directory or
-/// archive as it is; `repo/name` (a configured repository), an archive URL
-/// or `oci://...` downloaded into the cache, at `--version` (a version or
-/// constraint) when given.
-pub fn locate_chart(reference: &str, version: &Option<String>) -> anyhow::Result<String> {
-    let opts = crate::repo::ChartPathOptions::default();
-    let path = crate::repo::resolve_chart_ref(reference, version.as_deref(), &opts)?;
+/// archive as it is; `repo/name` (a configured repository or `--repo`), an
+/// archive URL or `oci://...` downloaded into the cache, at `--version` (a
+/// version or constraint) when given. With `--dependency-update`, a chart
+/// directory whose dependencies are not all in charts/ gets them as
+/// `dependency update` would (its output goes to stderr).
+pub fn locate_chart(reference: &str, source: &ChartSourceArgs, debug: bool) -> anyhow::Result<String> {
+    let opts = source.path.to_options(source.devel);
+    let path = crate::repo::resolve_chart_ref(reference, source.path.version.as_deref(), &opts)?;
+    if source.dependency_update && path.is_dir() {
+        let chart = crate::chart::load(&path)?;
+        if !chart.metadata.dependencies.is_empty() && crate::chart::dependencies::check(&chart).is_err() {
+            let options = crate::repo::dependency::DependencyOptions {
+                chart: opts,
+                skip_refresh: false,
+                debug,
+                paths: crate::repo::Paths::from_env()?,
+            };
+            crate::repo::dependency::update(&path, &options, &mut std::io::stderr())?;
+        }
+    }
     Ok(path.to_string_lossy().into_owned())
 }
 
@@ -186,10 +222,15 @@ mod tests {
         assert_eq!(parse_duration("5m0s").unwrap(), Duration::from_secs(300));
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
         assert!(parse_duration("5").is_err());
-        assert_eq!(dry_run(None).unwrap(), DryRun::None);
-        assert_eq!(dry_run(Some("server")).unwrap(), DryRun::Server);
-        assert_eq!(dry_run(Some("true")).unwrap(), DryRun::Client);
-        assert!(dry_run(Some("maybe")).is_err());
+        assert_eq!(dry_run(None, false).unwrap(), DryRun::None);
+        assert_eq!(dry_run(Some("server"), false).unwrap(), DryRun::Server);
+        assert_eq!(dry_run(Some("true"), false).unwrap(), DryRun::Client);
+        assert!(dry_run(Some("maybe"), false).is_err());
+        // `template` is always a dry run.
+        assert_eq!(dry_run(None, true).unwrap(), DryRun::Client);
+        assert_eq!(dry_run(Some("none"), false).unwrap(), DryRun::None);
+        assert_eq!(dry_run(Some("none"), true).unwrap_err().to_string(), "invalid dry-run value (\"none\"). Must be \"server\" or \"client\"");
+        assert!(dry_run(Some("false"), true).is_err());
         assert!(wait(Some("watcher")).unwrap());
         assert!(!wait(None).unwrap());
         assert!(wait(Some("soon")).is_err());

@@ -63,9 +63,8 @@ pub struct CommonInstallArgs {
     /// Create the release namespace if not present
     #[arg(long)]
     pub create_namespace: bool,
-    /// Chart version constraint (for charts from repositories)
-    #[arg(long)]
-    pub version: Option<String>,
+    #[command(flatten)]
+    pub source: flags::ChartSourceArgs,
     /// Output format
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -189,8 +188,8 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
     let out = (|| -> anyhow::Result<String> {
         let (name, chart) = name_and_chart(&args)?;
         let c = &args.common;
-        let chart = flags::locate_chart(&chart, &c.version)?;
-        let dry_run = flags::dry_run(c.dry_run.as_deref())?;
+        let chart = flags::locate_chart(&chart, &c.source, global.debug)?;
+        let dry_run = flags::dry_run(c.dry_run.as_deref(), false)?;
         let cfg = configuration_with(global, c.apply_options(dry_run))?;
         flags::check_dry_run(&cfg, dry_run)?;
         let req = InstallRequest {
@@ -221,8 +220,8 @@ pub fn run_install(global: &GlobalArgs, args: InstallArgs) -> anyhow::Result<()>
 
 pub fn run_upgrade(global: &GlobalArgs, args: UpgradeArgs) -> anyhow::Result<()> {
     let c = &args.common;
-    let chart = flags::locate_chart(&args.chart, &c.version)?;
-    let dry_run = flags::dry_run(c.dry_run.as_deref())?;
+    let chart = flags::locate_chart(&args.chart, &c.source, global.debug)?;
+    let dry_run = flags::dry_run(c.dry_run.as_deref(), false)?;
     let cfg = configuration_with(global, c.apply_options(dry_run))?;
     flags::check_dry_run(&cfg, dry_run)?;
     let req = UpgradeRequest {

@@ -62,7 +62,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<()> {
         let local = if p.exists() {
             p.clone()
         } else {
-            PathBuf::from(super::flags::locate_chart(&p.to_string_lossy(), &None)?)
+            PathBuf::from(super::flags::locate_chart(&p.to_string_lossy(), &Default::default(), false)?)
         };
         inputs.push(Input::Auto(local));
     }

@@ -50,7 +50,7 @@ pub fn run(global: &GlobalArgs, args: RollbackArgs) -> anyhow::Result<()> {
             anyhow!("could not convert revision to a number: strconv.Atoi: parsing {text:?}: invalid syntax")
         })?,
     };
-    let dry_run = flags::dry_run(args.dry_run.as_deref())?;
+    let dry_run = flags::dry_run(args.dry_run.as_deref(), false)?;
     let apply = ApplyOptions {
         force_conflicts: args.force_conflicts,
         wait_for_jobs: args.wait_for_jobs,

@@ -39,7 +39,7 @@ pub fn run(cmd: ShowCommand) -> anyhow::Result<()> {
         ShowCommand::All { chart } => (Part::All, chart),
     };
     // A chart reference (repo/name, URL, oci://) is downloaded first.
-    let path = super::flags::locate_chart(&path.to_string_lossy(), &None)?;
+    let path = super::flags::locate_chart(&path.to_string_lossy(), &Default::default(), false)?;
     let chart = chart::load(std::path::Path::new(&path))?;
     print!("{}", show(&chart, part));
     Ok(())

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::{GlobalArgs, OverlayArgs, ValuesArgs};
+use super::{flags, GlobalArgs, OverlayArgs, ValuesArgs};
 use crate::action::template::{self as action, RenderSettings, TemplateRequest};
 
 #[derive(Debug, Args)]
@@ -56,15 +56,93 @@ pub struct TemplateArgs {
     pub skip_schema_validation: bool,
     #[command(flatten)]
     pub overlay: OverlayArgs,
-    /// Chart version constraint (for charts from repositories)
+    #[command(flatten)]
+    pub source: flags::ChartSourceArgs,
+    #[command(flatten)]
+    pub install: InstallOnlyArgs,
+}
+
+/// The install flags `helm template` also takes. Those about a cluster or
+/// a release record change nothing in what it prints, as in Helm; the rest
+/// are checked as Helm checks them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InstallOnlyArgs {
+    /// client (the default) or server; server needs a cluster, which template does not use
+    #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unset", value_name = "MODE")]
+    pub dry_run: Option<String>,
+    /// Deprecated: validate against a cluster (--dry-run=server)
+    #[arg(long, hide = true)]
+    pub validate: bool,
+    /// Render the NOTES.txt of subcharts too
+    #[arg(long = "render-subchart-notes")]
+    pub sub_notes: bool,
+    /// DNS lookups in templates (not supported: getHostByName returns "")
     #[arg(long)]
-    pub version: Option<String>,
+    pub enable_dns: bool,
+    /// Labels for the release record, key=value[,...] (no effect on template)
+    #[arg(short = 'l', long = "labels", value_delimiter = ',')]
+    pub labels: Vec<String>,
+    /// Wait strategy (no effect on template)
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "watcher", value_name = "STRATEGY")]
+    pub wait: Option<String>,
+    /// Timeout for cluster operations (no effect on template)
+    #[arg(long, value_parser = flags::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Release description (no effect on template)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub create_namespace: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub wait_for_jobs: bool,
+    /// No effect on template (install flag)
+    #[arg(long, alias = "atomic")]
+    pub rollback_on_failure: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub hide_notes: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub replace: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub force_replace: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub take_ownership: bool,
+    /// No effect on template (install flag)
+    #[arg(long)]
+    pub disable_openapi_validation: bool,
+}
+
+impl InstallOnlyArgs {
+    /// Refuse what template cannot do; check the syntax of the others.
+    fn check(&self) -> anyhow::Result<()> {
+        if self.validate || flags::dry_run(self.dry_run.as_deref(), true)? == crate::action::DryRun::Server {
+            anyhow::bail!(
+                "--dry-run=server (and --validate) needs a cluster; `capstan template` renders without one \
+                 (`capstan install --dry-run=server` validates against a cluster)"
+            );
+        }
+        if self.enable_dns {
+            anyhow::bail!("--enable-dns is not supported: getHostByName in templates always returns \"\"");
+        }
+        flags::labels(&self.labels)?;
+        flags::wait(self.wait.as_deref())?;
+        Ok(())
+    }
 }
 
 pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
+    args.install.check()?;
     let overlay = args.overlay.dir()?;
     let (name, chart) = release_name_and_chart(&args)?;
-    let chart = super::flags::locate_chart(&chart, &args.version)?;
+    let chart = flags::locate_chart(&chart, &args.source, global.debug)?;
     let request = TemplateRequest {
         release_name: name,
         namespace: global.namespace.clone(),
@@ -74,7 +152,7 @@ pub fn run(global: &GlobalArgs, args: TemplateArgs) -> anyhow::Result<()> {
             kube_version: args.kube_version.clone(),
             api_versions: args.api_versions.clone(),
             skip_schema_validation: args.skip_schema_validation,
-            sub_notes: false,
+            sub_notes: args.install.sub_notes,
             overlay,
             // `template` never asks a cluster (Helm: lookup finds nothing).
             lookup: None,
