@@ -499,6 +499,17 @@ mod tests {
         );
         assert_eq!(render_one(r#"{{ default "d" (.Files.Glob "none/*") }} {{ empty .Files }}"#), "d false");
         assert_eq!(render_one(r#"{{ if .Capabilities.APIVersions }}y{{ end }}"#), "y");
+        // Sprig's list functions take any slice type (external-secrets:
+        // `has "monitoring.coreos.com/v1/ServiceMonitor" .Capabilities.APIVersions`),
+        // and the list is in helm 4.1.4's order.
+        assert_eq!(
+            render_one(r#"{{ has "v1" .Capabilities.APIVersions }} {{ has "x/v9" .Capabilities.APIVersions }} {{ last .Capabilities.APIVersions }}"#),
+            "true false apiextensions.k8s.io/v1"
+        );
+        assert_eq!(
+            render_one(r#"{{ .Capabilities.APIVersions | sortAlpha | first }} {{ join "," (slice .Capabilities.APIVersions 0 2) }}"#),
+            "admissionregistration.k8s.io/v1 v1,admissionregistration.k8s.io/v1"
+        );
         assert_eq!(
             render_one(r#"{{ kindOf .Files }} {{ kindOf .Capabilities.APIVersions }} {{ kindOf .Capabilities }}"#),
             "map slice ptr"

@@ -10,11 +10,16 @@ use super::{arg_int, call_err, string_list, FuncError, FuncResult};
 use crate::engine::value::Value;
 
 /// The elements of a Go slice value, or `None` when it is not a slice.
-/// `[]byte` elements are uint8 numbers.
+/// `[]byte` elements are uint8 numbers; a slice type with methods
+/// (`.Capabilities.APIVersions`) gives its elements.
 fn elements(v: &Value) -> Option<Rc<Vec<Value>>> {
     match v {
         Value::List(l) => Some(l.clone()),
         Value::Bytes(b) => Some(Rc::new(b.iter().map(|x| Value::Int(*x as i64)).collect())),
+        Value::Object(o) if o.kind() == "slice" => match o.collection() {
+            Some(Value::List(l)) => Some(l),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -137,7 +142,7 @@ pub fn must_initial(a: &[Value]) -> FuncResult {
 /// one-item list.
 pub fn sort_alpha(a: &[Value]) -> FuncResult {
     match &a[0] {
-        Value::List(_) | Value::Bytes(_) => {
+        list if list.kind_name() == "slice" => {
             let mut items = strslice(&a[0]);
             items.sort();
             Ok(string_list(items))

@@ -708,6 +708,8 @@ pub fn strslice(v: &Value) -> Vec<String> {
         Value::List(l) => l.iter().filter(|x| !x.is_nil()).map(strval).collect(),
         Value::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
         Value::Missing | Value::Nil => Vec::new(),
+        // A slice type with methods (`.Capabilities.APIVersions`).
+        Value::Object(o) if o.kind() == "slice" => o.collection().map(|c| strslice(&c)).unwrap_or_default(),
         other => vec![strval(other)],
     }
 }
