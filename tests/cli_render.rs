@@ -222,6 +222,42 @@ fn install_flags_that_helm_template_takes_are_accepted_or_refused_as_helm_does()
 }
 
 #[test]
+fn only_template_adds_the_debug_hint_and_only_to_failures_while_rendering() {
+    // helm 4.1.4: `template` adds "Use --debug flag ..." to failures after
+    // it made the release (kubeVersion, templates, manifests); install does
+    // not, and values errors come before the release.
+    const HINT: &str = "Use --debug flag to render out invalid YAML";
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\nkubeVersion: \">=1.40.0\"\n").unwrap();
+    std::fs::write(chart.join("templates/t.yaml"), "a: 1\n").unwrap();
+    std::fs::write(chart.join("values.schema.json"), r#"{"properties": {"n": {"type": "integer"}}}"#).unwrap();
+    let incompatible = "chart requires kubeVersion: >=1.40.0 which is incompatible with Kubernetes v1.35.0";
+    capstan()
+        .args(["template", "r"])
+        .arg(&chart)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{incompatible}\n\n{HINT}")));
+    capstan()
+        .args(["install", "r"])
+        .arg(&chart)
+        .env("CAPSTAN_TARGET", "local")
+        .env("CAPSTAN_HOME", dir.path().join("home"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(incompatible).and(predicate::str::contains(HINT).not()));
+    capstan()
+        .args(["template", "r"])
+        .arg(&chart)
+        .args(["--kube-version", "1.40.0", "--set", "n=x"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("values don't meet the specifications").and(predicate::str::contains(HINT).not()));
+}
+
+#[test]
 fn name_template_names_the_release() {
     let webapp = concat!(env!("CARGO_MANIFEST_DIR"), "/charts-examples/webapp");
     let out = assert_cmd::Command::cargo_bin("capstan")

@@ -127,6 +127,12 @@ impl RenderedRelease {
     }
 }
 
+/// A failure met while rendering, after Helm has made the release record:
+/// `helm template` adds a hint to these (install and upgrade do not).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderStageError(pub String);
+
 /// Load, coalesce, validate and render a chart for a release. The log
 /// lines Helm would print come back in `warnings`; when the render fails
 /// they are printed to stderr before the error is returned, as Helm logs
@@ -213,11 +219,11 @@ fn render_chart_logged(
         if !chart.metadata.kube_version.is_empty()
             && !chart::version::is_compatible_range(&chart.metadata.kube_version, &kube.kube_version_normalized)
         {
-            anyhow::bail!(
+            return Err(RenderStageError(format!(
                 "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
-                chart.metadata.kube_version,
-                kube.kube_version
-            );
+                chart.metadata.kube_version, kube.kube_version
+            ))
+            .into());
         }
         Ok(values)
     });
@@ -225,7 +231,7 @@ fn render_chart_logged(
     let mut files = match rendered {
         Ok(files) => files,
         Err(render::RenderFailure::Values(e)) => return Err(e),
-        Err(render::RenderFailure::Render(e)) => anyhow::bail!("{e}\n\nUse --debug flag to render out invalid YAML"),
+        Err(render::RenderFailure::Render(e)) => return Err(RenderStageError(e.to_string()).into()),
     };
 
     // NOTES.txt files are not manifests: keep the root chart's (and the
@@ -248,8 +254,7 @@ fn render_chart_logged(
         warnings.extend(post.warnings);
         files = post.files;
     }
-    let sorted = manifest::sort_manifests(&files, INSTALL_ORDER)
-        .map_err(|e| anyhow!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
+    let sorted = manifest::sort_manifests(&files, INSTALL_ORDER).map_err(|e| RenderStageError(e.to_string()))?;
     Ok(RenderedRelease {
         chart,
         config: serde_json::Value::Object(config),
@@ -295,12 +300,15 @@ pub fn template(req: &TemplateRequest) -> anyhow::Result<TemplateOutput> {
         is_install: !req.is_upgrade,
         is_upgrade: req.is_upgrade,
     };
-    let mut r = render_release(
-        &req.chart,
-        &req.values,
-        release,
-        &req.render,
-    )?;
+    // Helm's template command: a failure after the release was made gets
+    // a hint (pkg/cmd/template.go).
+    let mut r = render_release(&req.chart, &req.values, release, &req.render).map_err(|e| {
+        if e.downcast_ref::<RenderStageError>().is_some() {
+            anyhow!("{e}\n\nUse --debug flag to render out invalid YAML")
+        } else {
+            e
+        }
+    })?;
 
     if let Some(dir) = &req.output_dir {
         let dir = if req.use_release_name { dir.join(&req.release_name) } else { dir.clone() };
