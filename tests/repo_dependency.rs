@@ -189,11 +189,21 @@ fn template_with_dependency_update_fetches_missing_dependencies_first() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("# Source: app/templates/x.yaml"));
     assert_eq!(charts_dir(&f.app), ["cache-1.0.0.tgz", "db-0.1.5.tgz", "lib-0.1.0.tgz", "queue-3.1.0.tgz"]);
-    // `--repo` finds a chart in a repository that is not configured.
+    // `--repo` finds a chart in a repository that is not configured; `show`
+    // takes the same flags (`helm show values repo/chart --version ...`).
     let mut c = capstan(&f.home);
     c.args(["template", "r", "queue", "--repo", &f.other.addr, "--version", "^3"]);
     let out = c.output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut c = capstan(&f.home);
+    c.args(["show", "chart", "local/db", "--version", "0.1.5"]);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("version: 0.1.5"), "{}", String::from_utf8_lossy(&out.stdout));
+    let mut c = capstan(&f.home);
+    c.args(["show", "chart", "queue", "--repo", &f.other.addr]);
+    let out = c.output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name: queue"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// `dependency update` writes the same Chart.lock digest as `helm

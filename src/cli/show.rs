@@ -3,22 +3,34 @@
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use crate::chart::{self, Chart};
 
 #[derive(Debug, Subcommand)]
 pub enum ShowCommand {
     /// Show the chart's definition
-    Chart { chart: PathBuf },
+    Chart(ShowArgs),
     /// Show the chart's values
-    Values { chart: PathBuf },
+    Values(ShowArgs),
     /// Show the chart's README
-    Readme { chart: PathBuf },
+    Readme(ShowArgs),
     /// Show the chart's CRDs
-    Crds { chart: PathBuf },
+    Crds(ShowArgs),
     /// Show all information of the chart
-    All { chart: PathBuf },
+    All(ShowArgs),
+}
+
+/// The chart to show and where to find it (Helm's chart path flags).
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A chart directory or archive, repo/name, an archive URL or oci://...
+    pub chart: PathBuf,
+    #[command(flatten)]
+    pub path: super::pull::ChartPathArgs,
+    /// Use development versions, too (version '>0.0.0-0'); ignored with --version
+    #[arg(long)]
+    pub devel: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -31,15 +43,16 @@ enum Part {
 }
 
 pub fn run(cmd: ShowCommand) -> anyhow::Result<()> {
-    let (part, path) = match cmd {
-        ShowCommand::Chart { chart } => (Part::Chart, chart),
-        ShowCommand::Values { chart } => (Part::Values, chart),
-        ShowCommand::Readme { chart } => (Part::Readme, chart),
-        ShowCommand::Crds { chart } => (Part::Crds, chart),
-        ShowCommand::All { chart } => (Part::All, chart),
+    let (part, args) = match cmd {
+        ShowCommand::Chart(a) => (Part::Chart, a),
+        ShowCommand::Values(a) => (Part::Values, a),
+        ShowCommand::Readme(a) => (Part::Readme, a),
+        ShowCommand::Crds(a) => (Part::Crds, a),
+        ShowCommand::All(a) => (Part::All, a),
     };
     // A chart reference (repo/name, URL, oci://) is downloaded first.
-    let path = super::flags::locate_chart(&path.to_string_lossy(), &Default::default(), false)?;
+    let source = super::flags::ChartSourceArgs { path: args.path, devel: args.devel, dependency_update: false };
+    let path = super::flags::locate_chart(&args.chart.to_string_lossy(), &source, false)?;
     let chart = chart::load(std::path::Path::new(&path))?;
     print!("{}", show(&chart, part));
     Ok(())
