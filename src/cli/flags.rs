@@ -175,15 +175,12 @@ pub fn merge_values(values: &super::ValuesArgs) -> anyhow::Result<serde_json::Ma
     Ok(user.merge(&mut std::io::stdin().lock())?)
 }
 
-/// Where a command's chart comes from (Helm's chart path flags, `--devel`
-/// and `--dependency-update`).
+/// Where a command's chart comes from (Helm's chart path flags and
+/// `--dependency-update`).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ChartSourceArgs {
     #[command(flatten)]
     pub path: super::pull::ChartPathArgs,
-    /// Use development versions, too (version '>0.0.0-0'); ignored with --version
-    #[arg(long)]
-    pub devel: bool,
     /// Update the chart's dependencies first if some are missing from charts/
     #[arg(long)]
     pub dependency_update: bool,
@@ -196,7 +193,7 @@ pub struct ChartSourceArgs {
 /// directory whose dependencies are not all in charts/ gets them as
 /// `dependency update` would (its output goes to stderr).
 pub fn locate_chart(reference: &str, source: &ChartSourceArgs, debug: bool) -> anyhow::Result<String> {
-    let opts = source.path.to_options(source.devel);
+    let opts = source.path.to_options();
     let path = crate::repo::resolve_chart_ref(reference, source.path.version.as_deref(), &opts)?;
     if source.dependency_update && path.is_dir() {
         let chart = crate::chart::load(&path)?;

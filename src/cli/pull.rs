@@ -32,6 +32,9 @@ pub struct ChartPathArgs {
     /// Pass credentials to all domains
     #[arg(long = "pass-credentials")]
     pub pass_credentials: bool,
+    /// Use development versions, too. Equivalent to version '>0.0.0-0'. If --version is set, this is ignored
+    #[arg(long)]
+    pub devel: bool,
 }
 
 // Credentials and TLS flags for repositories and registries.
@@ -77,12 +80,12 @@ impl ClientArgs {
 }
 
 impl ChartPathArgs {
-    pub fn to_options(&self, devel: bool) -> ChartPathOptions {
+    pub fn to_options(&self) -> ChartPathOptions {
         ChartPathOptions {
             repo_url: self.repo_url.clone(),
             pass_credentials_all: self.pass_credentials,
             verify: self.verify,
-            devel,
+            devel: self.devel,
             ..self.client.to_options()
         }
     }
@@ -95,9 +98,6 @@ pub struct PullArgs {
     pub charts: Vec<String>,
     #[command(flatten)]
     pub path: ChartPathArgs,
-    /// Use development versions, too. Equivalent to version '>0.0.0-0'. If --version is set, this is ignored
-    #[arg(long)]
-    pub devel: bool,
     /// Untar the chart after downloading it
     #[arg(long)]
     pub untar: bool,
@@ -117,7 +117,7 @@ pub fn run(args: PullArgs) -> anyhow::Result<()> {
         bail!("--prov is not supported yet: capstan does not handle provenance (.prov) files");
     }
     let paths = Paths::from_env()?;
-    let opts = args.path.to_options(args.devel);
+    let opts = args.path.to_options();
     for chart in &args.charts {
         pull_one(chart, &args, &opts, &paths)?;
     }

@@ -28,9 +28,6 @@ pub struct ShowArgs {
     pub chart: PathBuf,
     #[command(flatten)]
     pub path: super::pull::ChartPathArgs,
-    /// Use development versions, too (version '>0.0.0-0'); ignored with --version
-    #[arg(long)]
-    pub devel: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -51,7 +48,7 @@ pub fn run(cmd: ShowCommand) -> anyhow::Result<()> {
         ShowCommand::All(a) => (Part::All, a),
     };
     // A chart reference (repo/name, URL, oci://) is downloaded first.
-    let source = super::flags::ChartSourceArgs { path: args.path, devel: args.devel, dependency_update: false };
+    let source = super::flags::ChartSourceArgs { path: args.path, dependency_update: false };
     let path = super::flags::locate_chart(&args.chart.to_string_lossy(), &source, false)?;
     let chart = chart::load(std::path::Path::new(&path))?;
     print!("{}", show(&chart, part));
