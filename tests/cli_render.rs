@@ -222,6 +222,20 @@ fn install_flags_that_helm_template_takes_are_accepted_or_refused_as_helm_does()
 }
 
 #[test]
+fn flattened_flag_groups_leave_each_command_its_own_about_text() {
+    // clap takes a flattened Args struct's doc comment as the command's about.
+    for (command, about) in [
+        ("template", "Locally render templates"),
+        ("install", "Install a chart as a new release"),
+        ("upgrade", "Upgrade a release to a new chart or new values"),
+        ("pull", "Download a chart from a repository"),
+    ] {
+        let help = stdout_of(capstan().args([command, "--help"]));
+        assert!(help.starts_with(about), "{command}: {help}");
+    }
+}
+
+#[test]
 fn only_template_adds_the_debug_hint_and_only_to_failures_while_rendering() {
     // helm 4.1.4: `template` adds "Use --debug flag ..." to failures after
     // it made the release (kubeVersion, templates, manifests); install does

@@ -175,8 +175,9 @@ pub fn merge_values(values: &super::ValuesArgs) -> anyhow::Result<serde_json::Ma
     Ok(user.merge(&mut std::io::stdin().lock())?)
 }
 
-/// Where a command's chart comes from (Helm's chart path flags and
-/// `--dependency-update`).
+// Where a command's chart comes from (Helm's chart path flags and
+// `--dependency-update`). Plain comments: clap would take a doc comment
+// as the about text of every command that flattens this.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ChartSourceArgs {
     #[command(flatten)]

@@ -21,7 +21,7 @@ pub enum ShowCommand {
     All(ShowArgs),
 }
 
-/// The chart to show and where to find it (Helm's chart path flags).
+// The chart to show and where to find it (Helm's chart path flags).
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// A chart directory or archive, repo/name, an archive URL or oci://...

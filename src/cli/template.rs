@@ -62,9 +62,10 @@ pub struct TemplateArgs {
     pub install: InstallOnlyArgs,
 }
 
-/// The install flags `helm template` also takes. Those about a cluster or
-/// a release record change nothing in what it prints, as in Helm; the rest
-/// are checked as Helm checks them.
+// The install flags `helm template` also takes. Those about a cluster or
+// a release record change nothing in what it prints, as in Helm; the rest
+// are checked as Helm checks them. (Not a doc comment: clap would make it
+// template's about text.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct InstallOnlyArgs {
     /// client (the default) or server; server needs a cluster, which template does not use
