@@ -13,13 +13,9 @@ use crate::engine::value::Value;
 /// `[]byte` elements are uint8 numbers; a slice type with methods
 /// (`.Capabilities.APIVersions`) gives its elements.
 fn elements(v: &Value) -> Option<Rc<Vec<Value>>> {
-    match v {
+    match &*v.as_collection() {
         Value::List(l) => Some(l.clone()),
         Value::Bytes(b) => Some(Rc::new(b.iter().map(|x| Value::Int(*x as i64)).collect())),
-        Value::Object(o) if o.kind() == "slice" => match o.collection() {
-            Some(Value::List(l)) => Some(l),
-            _ => None,
-        },
         _ => None,
     }
 }
@@ -30,7 +26,7 @@ fn kind_or_panic(v: &Value) -> Result<&'static str, FuncError> {
     if v.is_nil() {
         return Err(call_err("runtime error: invalid memory address or nil pointer dereference"));
     }
-    Ok(super::reflect::kind(v))
+    Ok(v.kind_name())
 }
 
 /// Run `f` on the list's elements, or fail with `what` and the kind.

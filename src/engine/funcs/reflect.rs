@@ -4,11 +4,6 @@
 use super::{arg_str, FuncResult};
 use crate::engine::value::Value;
 
-/// The `reflect.Kind` of a value, as `Kind.String()` prints it.
-pub fn kind(v: &Value) -> &'static str {
-    v.kind_name()
-}
-
 /// `%T` of a value.
 fn type_name(v: &Value) -> String {
     v.type_name()
@@ -28,11 +23,11 @@ pub fn type_is_like(a: &[Value]) -> FuncResult {
 }
 
 pub fn kind_of(a: &[Value]) -> FuncResult {
-    Ok(Value::str(kind(&a[0])))
+    Ok(Value::str(a[0].kind_name()))
 }
 
 pub fn kind_is(a: &[Value]) -> FuncResult {
-    Ok(Value::Bool(arg_str(a, 0) == kind(&a[1])))
+    Ok(Value::Bool(arg_str(a, 0) == a[1].kind_name()))
 }
 
 pub fn deep_equal(a: &[Value]) -> FuncResult {

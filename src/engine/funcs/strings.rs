@@ -709,7 +709,7 @@ pub fn strslice(v: &Value) -> Vec<String> {
         Value::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
         Value::Missing | Value::Nil => Vec::new(),
         // A slice type with methods (`.Capabilities.APIVersions`).
-        Value::Object(o) if o.kind() == "slice" => o.collection().map(|c| strslice(&c)).unwrap_or_default(),
+        Value::Object(o) if o.kind() == "slice" => strslice(&v.as_collection()),
         other => vec![strval(other)],
     }
 }

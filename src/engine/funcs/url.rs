@@ -301,7 +301,7 @@ fn dict_get(m: &Map, key: &str) -> Result<String, String> {
             }
             Err(format!(
                 "unable to parse {key} key, must be of type string, but {} found",
-                super::reflect::kind(v)
+                v.kind_name()
             ))
         }
     }
