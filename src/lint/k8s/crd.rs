@@ -159,6 +159,7 @@ fn check_with(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violati
             }
         }
         Value::Object(map) => {
+            let props = schema.get("properties").and_then(Value::as_object);
             for req in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
                 if let Some(r) = req.as_str() {
                     if root && matches!(r, "apiVersion" | "kind" | "metadata" | "status") {
@@ -167,13 +168,12 @@ fn check_with(v: &Value, schema: &Value, path: &FieldPath, out: &mut Vec<Violati
                     // The API server fills a missing (or null) field that
                     // has a default before it validates (structural
                     // defaulting), so such a field is never missing.
-                    let defaulted = schema.get("properties").and_then(|p| p.get(r)).is_some_and(|p| p.get("default").is_some());
+                    let defaulted = props.and_then(|p| p.get(r)).is_some_and(|p| p.get("default").is_some());
                     if map.get(r).is_none_or(Value::is_null) && !defaulted {
                         out.push(Violation::new("k8s-required", path.child(r), "Required value"));
                     }
                 }
             }
-            let props = schema.get("properties").and_then(Value::as_object);
             let additional = schema.get("additionalProperties");
             let preserve = flag(schema, "x-kubernetes-preserve-unknown-fields");
             let embedded = flag(schema, "x-kubernetes-embedded-resource");
