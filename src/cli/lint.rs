@@ -53,8 +53,8 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<()> {
         }
     }
     // Lint's renders are checked and dropped: one RSA key serves every
-    // certificate they make.
-    crate::engine::funcs::certs::rsa_pool::share_one_key();
+    // certificate they make, one bcrypt hash every use of a password.
+    crate::engine::funcs::throwaway::declare();
     // A path that does not exist here is a chart reference (repo/name,
     // URL, oci://) to download first, as for template and install.
     let mut inputs = Vec::new();

@@ -406,7 +406,9 @@ fn new_rsa_2048() -> Result<PrivateKey, String> {
 /// render cost charts whose certificate templates are switched off a fifth
 /// of their render: the key search slowed the other core.) At most one key
 /// is made that no one uses. Each key is fresh and used once, except in a
-/// process that asked for [`share_one_key`].
+/// process whose renders are thrown away ([`super::throwaway`]): one key
+/// then serves every certificate (helm lint spends most of its time on
+/// harbor making keys).
 pub mod rsa_pool {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, OnceLock};
@@ -415,25 +417,15 @@ pub mod rsa_pool {
     static READY: Mutex<Option<rsa::PrivateKey>> = Mutex::new(None);
     /// Whether a helper thread is making a key.
     static MAKING: AtomicBool = AtomicBool::new(false);
-    /// Whether every request gets the same key ([`share_one_key`]).
-    static SHARING: AtomicBool = AtomicBool::new(false);
-    /// That key, once made.
+    /// The one key of a process whose renders are thrown away, once made.
     static SHARED: OnceLock<Option<rsa::PrivateKey>> = OnceLock::new();
 
-    /// From now on, every RSA-2048 key this process makes is one and the
-    /// same key. For `lint` only: its renders are checked and thrown away,
-    /// never written out or installed, so their certificates need keys of
-    /// the right form but not distinct ones (helm lint spends most of its
-    /// time on harbor making keys).
-    pub fn share_one_key() {
-        SHARING.store(true, Ordering::Release);
-    }
-
-    /// The shared key when keys are shared (None otherwise, or when it
-    /// cannot be made). The first caller makes it, or waits for the key a
-    /// helper thread is making; callers meanwhile wait for the first.
+    /// The shared key when renders are thrown away (None otherwise, or
+    /// when it cannot be made). The first caller makes it, or waits for
+    /// the key a helper thread is making; callers meanwhile wait for the
+    /// first.
     pub(super) fn shared_key() -> Option<rsa::PrivateKey> {
-        if !SHARING.load(Ordering::Acquire) {
+        if !super::super::throwaway::active() {
             return None;
         }
         SHARED
@@ -453,7 +445,7 @@ pub mod rsa_pool {
     /// Start making a key on another core, unless one is ready or being
     /// made, or there is no other core.
     pub fn prefetch() {
-        if (SHARING.load(Ordering::Acquire) && SHARED.get().is_some_and(Option::is_some))
+        if (super::super::throwaway::active() && SHARED.get().is_some_and(Option::is_some))
             || crate::limits::cores() < 2
             || READY.lock().unwrap_or_else(|p| p.into_inner()).is_some()
             || MAKING.swap(true, Ordering::AcqRel)

@@ -35,12 +35,14 @@ pub fn adler32sum(a: &[Value]) -> FuncResult {
     Ok(Value::string(h.checksum().to_string()))
 }
 
-/// bcrypt with Go's DefaultCost (10), in the `$2a$` form Go writes.
+/// bcrypt with Go's DefaultCost (10), in the `$2a$` form Go writes. A
+/// hash costs tens of milliseconds of CPU; renders that are thrown away
+/// hash each password once ([`super::throwaway`]).
 fn bcrypt_hash(input: &str) -> String {
-    match bcrypt::hash_with_result(input, 10) {
+    super::throwaway::once_per_input("bcrypt", input, || match bcrypt::hash_with_result(input, 10) {
         Ok(h) => h.format_for_version(bcrypt::Version::TwoA),
         Err(e) => format!("failed to encrypt string with bcrypt: {e}"),
-    }
+    })
 }
 
 pub fn bcrypt(a: &[Value]) -> FuncResult {

@@ -35,6 +35,7 @@ mod reflect;
 mod regex;
 mod semver;
 mod strings;
+pub mod throwaway;
 #[cfg(test)]
 mod test_util;
 mod url;
