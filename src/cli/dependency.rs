@@ -10,6 +10,7 @@ use crate::repo::dependency::{self, DependencyOptions};
 use crate::repo::Paths;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum DependencyCommand {
     /// Update charts/ based on the contents of Chart.yaml
     #[command(alias = "up")]

@@ -12,6 +12,7 @@ use crate::action::template::RenderSettings;
 use crate::action::upgrade::UpgradeRequest;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum DiffCommand {
     /// Show what `upgrade NAME CHART` would change
     Upgrade(DiffUpgradeArgs),

@@ -9,6 +9,7 @@ use super::GlobalArgs;
 use crate::action::get::{self, Metadata};
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum GetCommand {
     /// Download the values file for a named release
     Values(GetValuesArgs),

@@ -161,7 +161,8 @@ impl KubeArgs {
 
 #[derive(Debug, Subcommand)]
 // A command's flags are built only when that command is used or its help
-// shown (see `Cli::parse_args`). Deferred flags are added after the
+// shown (see `Cli::parse_args`); commands with commands of their own (repo,
+// show, get, ...) defer those too. Deferred flags are added after the
 // command's help text, so the flag groups commands flatten in carry plain
 // comments: a doc comment there would replace the command's help text.
 #[command(defer = true)]

@@ -11,6 +11,7 @@ use crate::repo::oci::{self, RegistryOptions};
 use crate::repo::Paths;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RegistryCommand {
     /// Login to a registry
     Login(LoginArgs),

@@ -20,6 +20,7 @@ use crate::repo::repofile::{self, Entry, RepoFile};
 use crate::repo::Paths;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RepoCommand {
     /// Add a chart repository
     Add(AddArgs),

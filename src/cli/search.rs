@@ -30,6 +30,7 @@ impl From<OutputFormat> for Format {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SearchCommand {
     /// Search repositories for a keyword in charts
     Repo(SearchRepoArgs),

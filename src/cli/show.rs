@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use crate::chart::{self, Chart};
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ShowCommand {
     /// Show the chart's definition
     Chart(ShowArgs),
