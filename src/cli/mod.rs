@@ -53,13 +53,18 @@ impl Cli {
     pub fn parse_args() -> Cli {
         use clap::{CommandFactory, FromArgMatches};
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        let mut cmd = Cli::command();
-        if let Some(first) = args.get(1).and_then(|a| a.to_str()) {
-            if let Some(wanted) = cmd.find_subcommand(first).cloned() {
-                crate::one_shot::drop_or_leave(cmd);
-                cmd = Root::command().subcommand(wanted);
-            }
-        }
+        let wanted = args.get(1).and_then(|a| a.to_str()).filter(|a| !a.starts_with('-')).and_then(|first| {
+            // The commands alone (their flags deferred), without the root's
+            // global flags: those come with `Root`.
+            let commands = <Command as clap::Subcommand>::augment_subcommands(clap::Command::new("capstan"));
+            let wanted = commands.find_subcommand(first).cloned();
+            crate::one_shot::drop_or_leave(commands);
+            wanted
+        });
+        let mut cmd = match wanted {
+            Some(wanted) => Root::command().subcommand(wanted),
+            None => Cli::command(),
+        };
         let parsed = cmd
             .try_get_matches_from_mut(args)
             .and_then(|matches| Cli::from_arg_matches(&matches));
