@@ -401,24 +401,35 @@ fn new_rsa_2048() -> Result<PrivateKey, String> {
 /// RSA-2048 keys generated ahead of use on a core the render leaves idle.
 /// Prime search makes each key cost tens of milliseconds, and a chart that
 /// issues certificates (a CA, then one per service) asks for several in a
-/// row: from the first request on, while the template thread makes one
-/// key, a helper thread makes the next. (Starting the helper before the
-/// render cost charts whose certificate templates are switched off a fifth
-/// of their render: the key search slowed the other core.) At most one key
-/// is made that no one uses. Each key is fresh and used once, except in a
-/// process whose renders are thrown away ([`super::throwaway`]): one key
-/// then serves every certificate (helm lint spends most of its time on
-/// harbor making keys).
+/// row: from the first request on, a helper thread keeps [`AHEAD`] keys
+/// ready while the template thread renders (and makes its own key when
+/// none is ready). (Starting the helper before the render cost charts
+/// whose certificate templates are switched off a fifth of their render:
+/// the key search slowed the other core.) At most [`AHEAD`] keys are made
+/// that no one uses. Each key is fresh and used once, except in a process
+/// whose renders are thrown away ([`super::throwaway`]): one key then
+/// serves every certificate (helm lint spends most of its time on harbor
+/// making keys).
 pub mod rsa_pool {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, OnceLock};
 
-    /// A key made ahead, ready for use.
-    static READY: Mutex<Option<rsa::PrivateKey>> = Mutex::new(None);
-    /// Whether a helper thread is making a key.
+    /// Keys the helper keeps ready. One left it idle while the template
+    /// thread made its own key and then rendered on: harbor asks for
+    /// eight (its deployments include the secret templates again for
+    /// their checksums).
+    pub const AHEAD: usize = 2;
+
+    /// Keys made ahead, ready for use.
+    static READY: Mutex<Vec<rsa::PrivateKey>> = Mutex::new(Vec::new());
+    /// Whether a helper thread is making keys.
     static MAKING: AtomicBool = AtomicBool::new(false);
     /// The one key of a process whose renders are thrown away, once made.
     static SHARED: OnceLock<Option<rsa::PrivateKey>> = OnceLock::new();
+
+    fn ready() -> std::sync::MutexGuard<'static, Vec<rsa::PrivateKey>> {
+        READY.lock().unwrap_or_else(|p| p.into_inner())
+    }
 
     /// The shared key when renders are thrown away (None otherwise, or
     /// when it cannot be made). The first caller makes it, or waits for
@@ -430,7 +441,7 @@ pub mod rsa_pool {
         }
         SHARED
             .get_or_init(|| loop {
-                if let Some(key) = READY.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                if let Some(key) = ready().pop() {
                     break Some(key);
                 }
                 if !MAKING.load(Ordering::Acquire) {
@@ -442,31 +453,40 @@ pub mod rsa_pool {
             .clone()
     }
 
-    /// Start making a key on another core, unless one is ready or being
-    /// made, or there is no other core.
+    /// Start making keys on another core until [`AHEAD`] are ready (one
+    /// when renders are thrown away), unless they are, or a helper is at
+    /// it, or there is no other core.
     pub fn prefetch() {
-        if (super::super::throwaway::active() && SHARED.get().is_some_and(Option::is_some))
+        let throwaway = super::super::throwaway::active();
+        if (throwaway && SHARED.get().is_some_and(Option::is_some))
             || crate::limits::cores() < 2
-            || READY.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+            || ready().len() >= AHEAD
             || MAKING.swap(true, Ordering::AcqRel)
         {
             return;
         }
-        let spawned = std::thread::Builder::new().name("rsa-keygen".into()).spawn(|| {
-            if let Ok(key) = super::generate_rsa(2048) {
-                *READY.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        let wanted = if throwaway { 1 } else { AHEAD };
+        let spawned = std::thread::Builder::new().name("rsa-keygen".into()).spawn(move || loop {
+            let key = super::generate_rsa(2048).ok();
+            // Decided under the lock, so that a `take` that finds the
+            // helper still at work can count on it to go on.
+            let mut ready = ready();
+            let failed = key.is_none();
+            ready.extend(key);
+            if failed || ready.len() >= wanted {
+                MAKING.store(false, Ordering::Release);
+                break;
             }
-            MAKING.store(false, Ordering::Release);
         });
         if spawned.is_err() {
             MAKING.store(false, Ordering::Release);
         }
     }
 
-    /// The key made ahead, if it is ready; either way the next one is
-    /// started, so it is ready for the next caller.
+    /// A key ready for use, if there is one; either way the helper is
+    /// (re)started, so that the next caller finds one.
     pub fn take() -> Option<rsa::PrivateKey> {
-        let key = READY.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let key = ready().pop();
         prefetch();
         key
     }
