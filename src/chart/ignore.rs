@@ -28,9 +28,35 @@ enum MatchKind {
 #[derive(Debug, Clone)]
 struct Pattern {
     glob: String,
+    shape: Shape,
     kind: MatchKind,
     negate: bool,
     must_dir: bool,
+}
+
+/// What a glob is, found once when it is parsed: most `.helmignore` lines
+/// are a name (`OWNERS`, `.git/`) or a suffix (`*.swp`), which need no
+/// pattern matcher, and every file of a chart is checked against every line.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    /// No special character: the name itself.
+    Literal,
+    /// `*` then no special character: a name with this ending and no `/`
+    /// before it (Go's `*` stops at separators).
+    StarSuffix(String),
+    /// Anything else: Go's filepath.Match.
+    General,
+}
+
+impl Shape {
+    fn of(glob: &str) -> Shape {
+        let special = |c: char| matches!(c, '*' | '?' | '[' | '\\');
+        match glob.strip_prefix('*') {
+            _ if !glob.contains(special) => Shape::Literal,
+            Some(rest) if !rest.contains(special) => Shape::StarSuffix(rest.to_string()),
+            _ => Shape::General,
+        }
+    }
 }
 
 impl Pattern {
@@ -39,9 +65,15 @@ impl Pattern {
             MatchKind::Rooted | MatchKind::Structural => path,
             MatchKind::Basename => super::archive::path_base(path),
         };
-        // Helm logs and treats a compile error as "no match"; patterns were
-        // checked when parsed, so this cannot fail here.
-        go_match(&self.glob, name).unwrap_or(false)
+        match &self.shape {
+            Shape::Literal => name == self.glob,
+            Shape::StarSuffix(suffix) => {
+                name.strip_suffix(suffix.as_str()).is_some_and(|head| !head.contains('/'))
+            }
+            // Helm logs and treats a compile error as "no match"; patterns
+            // were checked when parsed, so this cannot fail here.
+            Shape::General => go_match(&self.glob, name).unwrap_or(false),
+        }
     }
 }
 
@@ -100,7 +132,7 @@ impl Rules {
         } else {
             (rule, MatchKind::Basename)
         };
-        self.patterns.push(Pattern { glob: glob.to_string(), kind, negate, must_dir });
+        self.patterns.push(Pattern { glob: glob.to_string(), shape: Shape::of(glob), kind, negate, must_dir });
         Ok(())
     }
 
@@ -407,6 +439,34 @@ mod tests {
         for (p, n, want) in cases {
             assert_eq!(&go_match(p, n), want, "Match({p:?}, {n:?})");
         }
+    }
+
+    #[test]
+    fn literal_and_suffix_shapes_match_as_go_does() {
+        let globs = [
+            "OWNERS", ".git", "*.swp", "*~", "*", "*.", "*.tar.gz", "x/y", "*/z", "a*b", "[ab]c", "?x", "a\\*",
+            "kube-*.tgz", "templates/.?*",
+        ];
+        let names = [
+            "OWNERS", "owners", ".git", "a.swp", ".swp", "a.swp.bak", "dir/a.swp", "notes~", "~", "x", "", "a.",
+            "a.tar.gz", "x/y", "x/z", "q/x/z", "ab", "axb", "a/b", "bc", "cc", "xx", "a*", "kube-1.tgz", "templates/.a",
+        ];
+        for glob in globs {
+            for kind in [MatchKind::Basename, MatchKind::Structural] {
+                let pattern = Pattern { glob: glob.into(), shape: Shape::of(glob), kind, negate: false, must_dir: false };
+                for name in names {
+                    let base = match pattern.kind {
+                        MatchKind::Basename => crate::chart::archive::path_base(name),
+                        _ => name,
+                    };
+                    let want = go_match(glob, base).unwrap_or(false);
+                    assert_eq!(pattern.matches(name), want, "{glob:?} ({:?}) against {name:?}", pattern.shape);
+                }
+            }
+        }
+        assert_eq!(Shape::of("OWNERS"), Shape::Literal);
+        assert_eq!(Shape::of("*.swp"), Shape::StarSuffix(".swp".into()));
+        assert_eq!(Shape::of("*.s?p"), Shape::General);
     }
 
     fn rules(text: &str) -> Rules {
