@@ -405,3 +405,36 @@ fn tls_options() {
     run_ok(c);
     assert!(t.path().join("api-2.0.0.tgz").is_file());
 }
+
+/// Helm's global path flags put the repository file and the index cache
+/// where they say, ahead of the environment (CAPSTAN_HOME and the
+/// CAPSTAN_* variables); a later command finds the repository through the
+/// same flag and nowhere else.
+#[test]
+fn global_path_flags_beat_the_environment() {
+    let t = tempfile::tempdir().unwrap();
+    let home = t.path().join("home");
+    let srv = Server::start(&t.path().join("www"), None);
+    make_repo(&home, &t.path().join("www"), &[("web", "1.0.0")], &srv.addr);
+    let config = t.path().join("elsewhere/repos.yaml");
+    let cache = t.path().join("elsewhere/cache");
+    let (config_s, cache_s) = (config.to_str().unwrap(), cache.to_str().unwrap());
+
+    let mut c = capstan(&home);
+    c.env("CAPSTAN_REPOSITORY_CONFIG", t.path().join("env-repos.yaml"));
+    c.args(["repo", "add", "local", &srv.addr, "--repository-config", config_s, "--repository-cache", cache_s]);
+    run_ok(c);
+    assert!(std::fs::read_to_string(&config).unwrap().contains("name: local"));
+    assert!(cache.join("local-index.yaml").is_file());
+    assert!(!t.path().join("env-repos.yaml").exists());
+    assert!(!home.join("repositories.yaml").exists());
+
+    let mut c = capstan(&home);
+    c.args(["--repository-config", config_s, "repo", "list"]);
+    assert!(s(&run_ok(c).stdout).contains("local"));
+    let mut c = capstan(&home);
+    c.args(["repo", "list"]);
+    let out = run_ok(c);
+    assert_eq!(s(&out.stdout), "");
+    assert_eq!(s(&out.stderr), "no repositories to show\n");
+}

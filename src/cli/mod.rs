@@ -99,6 +99,18 @@ pub struct GlobalArgs {
     /// Where a cluster keeps release records: secret or configmap (also HELM_DRIVER)
     #[arg(long, global = true, env = "CAPSTAN_STORAGE", value_name = "secret|configmap")]
     pub storage: Option<String>,
+    /// The file of chart repository names and URLs (also CAPSTAN_REPOSITORY_CONFIG)
+    #[arg(long = "repository-config", global = true, value_name = "PATH")]
+    pub repository_config: Option<std::path::PathBuf>,
+    /// The directory of cached repository indexes (also CAPSTAN_REPOSITORY_CACHE)
+    #[arg(long = "repository-cache", global = true, value_name = "PATH")]
+    pub repository_cache: Option<std::path::PathBuf>,
+    /// The directory of downloaded charts (also CAPSTAN_CONTENT_CACHE)
+    #[arg(long = "content-cache", global = true, value_name = "PATH")]
+    pub content_cache: Option<std::path::PathBuf>,
+    /// The file of registry credentials (also CAPSTAN_REGISTRY_CONFIG)
+    #[arg(long = "registry-config", global = true, value_name = "PATH")]
+    pub registry_config: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub kube: KubeArgs,
 }
@@ -344,6 +356,12 @@ pub(crate) fn exit_soon_with<T>(cfg: crate::action::Configuration, rest: T) {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(mut cli: Cli) -> i32 {
+    crate::repo::paths::set_overrides(crate::repo::paths::Overrides {
+        repository_config: cli.global.repository_config.clone(),
+        repository_cache: cli.global.repository_cache.clone(),
+        content_cache: cli.global.content_cache.clone(),
+        registry_config: cli.global.registry_config.clone(),
+    });
     if cli.global.namespace.is_empty() {
         cli.global.namespace = flags::default_namespace(&cli.global);
     }

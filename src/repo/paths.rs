@@ -9,11 +9,33 @@
 //! `$XDG_CACHE_HOME/capstan` (`~/.cache/capstan`). Each path can be moved
 //! on its own with `CAPSTAN_REPOSITORY_CONFIG`, `CAPSTAN_REPOSITORY_CACHE`,
 //! `CAPSTAN_CONTENT_CACHE` and `CAPSTAN_REGISTRY_CONFIG` (as Helm's
-//! `HELM_*` variables do).
+//! `HELM_*` variables do), and by Helm's global flags, which win
+//! ([`set_overrides`]).
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use super::error::{RepoError, Result};
+
+/// Paths given on the command line (Helm's global `--repository-config`,
+/// `--repository-cache`, `--content-cache` and `--registry-config`): they
+/// win over the environment, as Helm's flags win over its `HELM_*`
+/// variables.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub repository_config: Option<PathBuf>,
+    pub repository_cache: Option<PathBuf>,
+    pub content_cache: Option<PathBuf>,
+    pub registry_config: Option<PathBuf>,
+}
+
+static OVERRIDES: OnceLock<Overrides> = OnceLock::new();
+
+/// Set this process's command-line paths, once, before any is looked up
+/// (the `capstan` command does, from its global flags).
+pub fn set_overrides(overrides: Overrides) {
+    let _ = OVERRIDES.set(overrides);
+}
 
 /// The files and directories the repository layer uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +101,17 @@ impl Paths {
         }
         if let Some(p) = var("CAPSTAN_REGISTRY_CONFIG") {
             paths.registry_config = p;
+        }
+        if let Some(given) = OVERRIDES.get() {
+            let set = |path: &mut PathBuf, given: &Option<PathBuf>| {
+                if let Some(p) = given.as_ref().filter(|p| !p.as_os_str().is_empty()) {
+                    *path = p.clone();
+                }
+            };
+            set(&mut paths.repository_config, &given.repository_config);
+            set(&mut paths.repository_cache, &given.repository_cache);
+            set(&mut paths.content_cache, &given.content_cache);
+            set(&mut paths.registry_config, &given.registry_config);
         }
         Ok(paths)
     }
