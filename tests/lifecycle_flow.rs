@@ -363,6 +363,35 @@ fn target_selection() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// Helm's colour modes on `list` (whose output is not a terminal here):
+/// `--color always` (or `--colour`) colours anyway and beats NO_COLOR;
+/// without the flag NO_COLOR means never, else HELM_COLOR in any case; a
+/// flag value that is not a mode fails as Helm's does.
+#[test]
+fn color_modes() {
+    let home = Home::new();
+    home.ok(&["install", "demo", &webapp()]);
+    let deployed = "\x1b[32mdeployed\x1b[0m";
+    let list = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = home.cmd();
+        cmd.env_remove("NO_COLOR").env_remove("HELM_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(["list"]).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!list(&[], &[]).contains('\x1b'), "auto: not a terminal");
+    assert!(list(&[], &["--color", "always"]).contains(deployed));
+    assert!(list(&[("NO_COLOR", "1")], &["--colour", "always"]).contains(deployed));
+    assert!(list(&[("HELM_COLOR", "ALWAYS")], &[]).contains(deployed));
+    assert!(!list(&[("HELM_COLOR", "always"), ("NO_COLOR", "1")], &[]).contains('\x1b'));
+    assert!(!list(&[("HELM_COLOR", "always")], &["--color", "never"]).contains('\x1b'));
+    let err = home.fails(&["list", "--color", "ALWAYS"]);
+    assert_eq!(err, "Error: invalid color mode \"ALWAYS\": must be one of: never, auto, always\n");
+}
+
 #[test]
 fn template_is_unchanged_by_the_lifecycle_commands() {
     // `template` uses the same render path as install.

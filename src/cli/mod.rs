@@ -111,6 +111,10 @@ pub struct GlobalArgs {
     /// The file of registry credentials (also CAPSTAN_REGISTRY_CONFIG)
     #[arg(long = "registry-config", global = true, value_name = "PATH")]
     pub registry_config: Option<std::path::PathBuf>,
+    /// Colour the output: never, auto (on a terminal) or always (default: never with NO_COLOR set,
+    /// else HELM_COLOR, else auto)
+    #[arg(long, visible_alias = "colour", global = true, value_name = "never|auto|always")]
+    pub color: Option<String>,
     #[command(flatten)]
     pub kube: KubeArgs,
 }
@@ -356,6 +360,10 @@ pub(crate) fn exit_soon_with<T>(cfg: crate::action::Configuration, rest: T) {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(mut cli: Cli) -> i32 {
+    if let Err(err) = output::set_color_mode(cli.global.color.as_deref()) {
+        eprintln!("Error: {}", error_text(&err));
+        return 1;
+    }
     crate::repo::paths::set_overrides(crate::repo::paths::Overrides {
         repository_config: cli.global.repository_config.clone(),
         repository_cache: cli.global.repository_cache.clone(),

@@ -40,9 +40,65 @@ pub fn yaml_of<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<String> {
     crate::codec::yaml_write::try_to_yaml(&value).map_err(|e| anyhow::anyhow!("unable to write YAML output: {e}"))
 }
 
-/// Whether to colour: a terminal, and `NO_COLOR` unset (fatih/color).
+/// Helm's colour modes: `--color` (or `--colour`), else `NO_COLOR`, else
+/// `HELM_COLOR` (Go: pkg/cli/environment.go envColorMode, pkg/cmd/root.go
+/// configureColorOutput).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    Never,
+    /// Colour on a terminal with `NO_COLOR` unset (fatih/color).
+    Auto,
+    Always,
+}
+
+impl ColorMode {
+    fn parse(text: &str) -> Option<ColorMode> {
+        match text {
+            "never" => Some(ColorMode::Never),
+            "auto" => Some(ColorMode::Auto),
+            "always" => Some(ColorMode::Always),
+            _ => None,
+        }
+    }
+
+    /// Without the flag: never when `NO_COLOR` is set and not empty, else
+    /// `HELM_COLOR` in any case when it names a mode, else auto.
+    fn from_env() -> ColorMode {
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            return ColorMode::Never;
+        }
+        std::env::var("HELM_COLOR").ok().and_then(|v| ColorMode::parse(&v.to_lowercase())).unwrap_or(ColorMode::Auto)
+    }
+}
+
+static COLOR_MODE: std::sync::OnceLock<ColorMode> = std::sync::OnceLock::new();
+
+/// Set this process's colour mode from the `--color` flag's value (None:
+/// from the environment). A value that is not a mode is an error, as in
+/// Helm, whose flag value is taken as written.
+pub fn set_color_mode(flag: Option<&str>) -> anyhow::Result<()> {
+    let mode = match flag {
+        Some(text) => ColorMode::parse(text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "invalid color mode {}: must be one of: never, auto, always",
+                crate::engine::gofmt::strconv::quote(text)
+            )
+        })?,
+        None => ColorMode::from_env(),
+    };
+    let _ = COLOR_MODE.set(mode);
+    Ok(())
+}
+
+/// Whether to colour this process's output.
 pub fn color_enabled() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    match COLOR_MODE.get().copied().unwrap_or_else(ColorMode::from_env) {
+        ColorMode::Never => false,
+        ColorMode::Always => true,
+        ColorMode::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    }
 }
 
 const GREEN: &str = "\x1b[32m";
