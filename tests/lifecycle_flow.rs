@@ -363,6 +363,64 @@ fn target_selection() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// `lookup` on the local target answers from the objects recorded so far,
+/// as a cluster would: a chart that keeps a generated password by looking
+/// up its own Secret (as bitnami's charts do) keeps it across upgrades;
+/// a list lookup sees every release's objects; `template` finds nothing.
+#[test]
+fn lookup_finds_recorded_objects() {
+    let home = Home::new();
+    let root = home.path().join("keeper");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("Chart.yaml"), "apiVersion: v2\nname: keeper\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        root.join("templates/secret.yaml"),
+        r#"{{- $old := lookup "v1" "Secret" .Release.Namespace (printf "%s-pw" .Release.Name) }}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-pw
+data:
+  password: {{ if $old }}{{ index $old.data "password" }}{{ else }}{{ randAlphaNum 16 | b64enc }}{{ end }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-seen
+data:
+  secrets: {{ (lookup "v1" "Secret" .Release.Namespace "").items | default list | len | quote }}
+  missing: {{ lookup "v1" "Secret" .Release.Namespace "nope" | len | quote }}
+"#,
+    )
+    .unwrap();
+    let chart = root.to_str().unwrap();
+    let field = |manifest: &str, key: &str| -> String {
+        let line = manifest.lines().find(|l| l.trim_start().starts_with(&format!("{key}:"))).expect(key);
+        line.split_once(':').unwrap().1.trim().to_string()
+    };
+    home.ok(&["install", "a", chart, "-n", "team"]);
+    let first = home.ok(&["get", "manifest", "a", "-n", "team"]);
+    assert_eq!(field(&first, "secrets"), "\"0\"");
+    assert_eq!(field(&first, "missing"), "\"0\"");
+    home.ok(&["upgrade", "a", chart, "-n", "team"]);
+    let second = home.ok(&["get", "manifest", "a", "-n", "team"]);
+    assert_eq!(field(&second, "password"), field(&first, "password"), "the password is kept");
+    assert_eq!(field(&second, "secrets"), "\"1\"");
+    // Another release in the namespace sees the first one's Secret in the list.
+    home.ok(&["install", "b", chart, "-n", "team"]);
+    let other = home.ok(&["get", "manifest", "b", "-n", "team"]);
+    assert_eq!(field(&other, "secrets"), "\"1\"");
+    assert_ne!(field(&other, "password"), field(&first, "password"));
+    // In another namespace there is nothing to find.
+    home.ok(&["install", "a", chart, "-n", "elsewhere"]);
+    assert_eq!(field(&home.ok(&["get", "manifest", "a", "-n", "elsewhere"]), "secrets"), "\"0\"");
+    // `template` asks no target: a fresh password each time.
+    let t1 = home.ok(&["template", "a", chart, "-n", "team"]);
+    let t2 = home.ok(&["template", "a", chart, "-n", "team"]);
+    assert_ne!(field(&t1, "password"), field(&t2, "password"));
+    assert_eq!(field(&t1, "secrets"), "\"0\"");
+}
+
 /// Helm's colour modes on `list` (whose output is not a terminal here):
 /// `--color always` (or `--colour`) colours anyway and beats NO_COLOR;
 /// without the flag NO_COLOR means never, else HELM_COLOR in any case; a

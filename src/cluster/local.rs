@@ -262,6 +262,10 @@ impl Target for LocalTarget {
         "local"
     }
 
+    fn lookup_provider(&self) -> Option<Arc<dyn crate::engine::funcs::helm::LookupProvider>> {
+        Some(Arc::new(LocalLookup { store: self.store.clone() }))
+    }
+
     fn apply(&self, scope: &ReleaseScope, objects: &[Resource]) -> Result<Applied, TargetError> {
         self.apply_all(scope, objects.iter().map(Cow::Borrowed))
     }
@@ -476,5 +480,45 @@ mod tests {
         assert!(matches!(err, TargetError::Unsupported(_)), "{err:?}");
         assert!(err.to_string().contains("the local target runs no containers"), "{err}");
         assert!(matches!(target.job_pods("ns", "j"), Err(TargetError::Unsupported(_))));
+    }
+}
+
+/// `lookup` on the local target: what a cluster would answer from the
+/// objects recorded so far, those of every release and the shared ones
+/// (Go: pkg/engine/lookup_func.go). Charts look up what they installed
+/// before, such as a Secret whose generated password an upgrade must keep:
+/// with nothing found, bitnami's charts refuse to upgrade.
+struct LocalLookup {
+    store: Arc<dyn Store>,
+}
+
+impl crate::engine::funcs::helm::LookupProvider for LocalLookup {
+    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
+        let releases = self.store.list(&Default::default()).map_err(|e| e.to_string())?;
+        let mut owners: Vec<(String, String)> = releases.into_iter().map(|r| (r.namespace, r.name)).collect();
+        owners.sort();
+        owners.dedup();
+        owners.push((String::new(), String::new()));
+        let mut items = Vec::new();
+        for (owner_namespace, owner) in &owners {
+            for object in self.store.objects(owner_namespace, owner, LIVE_REVISION).map_err(|e| e.to_string())? {
+                let fits = object.api_version == api_version
+                    && object.kind == kind
+                    && (namespace.is_empty() || object.namespace.is_empty() || object.namespace == namespace);
+                if fits && (name.is_empty() || object.name == name) {
+                    items.push(object.body);
+                }
+            }
+        }
+        if !name.is_empty() {
+            // One object: the first found (names are unique in a cluster).
+            return Ok(items.into_iter().next().unwrap_or_else(|| Value::Object(Map::new())));
+        }
+        let mut list = Map::new();
+        list.insert("apiVersion".into(), Value::String(api_version.into()));
+        list.insert("kind".into(), Value::String(format!("{kind}List")));
+        list.insert("metadata".into(), Value::Object(Map::new()));
+        list.insert("items".into(), Value::Array(items));
+        Ok(Value::Object(list))
     }
 }

@@ -249,7 +249,8 @@ pub trait Target: Send + Sync {
     }
 
     /// Who answers `lookup` in templates rendered for this target: a
-    /// cluster does; the local target finds nothing, as `helm template`.
+    /// cluster, or the local target from the objects it recorded; `None`
+    /// finds nothing, as `helm template`.
     fn lookup_provider(&self) -> Option<std::sync::Arc<dyn crate::engine::funcs::helm::LookupProvider>> {
         None
     }
