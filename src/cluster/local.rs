@@ -494,22 +494,8 @@ struct LocalLookup {
 
 impl crate::engine::funcs::helm::LookupProvider for LocalLookup {
     fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
-        let releases = self.store.list(&Default::default()).map_err(|e| e.to_string())?;
-        let mut owners: Vec<(String, String)> = releases.into_iter().map(|r| (r.namespace, r.name)).collect();
-        owners.sort();
-        owners.dedup();
-        owners.push((String::new(), String::new()));
-        let mut items = Vec::new();
-        for (owner_namespace, owner) in &owners {
-            for object in self.store.objects(owner_namespace, owner, LIVE_REVISION).map_err(|e| e.to_string())? {
-                let fits = object.api_version == api_version
-                    && object.kind == kind
-                    && (namespace.is_empty() || object.namespace.is_empty() || object.namespace == namespace);
-                if fits && (name.is_empty() || object.name == name) {
-                    items.push(object.body);
-                }
-            }
-        }
+        let found = self.store.find_objects(LIVE_REVISION, api_version, kind, namespace, name);
+        let items: Vec<Value> = found.map_err(|e| e.to_string())?.into_iter().map(|o| o.body).collect();
         if !name.is_empty() {
             // One object: the first found (names are unique in a cluster).
             return Ok(items.into_iter().next().unwrap_or_else(|| Value::Object(Map::new())));

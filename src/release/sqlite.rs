@@ -724,6 +724,41 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn find_objects(
+        &self,
+        revision: u32,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Vec<StoredObject>, StoreError> {
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT api_version, kind, object_namespace, object_name, body FROM release_objects
+             WHERE revision = ?1 AND kind = ?2 AND api_version = ?3
+               AND (?4 = '' OR object_namespace = '' OR object_namespace = ?4)
+               AND (?5 = '' OR object_name = ?5)
+             ORDER BY namespace, release, seq",
+        )?;
+        let rows = stmt.query_map(params![revision, kind, api_version, namespace, name], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (api_version, kind, namespace, name, body) = row?;
+            let body = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
+            out.push(StoredObject { api_version, kind, namespace, name, body });
+        }
+        Ok(out)
+    }
+
     fn acquire_lock(&self, namespace: &str, name: &str, ttl: Duration) -> Result<LockGuard, StoreError> {
         let holder = LeaseHolder::for_this_process(ttl);
         let taken_over = {

@@ -46,6 +46,15 @@ pub struct StoredObject {
 }
 
 impl StoredObject {
+    /// Whether this is the object (or one of the objects, for an empty
+    /// `namespace` or `name`) that [`Store::find_objects`] asks for.
+    pub fn is(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> bool {
+        self.api_version == api_version
+            && self.kind == kind
+            && (namespace.is_empty() || self.namespace.is_empty() || self.namespace == namespace)
+            && (name.is_empty() || self.name == name)
+    }
+
     /// Take apiVersion, kind, metadata.namespace and metadata.name from the object.
     pub fn from_object(body: Value) -> Result<StoredObject, StoreError> {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
@@ -203,6 +212,32 @@ pub trait Store: Send + Sync {
     /// The objects recorded for a release revision, in recorded order
     /// (empty if none were recorded).
     fn objects(&self, namespace: &str, release: &str, revision: u32) -> Result<Vec<StoredObject>, StoreError>;
+
+    /// The objects recorded under `revision` by any release (or by none),
+    /// of this apiVersion and kind, in `namespace` (any when empty;
+    /// cluster-scoped ones always) and named `name` (any when empty): what
+    /// `lookup` finds on the local target. Ordered by release, then as
+    /// recorded.
+    fn find_objects(
+        &self,
+        revision: u32,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Vec<StoredObject>, StoreError> {
+        let mut owners: Vec<(String, String)> =
+            self.list(&ListFilter::default())?.into_iter().map(|r| (r.namespace, r.name)).collect();
+        owners.push((String::new(), String::new()));
+        owners.sort();
+        owners.dedup();
+        let mut found = Vec::new();
+        for (owner_namespace, owner) in &owners {
+            let objects = self.objects(owner_namespace, owner, revision)?;
+            found.extend(objects.into_iter().filter(|o| o.is(api_version, kind, namespace, name)));
+        }
+        Ok(found)
+    }
 
     /// Take the release's operation lease for `ttl` (renew it with
     /// [`LockGuard::renew`]); fails with [`StoreError::Busy`] while another

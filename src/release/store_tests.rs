@@ -166,6 +166,29 @@ fn store_suite(store: &dyn Store) {
     store.delete_objects("ns1", "app", None).unwrap();
     assert!(store.objects("ns1", "app", 4).unwrap().is_empty());
 
+    // finding objects across releases: `lookup` on the local target
+    store.create(&rel("ns1", "other", 1, Status::Deployed)).unwrap();
+    let team = StoredObject::from_object(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}))
+        .unwrap();
+    store.record_objects("ns1", "app", 0, &[object("ConfigMap", "conf"), object("Secret", "pw")]).unwrap();
+    store.record_objects("ns1", "other", 0, &[object("Secret", "pw2")]).unwrap();
+    store.record_objects("", "", 0, &[team]).unwrap();
+    let names = |revision: u32, api_version: &str, kind: &str, namespace: &str, name: &str| -> Vec<String> {
+        let found = store.find_objects(revision, api_version, kind, namespace, name).unwrap();
+        found.into_iter().map(|o| o.name).collect()
+    };
+    assert_eq!(names(0, "v1", "Secret", "ns1", ""), ["pw", "pw2"]);
+    assert_eq!(names(0, "v1", "Secret", "", ""), ["pw", "pw2"]);
+    assert_eq!(names(0, "v1", "Secret", "ns1", "pw2"), ["pw2"]);
+    assert!(names(0, "v1", "Secret", "elsewhere", "").is_empty());
+    assert!(names(0, "apps/v1", "Secret", "ns1", "pw").is_empty());
+    assert!(names(1, "v1", "Secret", "ns1", "pw").is_empty());
+    assert_eq!(names(0, "v1", "Namespace", "ns1", "team"), ["team"], "cluster-scoped objects from any namespace");
+    for (namespace, release) in [("ns1", "app"), ("ns1", "other"), ("", "")] {
+        store.delete_objects(namespace, release, Some(0)).unwrap();
+    }
+    store.delete("ns1", "other", 1).unwrap();
+
     // history pruning keeps the last deployed revision (Go: removeLeastRecent)
     for v in 1..=5 {
         store.create(&rel("ns3", "pruned", v, if v == 2 { Status::Deployed } else { Status::Superseded })).unwrap();
