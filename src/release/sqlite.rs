@@ -401,6 +401,34 @@ fn labels_json(labels: &BTreeMap<String, String>) -> String {
     serde_json::to_string(labels).unwrap_or_else(|_| "{}".to_string())
 }
 
+/// The stored objects a `WHERE ... ORDER BY ...` clause selects from the
+/// objects table, decoded.
+fn query_objects(
+    conn: &Connection,
+    clause: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<StoredObject>, StoreError> {
+    let sql = format!("SELECT api_version, kind, object_namespace, object_name, body FROM release_objects {clause}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params, |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (api_version, kind, namespace, name, body) = row?;
+        let body = serde_json::from_str(&body)
+            .map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
+        out.push(StoredObject { api_version, kind, namespace, name, body });
+    }
+    Ok(out)
+}
+
 fn labels_from_json(text: &str) -> Result<BTreeMap<String, String>, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Codec(format!("stored labels {text:?}: {e}")))
 }
@@ -700,28 +728,11 @@ impl Store for SqliteStore {
     }
 
     fn objects(&self, namespace: &str, release: &str, revision: u32) -> Result<Vec<StoredObject>, StoreError> {
-        let conn = self.db.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT api_version, kind, object_namespace, object_name, body FROM release_objects
-             WHERE namespace = ?1 AND release = ?2 AND revision = ?3 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map(params![namespace, release, revision], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (api_version, kind, namespace, name, body) = row?;
-            let body = serde_json::from_str(&body)
-                .map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
-            out.push(StoredObject { api_version, kind, namespace, name, body });
-        }
-        Ok(out)
+        query_objects(
+            &self.db.conn(),
+            "WHERE namespace = ?1 AND release = ?2 AND revision = ?3 ORDER BY seq",
+            params![namespace, release, revision],
+        )
     }
 
     fn find_objects(
@@ -732,31 +743,14 @@ impl Store for SqliteStore {
         namespace: &str,
         name: &str,
     ) -> Result<Vec<StoredObject>, StoreError> {
-        let conn = self.db.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT api_version, kind, object_namespace, object_name, body FROM release_objects
-             WHERE revision = ?1 AND kind = ?2 AND api_version = ?3
+        query_objects(
+            &self.db.conn(),
+            "WHERE revision = ?1 AND kind = ?2 AND api_version = ?3
                AND (?4 = '' OR object_namespace = '' OR object_namespace = ?4)
                AND (?5 = '' OR object_name = ?5)
              ORDER BY namespace, release, seq",
-        )?;
-        let rows = stmt.query_map(params![revision, kind, api_version, namespace, name], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (api_version, kind, namespace, name, body) = row?;
-            let body = serde_json::from_str(&body)
-                .map_err(|e| StoreError::Codec(format!("stored object {kind}/{name}: {e}")))?;
-            out.push(StoredObject { api_version, kind, namespace, name, body });
-        }
-        Ok(out)
+            params![revision, kind, api_version, namespace, name],
+        )
     }
 
     fn acquire_lock(&self, namespace: &str, name: &str, ttl: Duration) -> Result<LockGuard, StoreError> {
