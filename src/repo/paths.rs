@@ -90,28 +90,17 @@ impl Paths {
                 content_cache: cache.join("content"),
             }
         };
-        if let Some(p) = var("CAPSTAN_REPOSITORY_CONFIG") {
-            paths.repository_config = p;
-        }
-        if let Some(p) = var("CAPSTAN_REPOSITORY_CACHE") {
-            paths.repository_cache = p;
-        }
-        if let Some(p) = var("CAPSTAN_CONTENT_CACHE") {
-            paths.content_cache = p;
-        }
-        if let Some(p) = var("CAPSTAN_REGISTRY_CONFIG") {
-            paths.registry_config = p;
-        }
-        if let Some(given) = OVERRIDES.get() {
-            let set = |path: &mut PathBuf, given: &Option<PathBuf>| {
-                if let Some(p) = given.as_ref().filter(|p| !p.as_os_str().is_empty()) {
-                    *path = p.clone();
-                }
-            };
-            set(&mut paths.repository_config, &given.repository_config);
-            set(&mut paths.repository_cache, &given.repository_cache);
-            set(&mut paths.content_cache, &given.content_cache);
-            set(&mut paths.registry_config, &given.registry_config);
+        // Each path: its flag, else its variable, else the default above.
+        let given = OVERRIDES.get().cloned().unwrap_or_default();
+        for (path, flag, variable) in [
+            (&mut paths.repository_config, given.repository_config, "CAPSTAN_REPOSITORY_CONFIG"),
+            (&mut paths.repository_cache, given.repository_cache, "CAPSTAN_REPOSITORY_CACHE"),
+            (&mut paths.content_cache, given.content_cache, "CAPSTAN_CONTENT_CACHE"),
+            (&mut paths.registry_config, given.registry_config, "CAPSTAN_REGISTRY_CONFIG"),
+        ] {
+            if let Some(p) = flag.filter(|p| !p.as_os_str().is_empty()).or_else(|| var(variable)) {
+                *path = p;
+            }
         }
         Ok(paths)
     }
