@@ -7,7 +7,7 @@
 //! default: `template`, `install` and the rest make every result afresh,
 //! as Helm does.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -24,9 +24,7 @@ pub fn active() -> bool {
 }
 
 /// Results made once per (function, input) while [`active`].
-type Made = Mutex<HashMap<(&'static str, String), Arc<OnceLock<String>>>>;
-
-static MADE: OnceLock<Made> = OnceLock::new();
+static MADE: Mutex<BTreeMap<(&'static str, String), Arc<OnceLock<String>>>> = Mutex::new(BTreeMap::new());
 
 /// `make()`, or while [`active`] the result an earlier call of `func`
 /// with the same `input` made. A second caller of the same input waits
@@ -36,7 +34,7 @@ pub fn once_per_input(func: &'static str, input: &str, make: impl FnOnce() -> St
         return make();
     }
     let slot = {
-        let mut made = MADE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+        let mut made = MADE.lock().unwrap_or_else(|p| p.into_inner());
         made.entry((func, input.to_string())).or_default().clone()
     };
     slot.get_or_init(make).clone()
